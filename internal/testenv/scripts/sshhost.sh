@@ -1,0 +1,63 @@
+# The SSH host image: a Debian bookworm root filesystem with openssh-server,
+# passwd, sudo and python3, imported into Docker once and reused. Tests start
+# hosts from it with --network host, each sshd on its own loopback port
+# (internal/testenv.SSHHosts). Sourced by services.sh.
+# shellcheck shell=bash
+
+# Bump the tag when the image's contents change.
+SSH_IMAGE=${OPSKIT_SSH_IMAGE:-opskit/sshhost:bookworm-1}
+SSH_ROOTFS="$OPSKIT_STATE/sshhost-rootfs"
+DEBIAN_MIRROR=${OPSKIT_DEBIAN_MIRROR:-http://deb.debian.org/debian}
+
+sshhost_up() {
+	step "SSH host image $SSH_IMAGE"
+	if docker image inspect "$SSH_IMAGE" >/dev/null 2>&1; then
+		ok "present"
+		return
+	fi
+	apt_install debootstrap
+	rm -rf "$SSH_ROOTFS.tmp"
+	step "debootstrap bookworm (about a minute)"
+	debootstrap --variant=minbase --include=openssh-server,passwd,sudo,python3 \
+		bookworm "$SSH_ROOTFS.tmp" "$DEBIAN_MIRROR" >"$OPSKIT_LOGS/debootstrap.log" 2>&1 ||
+		{ tail -20 "$OPSKIT_LOGS/debootstrap.log" >&2; die "debootstrap failed (log: $OPSKIT_LOGS/debootstrap.log)"; }
+	local r="$SSH_ROOTFS.tmp"
+	# Host keys are made per container at start, never baked into the image.
+	rm -f "$r"/etc/ssh/ssh_host_*
+	install -d -m 0755 "$r/run/sshd"
+	install -d -m 0700 "$r/root/.ssh"
+	cat >"$r/etc/ssh/sshd_config.d/opskit-testenv.conf" <<-CONF
+		PermitRootLogin prohibit-password
+		PasswordAuthentication no
+		KbdInteractiveAuthentication no
+		UsePAM yes
+	CONF
+	# The start script takes its port and root's public key from the
+	# environment; no value is ever spliced into a command line.
+	cat >"$r/usr/local/sbin/opskit-host" <<-'START'
+		#!/bin/sh
+		set -eu
+		: "${SSH_PORT:?SSH_PORT is required}"
+		: "${AUTHORIZED_KEY:?AUTHORIZED_KEY is required}"
+		ssh-keygen -A >/dev/null
+		printf '%s\n' "$AUTHORIZED_KEY" >/root/.ssh/authorized_keys
+		chmod 0600 /root/.ssh/authorized_keys
+		unset AUTHORIZED_KEY
+		exec /usr/sbin/sshd -D -e -p "$SSH_PORT" -o ListenAddress=127.0.0.1 -o PidFile=none
+	START
+	chmod 0755 "$r/usr/local/sbin/opskit-host"
+	rm -rf "$r/var/cache/apt/archives"/*.deb "$r/var/lib/apt/lists"/*
+	tar -C "$r" -c . | docker import -c 'CMD ["/usr/local/sbin/opskit-host"]' - "$SSH_IMAGE" >/dev/null
+	rm -rf "$r"
+	ok "built"
+}
+
+sshhost_down() {
+	step "removing SSH host containers"
+	docker ps -aq --filter label=opskit.testenv=sshhost 2>/dev/null | xargs -r docker rm -f >/dev/null 2>&1 || true
+	ok "removed"
+}
+
+sshhost_status() {
+	docker image inspect "$SSH_IMAGE" >/dev/null 2>&1 && echo "ssh host image: present" || echo "ssh host image: missing"
+}

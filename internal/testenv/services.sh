@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Starts, stops or reports on the real services opskit's integration tests
+# use, all on loopback addresses. Usage: services.sh up|down|status|bench-deps
+# Run as root on Debian 12; missing Debian packages are installed.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=scripts/lib.sh
+. "$here/scripts/lib.sh"
+
+# Test-only AWS credentials for the emulator and for dockerd's awslogs driver.
+AWS_TEST_KEY_ID=${OPSKIT_AWS_ACCESS_KEY_ID:-opskit-test}
+AWS_TEST_SECRET=${OPSKIT_AWS_SECRET_ACCESS_KEY:-opskit-test}
+AWS_TEST_REGION=${OPSKIT_AWS_REGION:-us-east-1}
+
+for part in postgres rabbitmq docker moto sshhost; do
+	# shellcheck source=/dev/null
+	. "$here/scripts/$part.sh"
+done
+
+cmd=${1:-up}
+case "$cmd" in
+up)
+	need_root
+	start=$SECONDS
+	apt_install curl ca-certificates postgresql postgresql-contrib rabbitmq-server docker.io debootstrap
+	postgres_up
+	rabbitmq_up
+	moto_up
+	docker_up
+	sshhost_up
+	printf '==> all services ready in %ss\n' $((SECONDS - start))
+	;;
+down)
+	need_root
+	sshhost_down
+	docker_down
+	moto_down
+	rabbitmq_down
+	postgres_down
+	;;
+bench-deps)
+	# The peers the benchmarks measure against, from Debian's packages.
+	need_root
+	apt_install ansible-core rsyslog openssh-client
+	;;
+status)
+	postgres_status
+	rabbitmq_status
+	moto_status
+	docker_status
+	sshhost_status
+	;;
+*)
+	die "usage: $0 up|down|status|bench-deps"
+	;;
+esac
