@@ -3,7 +3,6 @@ package audit
 import (
 	"fmt"
 	"io"
-	"strings"
 )
 
 // Format names a report writer.
@@ -21,11 +20,10 @@ const (
 	FormatJUnit
 )
 
-var formatNames = [...]string{
-	FormatTable: "table",
-	FormatJSON:  "json",
-	FormatSARIF: "sarif",
-	FormatJUnit: "junit",
+var formatEnum = enum[Format]{
+	kind:  "format",
+	names: []string{FormatTable: "table", FormatJSON: "json", FormatSARIF: "sarif", FormatJUnit: "junit"},
+	order: Formats(),
 }
 
 // Formats returns every format in declaration order.
@@ -35,43 +33,22 @@ func Formats() []Format {
 
 // String returns the format name ("table", "json", "sarif", "junit"), or
 // "format(N)" for an invalid value.
-func (f Format) String() string {
-	if f < FormatTable || f > FormatJUnit {
-		return fmt.Sprintf("format(%d)", int(f))
-	}
-	return formatNames[f]
-}
+func (f Format) String() string { return formatEnum.String(f) }
 
 // ParseFormat parses a format name, ignoring case and surrounding space.
 // Any value other than "table", "json", "sarif" or "junit" yields a
 // *[ParseError] naming it.
 func ParseFormat(name string) (Format, error) {
-	n := strings.ToLower(strings.TrimSpace(name))
-	for _, f := range Formats() {
-		if formatNames[f] == n {
-			return f, nil
-		}
-	}
-	return 0, &ParseError{Kind: "format", Value: name, Valid: []string{"table", "json", "sarif", "junit"}}
+	return formatEnum.parse(name)
 }
 
 // MarshalText implements encoding.TextMarshaler, so a Format works with
 // flag.TextVar.
-func (f Format) MarshalText() ([]byte, error) {
-	if f < FormatTable || f > FormatJUnit {
-		return nil, fmt.Errorf("audit: cannot marshal invalid %v", f)
-	}
-	return []byte(f.String()), nil
-}
+func (f Format) MarshalText() ([]byte, error) { return formatEnum.marshal(f) }
 
 // UnmarshalText implements encoding.TextUnmarshaler using [ParseFormat].
 func (f *Format) UnmarshalText(text []byte) error {
-	v, err := ParseFormat(string(text))
-	if err != nil {
-		return err
-	}
-	*f = v
-	return nil
+	return formatEnum.unmarshal(f, text, ParseFormat)
 }
 
 // Write writes r to w in format f.

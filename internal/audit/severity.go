@@ -1,9 +1,6 @@
 package audit
 
-import (
-	"fmt"
-	"strings"
-)
+import "strings"
 
 // Severity ranks how bad a failing check is. Severities are ordered, so
 // they compare with < and >: SeverityInfo < SeverityLow < SeverityMedium
@@ -24,12 +21,10 @@ const (
 	SeverityCritical
 )
 
-var severityNames = [...]string{
-	SeverityInfo:     "info",
-	SeverityLow:      "low",
-	SeverityMedium:   "medium",
-	SeverityHigh:     "high",
-	SeverityCritical: "critical",
+var severityEnum = enum[Severity]{
+	kind:  "severity",
+	names: []string{SeverityInfo: "info", SeverityLow: "low", SeverityMedium: "medium", SeverityHigh: "high", SeverityCritical: "critical"},
+	order: Severities(),
 }
 
 // Severities returns every valid severity, highest first.
@@ -38,51 +33,28 @@ func Severities() []Severity {
 }
 
 // Valid reports whether s is one of the defined levels.
-func (s Severity) Valid() bool {
-	return s >= SeverityInfo && s <= SeverityCritical
-}
+func (s Severity) Valid() bool { return severityEnum.valid(s) }
 
 // String returns the lowercase name ("critical", "high", ...), or
 // "severity(N)" for an invalid value.
-func (s Severity) String() string {
-	if !s.Valid() {
-		return fmt.Sprintf("severity(%d)", int(s))
-	}
-	return severityNames[s]
-}
+func (s Severity) String() string { return severityEnum.String(s) }
 
 // ParseSeverity parses a severity name, ignoring case and surrounding
 // space. It accepts "critical", "high", "medium", "low" and "info", and
 // "informational" as a synonym for "info". Any other value yields a
 // *[ParseError] naming it.
 func ParseSeverity(name string) (Severity, error) {
-	n := strings.ToLower(strings.TrimSpace(name))
-	if n == "informational" {
+	if strings.EqualFold(strings.TrimSpace(name), "informational") {
 		return SeverityInfo, nil
 	}
-	for _, s := range Severities() {
-		if severityNames[s] == n {
-			return s, nil
-		}
-	}
-	return 0, &ParseError{Kind: "severity", Value: name, Valid: []string{"critical", "high", "medium", "low", "info"}}
+	return severityEnum.parse(name)
 }
 
 // MarshalText implements encoding.TextMarshaler. It fails for an invalid
 // severity.
-func (s Severity) MarshalText() ([]byte, error) {
-	if !s.Valid() {
-		return nil, fmt.Errorf("audit: cannot marshal invalid %v", s)
-	}
-	return []byte(s.String()), nil
-}
+func (s Severity) MarshalText() ([]byte, error) { return severityEnum.marshal(s) }
 
 // UnmarshalText implements encoding.TextUnmarshaler using [ParseSeverity].
 func (s *Severity) UnmarshalText(text []byte) error {
-	v, err := ParseSeverity(string(text))
-	if err != nil {
-		return err
-	}
-	*s = v
-	return nil
+	return severityEnum.unmarshal(s, text, ParseSeverity)
 }

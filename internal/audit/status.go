@@ -1,10 +1,5 @@
 package audit
 
-import (
-	"fmt"
-	"strings"
-)
-
 // Status is the outcome of one check on one resource.
 //
 // The zero Status is not valid: [Run] turns a finding returned without a
@@ -24,11 +19,10 @@ const (
 	StatusWaived
 )
 
-var statusNames = [...]string{
-	StatusPass:   "pass",
-	StatusFail:   "fail",
-	StatusError:  "error",
-	StatusWaived: "waived",
+var statusEnum = enum[Status]{
+	kind:  "status",
+	names: []string{StatusPass: "pass", StatusFail: "fail", StatusError: "error", StatusWaived: "waived"},
+	order: Statuses(),
 }
 
 // Statuses returns every valid status in declaration order.
@@ -37,47 +31,24 @@ func Statuses() []Status {
 }
 
 // Valid reports whether s is one of the defined statuses.
-func (s Status) Valid() bool {
-	return s >= StatusPass && s <= StatusWaived
-}
+func (s Status) Valid() bool { return statusEnum.valid(s) }
 
 // String returns the lowercase name ("pass", "fail", ...), or "status(N)"
 // for an invalid value.
-func (s Status) String() string {
-	if !s.Valid() {
-		return fmt.Sprintf("status(%d)", int(s))
-	}
-	return statusNames[s]
-}
+func (s Status) String() string { return statusEnum.String(s) }
 
 // ParseStatus parses a status name, ignoring case and surrounding space.
 // Any value other than "pass", "fail", "error" or "waived" yields a
 // *[ParseError] naming it.
 func ParseStatus(name string) (Status, error) {
-	n := strings.ToLower(strings.TrimSpace(name))
-	for _, s := range Statuses() {
-		if statusNames[s] == n {
-			return s, nil
-		}
-	}
-	return 0, &ParseError{Kind: "status", Value: name, Valid: []string{"pass", "fail", "error", "waived"}}
+	return statusEnum.parse(name)
 }
 
 // MarshalText implements encoding.TextMarshaler. It fails for an invalid
 // status.
-func (s Status) MarshalText() ([]byte, error) {
-	if !s.Valid() {
-		return nil, fmt.Errorf("audit: cannot marshal invalid %v", s)
-	}
-	return []byte(s.String()), nil
-}
+func (s Status) MarshalText() ([]byte, error) { return statusEnum.marshal(s) }
 
 // UnmarshalText implements encoding.TextUnmarshaler using [ParseStatus].
 func (s *Status) UnmarshalText(text []byte) error {
-	v, err := ParseStatus(string(text))
-	if err != nil {
-		return err
-	}
-	*s = v
-	return nil
+	return statusEnum.unmarshal(s, text, ParseStatus)
 }
