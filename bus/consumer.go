@@ -1,0 +1,285 @@
+package bus
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/opskit-dev/opskit/bus/driver"
+)
+
+// Action is a handler's verdict on a delivery.
+type Action int
+
+// Handler verdicts.
+const (
+	// Ack removes the message from the queue.
+	Ack Action = iota
+	// Requeue returns the message to the queue for redelivery (quorum queues
+	// count it towards the delivery limit).
+	Requeue
+	// Reject drops the message, or dead-letters it when the queue has a
+	// dead-letter exchange.
+	Reject
+)
+
+// String implements fmt.Stringer.
+func (a Action) String() string {
+	switch a {
+	case Ack:
+		return "ack"
+	case Requeue:
+		return "requeue"
+	case Reject:
+		return "reject"
+	}
+	return "unknown"
+}
+
+// Handler processes one delivery and says what to do with it. ctx ends when
+// the consumer is stopped without time to finish.
+type Handler func(ctx context.Context, d *Delivery) Action
+
+// ConsumerOptions configures a Consumer.
+type ConsumerOptions struct {
+	// Queue to consume from. Required.
+	Queue string
+	// Concurrency is the number of handler goroutines; 1 when zero.
+	Concurrency int
+	// Prefetch bounds unacknowledged deliveries to this consumer; twice the
+	// concurrency when zero.
+	Prefetch int
+	// Exclusive asks to be the queue's only consumer.
+	Exclusive bool
+	// Args are consumer arguments (e.g. x-stream-offset for streams).
+	Args Table
+}
+
+// Consumer runs a worker pool over one queue. It re-attaches after the
+// connection recovers and whenever its channel is lost. A Consumer is safe for
+// concurrent use.
+type Consumer struct {
+	c       *Conn
+	opts    ConsumerOptions
+	handler Handler
+	jobs    chan job
+
+	hardCtx  context.Context // handlers' context, cancelled on hard stop
+	hardStop context.CancelFunc
+
+	mu       sync.Mutex
+	ch       driver.Channel
+	tag      string
+	stopping bool
+	stopCh   chan struct{}
+
+	runDone chan struct{}
+	workers sync.WaitGroup
+}
+
+type job struct {
+	ch driver.Channel
+	d  driver.Delivery
+}
+
+// Consume starts a consumer worker pool on opts.Queue calling h for every
+// delivery. It returns once the first consumer is registered, or an error
+// (for example matching ErrNotFound when the queue does not exist).
+func (c *Conn) Consume(ctx context.Context, opts ConsumerOptions, h Handler) (*Consumer, error) {
+	if opts.Queue == "" {
+		return nil, invalid("consumer options", "Queue", "must not be empty")
+	}
+	if h == nil {
+		return nil, invalid("consumer options", "Handler", "must not be nil")
+	}
+	if opts.Concurrency < 0 {
+		return nil, invalid("consumer options", "Concurrency", "negative (%d)", opts.Concurrency)
+	}
+	if opts.Prefetch < 0 || opts.Prefetch > 65535 {
+		return nil, invalid("consumer options", "Prefetch", "must be within 0..65535 (got %d)", opts.Prefetch)
+	}
+	if err := checkArgs("consumer options", opts.Args); err != nil {
+		return nil, err
+	}
+	if opts.Concurrency == 0 {
+		opts.Concurrency = 1
+	}
+	if opts.Prefetch == 0 {
+		opts.Prefetch = 2 * opts.Concurrency
+	}
+	hardCtx, hardStop := context.WithCancel(context.Background())
+	k := &Consumer{
+		c: c, opts: opts, handler: h, jobs: make(chan job),
+		hardCtx: hardCtx, hardStop: hardStop,
+		stopCh: make(chan struct{}), runDone: make(chan struct{}),
+	}
+	first, err := k.attach(ctx)
+	if err != nil {
+		hardStop()
+		return nil, err
+	}
+	for i := 0; i < opts.Concurrency; i++ {
+		k.workers.Add(1)
+		go k.work()
+	}
+	go k.run(first)
+	return k, nil
+}
+
+// attach opens a channel, sets QoS and starts consuming.
+func (k *Consumer) attach(ctx context.Context) (<-chan driver.Delivery, error) {
+	ch, err := k.c.channel(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := ch.Qos(k.opts.Prefetch); err != nil {
+		_ = ch.Close()
+		return nil, wrapBroker("set prefetch", err)
+	}
+	tag := "bus-" + NewMessageID()[:16]
+	ds, err := ch.Consume(k.opts.Queue, tag, k.opts.Exclusive, k.opts.Args)
+	if err != nil {
+		_ = ch.Close()
+		return nil, wrapBroker(fmt.Sprintf("consume queue %q", k.opts.Queue), err)
+	}
+	k.mu.Lock()
+	if k.stopping {
+		k.mu.Unlock()
+		_ = ch.Close()
+		return nil, ErrClosed
+	}
+	k.ch, k.tag = ch, tag
+	k.mu.Unlock()
+	return ds, nil
+}
+
+func (k *Consumer) run(ds <-chan driver.Delivery) {
+	defer close(k.runDone)
+	defer close(k.jobs)
+	ctx, cancel := k.c.closedCtx()
+	defer cancel()
+	go func() {
+		select {
+		case <-k.stopCh:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	for attempt := 0; ; {
+		k.mu.Lock()
+		ch := k.ch
+		k.mu.Unlock()
+		for d := range ds {
+			k.jobs <- job{ch: ch, d: d}
+		}
+		k.mu.Lock()
+		stopping := k.stopping
+		k.mu.Unlock()
+		if stopping || ctx.Err() != nil {
+			return
+		}
+		// The consumer was cancelled by the broker or its channel was lost.
+		if err := ch.Err(); err != nil {
+			k.c.report(fmt.Errorf("bus: consumer on queue %q: %w", k.opts.Queue, wrapBroker("consume", err)))
+		}
+		_ = ch.Close()
+		for {
+			var err error
+			ds, err = k.attach(ctx)
+			if err == nil {
+				attempt = 0
+				break
+			}
+			if ctx.Err() != nil {
+				return
+			}
+			k.c.report(fmt.Errorf("bus: consumer on queue %q: %w", k.opts.Queue, err))
+			t := time.NewTimer(k.c.opts.Backoff.Delay(attempt))
+			attempt++
+			select {
+			case <-t.C:
+			case <-ctx.Done():
+				t.Stop()
+				return
+			}
+		}
+	}
+}
+
+func (k *Consumer) work() {
+	defer k.workers.Done()
+	for j := range k.jobs {
+		d := newDelivery(k.opts.Queue, j.d)
+		action := k.safeHandle(d)
+		var err error
+		switch action {
+		case Ack:
+			err = j.ch.Ack(j.d.Tag)
+		case Requeue:
+			err = j.ch.Nack(j.d.Tag, true)
+		default:
+			err = j.ch.Nack(j.d.Tag, false)
+		}
+		if err != nil && !errors.Is(wrapBroker("ack", err), errConnLost) {
+			k.c.report(fmt.Errorf("bus: %s message %s: %w", action, d.MessageID, err))
+		}
+	}
+}
+
+// safeHandle runs the handler; a panic requeues the message.
+func (k *Consumer) safeHandle(d *Delivery) (a Action) {
+	defer func() {
+		if r := recover(); r != nil {
+			k.c.report(fmt.Errorf("bus: handler panic on message %s: %v", d.MessageID, r))
+			a = Requeue
+		}
+	}()
+	return k.handler(k.hardCtx, d)
+}
+
+// Close stops the consumer gracefully: it cancels the subscription, lets the
+// workers finish the deliveries already received, then closes the channel
+// (the broker requeues whatever stayed unacknowledged). If ctx ends first the
+// handlers' context is cancelled, the channel closed, and ctx's error returned.
+func (k *Consumer) Close(ctx context.Context) error {
+	k.mu.Lock()
+	if k.stopping {
+		k.mu.Unlock()
+		<-k.runDone
+		return nil
+	}
+	k.stopping = true
+	ch, tag := k.ch, k.tag
+	k.mu.Unlock()
+	if ch != nil {
+		_ = ch.Cancel(tag)
+	}
+	close(k.stopCh)
+	done := make(chan struct{})
+	go func() {
+		<-k.runDone
+		k.workers.Wait()
+		close(done)
+	}()
+	var err error
+	select {
+	case <-done:
+	case <-ctx.Done():
+		err = fmt.Errorf("bus: consumer close: %w", ctx.Err())
+		k.hardStop()
+		if ch != nil {
+			_ = ch.Close()
+		}
+		<-done
+	}
+	k.hardStop()
+	k.mu.Lock()
+	ch = k.ch
+	k.mu.Unlock()
+	if ch != nil {
+		_ = ch.Close()
+	}
+	return err
+}
