@@ -263,16 +263,20 @@ func (k *Consumer) Close(ctx context.Context) error {
 		k.workers.Wait()
 		close(done)
 	}()
-	var err error
 	select {
 	case <-done:
 	case <-ctx.Done():
-		err = fmt.Errorf("bus: consumer close: %w", ctx.Err())
+		// Out of time: cancel the handlers' context and close the channel so
+		// the broker requeues what is unacknowledged. Handlers that ignore
+		// their context finish in the background; their acks are dropped.
 		k.hardStop()
+		k.mu.Lock()
+		ch = k.ch
+		k.mu.Unlock()
 		if ch != nil {
 			_ = ch.Close()
 		}
-		<-done
+		return fmt.Errorf("bus: consumer close: %w", ctx.Err())
 	}
 	k.hardStop()
 	k.mu.Lock()
@@ -281,5 +285,5 @@ func (k *Consumer) Close(ctx context.Context) error {
 	if ch != nil {
 		_ = ch.Close()
 	}
-	return err
+	return nil
 }

@@ -128,8 +128,10 @@ func (c *channel) Confirm(h driver.Handlers) error {
 				onReturn(r)
 			case cf, ok := <-confirms:
 				if !ok {
-					for r := range returns {
-						onReturn(r)
+					if returns != nil {
+						for r := range returns {
+							onReturn(r)
+						}
 					}
 					return
 				}
