@@ -64,14 +64,14 @@ type Consumer struct {
 	c       *Conn
 	opts    ConsumerOptions
 	handler Handler
-	jobs    chan job
 
 	hardCtx  context.Context // handlers' context, cancelled on hard stop
 	hardStop context.CancelFunc
 
 	mu       sync.Mutex
-	ch       driver.Channel
-	tag      string
+	gen      *consGen
+	changed  chan struct{} // closed and replaced when gen or finished change
+	finished bool
 	stopping bool
 	stopCh   chan struct{}
 
@@ -79,9 +79,12 @@ type Consumer struct {
 	workers sync.WaitGroup
 }
 
-type job struct {
-	ch driver.Channel
-	d  driver.Delivery
+// consGen is one subscription: the workers read its deliveries directly.
+type consGen struct {
+	ch  driver.Channel
+	tag string
+	ds  driver.Deliveries
+	wg  sync.WaitGroup // workers still reading ds
 }
 
 // Consume starts a consumer worker pool on opts.Queue calling h for every
@@ -111,8 +114,8 @@ func (c *Conn) Consume(ctx context.Context, opts ConsumerOptions, h Handler) (*C
 	}
 	hardCtx, hardStop := context.WithCancel(context.Background())
 	k := &Consumer{
-		c: c, opts: opts, handler: h, jobs: make(chan job),
-		hardCtx: hardCtx, hardStop: hardStop,
+		c: c, opts: opts, handler: h,
+		hardCtx: hardCtx, hardStop: hardStop, changed: make(chan struct{}),
 		stopCh: make(chan struct{}), runDone: make(chan struct{}),
 	}
 	first, err := k.attach(ctx)
@@ -129,7 +132,7 @@ func (c *Conn) Consume(ctx context.Context, opts ConsumerOptions, h Handler) (*C
 }
 
 // attach opens a channel, sets QoS and starts consuming.
-func (k *Consumer) attach(ctx context.Context) (<-chan driver.Delivery, error) {
+func (k *Consumer) attach(ctx context.Context) (*consGen, error) {
 	ch, err := k.c.channel(ctx)
 	if err != nil {
 		return nil, err
@@ -144,20 +147,30 @@ func (k *Consumer) attach(ctx context.Context) (<-chan driver.Delivery, error) {
 		_ = ch.Close()
 		return nil, wrapBroker(fmt.Sprintf("consume queue %q", k.opts.Queue), err)
 	}
+	g := &consGen{ch: ch, tag: tag, ds: ds}
+	g.wg.Add(k.opts.Concurrency)
 	k.mu.Lock()
+	defer k.mu.Unlock()
 	if k.stopping {
-		k.mu.Unlock()
 		_ = ch.Close()
 		return nil, ErrClosed
 	}
-	k.ch, k.tag = ch, tag
-	k.mu.Unlock()
-	return ds, nil
+	k.gen = g
+	close(k.changed)
+	k.changed = make(chan struct{})
+	return g, nil
 }
 
-func (k *Consumer) run(ds <-chan driver.Delivery) {
+// run re-attaches whenever the subscription ends without being stopped.
+func (k *Consumer) run(g *consGen) {
 	defer close(k.runDone)
-	defer close(k.jobs)
+	defer func() {
+		k.mu.Lock()
+		k.finished = true
+		close(k.changed)
+		k.changed = make(chan struct{})
+		k.mu.Unlock()
+	}()
 	ctx, cancel := k.c.closedCtx()
 	defer cancel()
 	go func() {
@@ -168,12 +181,7 @@ func (k *Consumer) run(ds <-chan driver.Delivery) {
 		}
 	}()
 	for attempt := 0; ; {
-		k.mu.Lock()
-		ch := k.ch
-		k.mu.Unlock()
-		for d := range ds {
-			k.jobs <- job{ch: ch, d: d}
-		}
+		g.wg.Wait() // every worker saw the deliveries end
 		k.mu.Lock()
 		stopping := k.stopping
 		k.mu.Unlock()
@@ -181,18 +189,17 @@ func (k *Consumer) run(ds <-chan driver.Delivery) {
 			return
 		}
 		// The consumer was cancelled by the broker or its channel was lost.
-		if err := ch.Err(); err != nil {
+		if err := g.ch.Err(); err != nil {
 			k.c.report(fmt.Errorf("bus: consumer on queue %q: %w", k.opts.Queue, wrapBroker("consume", err)))
 		}
-		_ = ch.Close()
+		_ = g.ch.Close()
 		for {
-			var err error
-			ds, err = k.attach(ctx)
+			next, err := k.attach(ctx)
 			if err == nil {
-				attempt = 0
+				g, attempt = next, 0
 				break
 			}
-			if ctx.Err() != nil {
+			if ctx.Err() != nil || errors.Is(err, ErrClosed) {
 				return
 			}
 			k.c.report(fmt.Errorf("bus: consumer on queue %q: %w", k.opts.Queue, err))
@@ -208,23 +215,47 @@ func (k *Consumer) run(ds <-chan driver.Delivery) {
 	}
 }
 
+// work reads deliveries of each subscription in turn.
 func (k *Consumer) work() {
 	defer k.workers.Done()
-	for j := range k.jobs {
-		d := newDelivery(k.opts.Queue, j.d)
-		action := k.safeHandle(d)
-		var err error
-		switch action {
-		case Ack:
-			err = j.ch.Ack(j.d.Tag)
-		case Requeue:
-			err = j.ch.Nack(j.d.Tag, true)
-		default:
-			err = j.ch.Nack(j.d.Tag, false)
+	var last *consGen
+	for {
+		k.mu.Lock()
+		g, changed, finished := k.gen, k.changed, k.finished
+		k.mu.Unlock()
+		if g == last {
+			if finished {
+				return
+			}
+			<-changed
+			continue
 		}
-		if err != nil && !errors.Is(wrapBroker("ack", err), errConnLost) {
-			k.c.report(fmt.Errorf("bus: %s message %s: %w", action, d.MessageID, err))
+		last = g
+		for {
+			d, ok := g.ds.Next()
+			if !ok {
+				break
+			}
+			k.handle(g.ch, d)
 		}
+		g.wg.Done()
+	}
+}
+
+func (k *Consumer) handle(ch driver.Channel, dd driver.Delivery) {
+	d := newDelivery(k.opts.Queue, dd)
+	action := k.safeHandle(d)
+	var err error
+	switch action {
+	case Ack:
+		err = ch.Ack(dd.Tag)
+	case Requeue:
+		err = ch.Nack(dd.Tag, true)
+	default:
+		err = ch.Nack(dd.Tag, false)
+	}
+	if err != nil && !errors.Is(wrapBroker("ack", err), errConnLost) {
+		k.c.report(fmt.Errorf("bus: %s message %s: %w", action, d.MessageID, err))
 	}
 }
 
@@ -251,10 +282,10 @@ func (k *Consumer) Close(ctx context.Context) error {
 		return nil
 	}
 	k.stopping = true
-	ch, tag := k.ch, k.tag
+	g := k.gen
 	k.mu.Unlock()
-	if ch != nil {
-		_ = ch.Cancel(tag)
+	if g != nil {
+		_ = g.ch.Cancel(g.tag)
 	}
 	close(k.stopCh)
 	done := make(chan struct{})
@@ -271,19 +302,19 @@ func (k *Consumer) Close(ctx context.Context) error {
 		// their context finish in the background; their acks are dropped.
 		k.hardStop()
 		k.mu.Lock()
-		ch = k.ch
+		g = k.gen
 		k.mu.Unlock()
-		if ch != nil {
-			_ = ch.Close()
+		if g != nil {
+			_ = g.ch.Close()
 		}
 		return fmt.Errorf("bus: consumer close: %w", ctx.Err())
 	}
 	k.hardStop()
 	k.mu.Lock()
-	ch = k.ch
+	g = k.gen
 	k.mu.Unlock()
-	if ch != nil {
-		_ = ch.Close()
+	if g != nil {
+		_ = g.ch.Close()
 	}
 	return nil
 }

@@ -28,6 +28,9 @@ type Publisher struct {
 	c     *Conn
 	slots chan struct{}
 
+	// sendMu serializes writes so sequence numbers follow publish order;
+	// mu guards the state below. Lock order: sendMu, then mu.
+	sendMu  sync.Mutex
 	mu      sync.Mutex
 	cur     *pubGen       // nil while down
 	ready   chan struct{} // closed while cur != nil
@@ -45,6 +48,8 @@ type pubGen struct {
 	ch      driver.Channel
 	pending map[uint64]*Confirmation
 	byID    map[string]*Confirmation
+	// early holds confirms that arrived before their publish was registered.
+	early map[uint64]bool
 }
 
 // Confirmation is the future result of one published message.
@@ -127,7 +132,8 @@ func (p *Publisher) run(ctx context.Context, first chan<- error) {
 	for {
 		ch, err := p.c.channel(ctx)
 		if err == nil {
-			g := &pubGen{ch: ch, pending: map[uint64]*Confirmation{}, byID: map[string]*Confirmation{}}
+			g := &pubGen{ch: ch, pending: map[uint64]*Confirmation{}, byID: map[string]*Confirmation{},
+				early: map[uint64]bool{}}
 			err = ch.Confirm(driver.Handlers{
 				Confirm: func(seq uint64, ack bool) { p.onConfirm(g, seq, ack) },
 				Return:  func(r driver.Return) { p.onReturn(g, r) },
@@ -167,6 +173,8 @@ func (p *Publisher) run(ctx context.Context, first chan<- error) {
 
 // up installs g and republishes what the previous channel left unconfirmed.
 func (p *Publisher) up(ctx context.Context, g *pubGen) {
+	p.sendMu.Lock()
+	defer p.sendMu.Unlock()
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	resend := p.resend
@@ -191,6 +199,9 @@ func (p *Publisher) up(ctx context.Context, g *pubGen) {
 
 // down moves g's unconfirmed messages to the resend list, in publish order.
 func (p *Publisher) down(g *pubGen) {
+	// Wait for an in-flight write to register its message first.
+	p.sendMu.Lock()
+	defer p.sendMu.Unlock()
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.cur = nil
@@ -236,16 +247,28 @@ func isDone(cf *Confirmation) bool {
 	}
 }
 
+// sendLocked publishes cf on g; callers hold sendMu and mu.
 func (p *Publisher) sendLocked(ctx context.Context, g *pubGen, cf *Confirmation) error {
+	if cf.msg.Mandatory {
+		g.byID[cf.msg.MessageID] = cf
+	}
 	seq, err := g.ch.Publish(ctx, cf.msg)
 	if err != nil {
 		return err
 	}
-	g.pending[seq] = cf
-	if cf.msg.Mandatory {
-		g.byID[cf.msg.MessageID] = cf
-	}
+	p.registerLocked(g, seq, cf)
 	return nil
+}
+
+// registerLocked records cf under seq, settling it at once if its confirm
+// already arrived. Callers hold mu.
+func (p *Publisher) registerLocked(g *pubGen, seq uint64, cf *Confirmation) {
+	if ack, ok := g.early[seq]; ok {
+		delete(g.early, seq)
+		p.settleLocked(g, cf, ack)
+		return
+	}
+	g.pending[seq] = cf
 }
 
 func (p *Publisher) onReturn(g *pubGen, r driver.Return) {
@@ -262,9 +285,14 @@ func (p *Publisher) onConfirm(g *pubGen, seq uint64, ack bool) {
 	defer p.mu.Unlock()
 	cf := g.pending[seq]
 	if cf == nil {
+		g.early[seq] = ack
 		return
 	}
 	delete(g.pending, seq)
+	p.settleLocked(g, cf, ack)
+}
+
+func (p *Publisher) settleLocked(g *pubGen, cf *Confirmation, ack bool) {
 	if cf.msg.Mandatory {
 		delete(g.byID, cf.msg.MessageID)
 	}
@@ -327,9 +355,11 @@ func (p *Publisher) Publish(ctx context.Context, msg Message) (*Confirmation, er
 			<-p.slots
 			return nil, fmt.Errorf("bus: publish: %w", err)
 		}
+		p.sendMu.Lock()
 		p.mu.Lock()
 		if p.closed {
 			p.mu.Unlock()
+			p.sendMu.Unlock()
 			<-p.slots
 			return nil, ErrClosed
 		}
@@ -337,8 +367,18 @@ func (p *Publisher) Publish(ctx context.Context, msg Message) (*Confirmation, er
 		if g != nil {
 			p.order++
 			cf.order = p.order
-			err := p.sendLocked(ctx, g, cf)
+			if cf.msg.Mandatory {
+				g.byID[cf.msg.MessageID] = cf
+			}
 			p.mu.Unlock()
+			// The write happens without mu, so confirms are processed meanwhile.
+			seq, err := g.ch.Publish(ctx, cf.msg)
+			if err == nil {
+				p.mu.Lock()
+				p.registerLocked(g, seq, cf)
+				p.mu.Unlock()
+			}
+			p.sendMu.Unlock()
 			if err == nil {
 				return cf, nil
 			}
@@ -354,6 +394,7 @@ func (p *Publisher) Publish(ctx context.Context, msg Message) (*Confirmation, er
 			continue
 		}
 		p.mu.Unlock()
+		p.sendMu.Unlock()
 		select {
 		case <-ready:
 		case <-ctx.Done():

@@ -190,23 +190,28 @@ func (c *channel) Publish(ctx context.Context, p driver.Publishing) (uint64, err
 	return seq, nil
 }
 
-func (c *channel) Consume(queue, tag string, exclusive bool, args driver.Table) (<-chan driver.Delivery, error) {
+func (c *channel) Consume(queue, tag string, exclusive bool, args driver.Table) (driver.Deliveries, error) {
 	in, err := c.ch.Consume(queue, tag, false, exclusive, false, false, toAMQP(args))
 	if err != nil {
 		return nil, convert(err)
 	}
-	out := make(chan driver.Delivery)
-	go func() {
-		defer close(out)
-		for d := range in {
-			out <- driver.Delivery{
-				Tag: d.DeliveryTag, ConsumerTag: d.ConsumerTag, Redelivered: d.Redelivered,
-				Exchange: d.Exchange, RoutingKey: d.RoutingKey,
-				Message: fromDelivery(d),
-			}
-		}
-	}()
-	return out, nil
+	return deliveries(in), nil
+}
+
+// deliveries converts amqp091-go deliveries in the reader's goroutine, so
+// there is no extra hand-off per message.
+type deliveries <-chan amqp.Delivery
+
+func (in deliveries) Next() (driver.Delivery, bool) {
+	d, ok := <-in
+	if !ok {
+		return driver.Delivery{}, false
+	}
+	return driver.Delivery{
+		Tag: d.DeliveryTag, ConsumerTag: d.ConsumerTag, Redelivered: d.Redelivered,
+		Exchange: d.Exchange, RoutingKey: d.RoutingKey,
+		Message: fromDelivery(d),
+	}, true
 }
 
 func (c *channel) Cancel(tag string) error { return convert(c.ch.Cancel(tag, false)) }

@@ -142,6 +142,12 @@ type Handlers struct {
 	Return func(Return)
 }
 
+// Deliveries is a consumer's stream of deliveries. Next may be called from
+// several goroutines at once; it returns false once the stream has ended.
+type Deliveries interface {
+	Next() (Delivery, bool)
+}
+
 // Channel is one AMQP channel. Methods are safe for concurrent use.
 type Channel interface {
 	ExchangeDeclare(e Exchange, passive bool) error
@@ -160,9 +166,10 @@ type Channel interface {
 	// Publish sends p and returns its confirm sequence number (0 when the
 	// channel is not in confirm mode).
 	Publish(ctx context.Context, p Publishing) (uint64, error)
-	// Consume starts a manual-ack consumer; the channel closes when the
-	// consumer is cancelled or the channel ends.
-	Consume(queue, tag string, exclusive bool, args Table) (<-chan Delivery, error)
+	// Consume starts a manual-ack consumer. The stream ends when the
+	// consumer is cancelled (after the deliveries already sent) or the
+	// channel ends.
+	Consume(queue, tag string, exclusive bool, args Table) (Deliveries, error)
 	Cancel(tag string) error
 	Ack(tag uint64) error
 	Nack(tag uint64, requeue bool) error

@@ -264,7 +264,7 @@ func copyTable(t driver.Table) driver.Table {
 	return out
 }
 
-func (ch *channel) Consume(queueName, tag string, exclusive bool, args driver.Table) (<-chan driver.Delivery, error) {
+func (ch *channel) Consume(queueName, tag string, exclusive bool, args driver.Table) (driver.Deliveries, error) {
 	if err := ch.lock(); err != nil {
 		return nil, err
 	}
@@ -292,7 +292,7 @@ func (ch *channel) Consume(queueName, tag string, exclusive bool, args driver.Ta
 	q.consumers = append(q.consumers, cons)
 	q.hadCons = true
 	q.dispatch()
-	return cons.out, nil
+	return stream(cons.out), nil
 }
 
 func (ch *channel) Cancel(tag string) error {
@@ -469,3 +469,10 @@ var (
 	_ driver.Conn    = (*conn)(nil)
 	_ driver.Channel = (*channel)(nil)
 )
+
+type stream <-chan driver.Delivery
+
+func (s stream) Next() (driver.Delivery, bool) {
+	d, ok := <-s
+	return d, ok
+}
