@@ -27,6 +27,11 @@ func (h fakeHarness) Disrupt(context.Context, string) error {
 	return nil
 }
 
+func (h fakeHarness) SetAlarm(_ context.Context, on bool) error {
+	h.b.SetAlarm(on)
+	return nil
+}
+
 type rabbitHarness struct {
 	cluster testenv.RabbitCluster
 	mgmt    *bus.Management
@@ -73,6 +78,16 @@ func (h rabbitHarness) Disrupt(ctx context.Context, prefix string) error {
 		case <-time.After(250 * time.Millisecond):
 		}
 	}
+}
+
+// SetAlarm lowers (or restores) the memory watermark of the first node.
+func (h rabbitHarness) SetAlarm(ctx context.Context, on bool) error {
+	mark := "0.4"
+	if on {
+		mark = "0.000001"
+	}
+	_, err := h.cluster.Ctl(ctx, h.cluster.Nodes[0].Name, "set_vm_memory_high_watermark", mark)
+	return err
 }
 
 func TestConformance(t *testing.T) {

@@ -31,6 +31,14 @@ type Harness interface {
 	Disrupt(ctx context.Context, prefix string) error
 }
 
+// Alarmer is an optional Harness upgrade: harnesses that can raise a
+// resource alarm (connection.blocked) on the node behind the first URL of
+// Options run the back-pressure cases.
+type Alarmer interface {
+	// SetAlarm raises (true) or clears (false) the alarm.
+	SetAlarm(ctx context.Context, on bool) error
+}
+
 // HarnessMaker returns a harness for one test case.
 type HarnessMaker func(t *testing.T) Harness
 

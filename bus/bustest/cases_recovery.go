@@ -2,6 +2,7 @@ package bustest
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -178,4 +179,58 @@ func testCloseIsPrompt(e *env) {
 		e.t.Errorf("Publish after Conn.Close succeeded")
 	}
 	e.t.Logf("Close took %v", time.Since(start))
+}
+
+func testBlocked(e *env) {
+	al, ok := e.h.(Alarmer)
+	if !ok {
+		e.t.Skip("harness cannot raise alarms")
+	}
+	c := e.dial(func(o *bus.Options) { o.URLs = o.URLs[:1] })
+	q := e.n("q")
+	e.apply(c, bus.Topology{Queues: []bus.Queue{{Name: q}}})
+	p := e.publisher(c, 8)
+	e.publish(p, bus.Message{RoutingKey: q})
+	e.t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := al.SetAlarm(ctx, false); err != nil {
+			e.t.Errorf("clear alarm: %v", err)
+		}
+	})
+	if err := al.SetAlarm(e.ctx, true); err != nil {
+		e.t.Fatal(err)
+	}
+	deadline := time.Now().Add(15 * time.Second)
+	var err error
+	for !c.Blocked() && time.Now().Before(deadline) {
+		// RabbitMQ blocks a connection once it publishes during the alarm.
+		ctx, cancel := context.WithTimeout(e.ctx, 500*time.Millisecond)
+		_, _ = p.Publish(ctx, bus.Message{RoutingKey: q})
+		cancel()
+		time.Sleep(20 * time.Millisecond)
+	}
+	if !c.Blocked() {
+		e.t.Fatalf("connection never reported blocked")
+	}
+	ctx, cancel := context.WithTimeout(e.ctx, 300*time.Millisecond)
+	start := time.Now()
+	_, err = p.Publish(ctx, bus.Message{RoutingKey: q})
+	cancel()
+	if !errors.Is(err, context.DeadlineExceeded) {
+		e.t.Errorf("Publish while blocked = %v; want DeadlineExceeded", err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		e.t.Errorf("Publish while blocked took %v", d)
+	}
+	if err := al.SetAlarm(e.ctx, false); err != nil {
+		e.t.Fatal(err)
+	}
+	e.publish(p, bus.Message{RoutingKey: q})
+	if err := p.Flush(e.ctx); err != nil {
+		e.t.Fatalf("Flush after the alarm cleared: %v", err)
+	}
+	if c.Blocked() {
+		e.t.Errorf("still blocked after the alarm cleared")
+	}
 }

@@ -56,6 +56,7 @@ func cases() []testCase {
 		{"RecoveryRepublishes", testRecoveryRepublish},
 		{"RecoveryRestoresTopology", testRecoveryTopology},
 		{"CloseIsPrompt", testCloseIsPrompt},
+		{"BlockedConnectionBackpressure", testBlocked},
 	}
 }
 
