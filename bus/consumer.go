@@ -300,13 +300,15 @@ func (k *Consumer) Close(ctx context.Context) error {
 		// Out of time: cancel the handlers' context and close the channel so
 		// the broker requeues what is unacknowledged. Handlers that ignore
 		// their context finish in the background; their acks are dropped.
-		k.hardStop()
+		// Close the channel before cancelling the handlers, so an ack they
+		// send on their way out cannot settle a message that was not finished.
 		k.mu.Lock()
 		g = k.gen
 		k.mu.Unlock()
 		if g != nil {
 			_ = g.ch.Close()
 		}
+		k.hardStop()
 		return fmt.Errorf("bus: consumer close: %w", ctx.Err())
 	}
 	k.hardStop()
