@@ -85,8 +85,10 @@ func TestBadInput(t *testing.T) {
 			t.Errorf("%s: a valid queue of the rejected topology was declared (err %v)", tc.name, err)
 		}
 	}
-	if _, err := c.NewPublisher(ctx, bus.PublisherOptions{Window: -1}); !errors.Is(err, bus.ErrInvalid) {
-		t.Errorf("NewPublisher(Window -1) = %v", err)
+	for _, w := range []int{-1, bus.MaxWindow + 1} {
+		if _, err := c.NewPublisher(ctx, bus.PublisherOptions{Window: w}); !errors.Is(err, bus.ErrInvalid) {
+			t.Errorf("NewPublisher(Window %d) = %v", w, err)
+		}
 	}
 	p, err := c.NewPublisher(ctx, bus.PublisherOptions{})
 	if err != nil {

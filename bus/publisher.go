@@ -10,10 +10,14 @@ import (
 	"github.com/opskit-dev/opskit/bus/driver"
 )
 
+// MaxWindow is the largest confirm window. The amqpdriver buffers twice as
+// many confirms, so amqp091-go never has to wait for (or drop) one.
+const MaxWindow = 4096
+
 // PublisherOptions configures a Publisher.
 type PublisherOptions struct {
 	// Window bounds the messages published but not yet confirmed; Publish
-	// waits for room. 256 when zero.
+	// waits for room. 256 when zero, at most MaxWindow.
 	Window int
 }
 
@@ -82,8 +86,8 @@ func (c *Confirmation) Wait(ctx context.Context) error {
 
 // NewPublisher opens a confirming channel on c and returns a Publisher.
 func (c *Conn) NewPublisher(ctx context.Context, opts PublisherOptions) (*Publisher, error) {
-	if opts.Window < 0 {
-		return nil, invalid("publisher options", "Window", "negative (%d)", opts.Window)
+	if opts.Window < 0 || opts.Window > MaxWindow {
+		return nil, invalid("publisher options", "Window", "must be within 0..%d (got %d)", MaxWindow, opts.Window)
 	}
 	if opts.Window == 0 {
 		opts.Window = 256

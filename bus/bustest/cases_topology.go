@@ -12,6 +12,7 @@ func cases() []testCase {
 		{"DialMalformedURL", testDialMalformedURL},
 		{"ApplyIdempotent", testApplyIdempotent},
 		{"ApplyInvalidNothingDeclared", testApplyInvalidNothingDeclared},
+		{"StreamQueue", testStreamQueue},
 		{"InvalidQueueArguments", testInvalidQueueArguments},
 		{"ConflictQueueType", testConflictQueueType},
 		{"ConflictQueueTTL", testConflictQueueTTL},
@@ -455,4 +456,21 @@ func itoa(i int) string {
 		b = append([]byte{byte('0' + i%10)}, b...)
 	}
 	return string(b)
+}
+
+func testStreamQueue(e *env) {
+	c := e.dial()
+	q := e.n("s")
+	topo := bus.Topology{Queues: []bus.Queue{{Name: q, Type: bus.Stream, MaxLengthBytes: 10 << 20}}}
+	e.apply(c, topo)
+	e.apply(c, topo)
+	p := e.publisher(c, 8)
+	for i := 0; i < 3; i++ {
+		e.publish(p, bus.Message{RoutingKey: q, Body: []byte("event")})
+	}
+	// RabbitMQ compares the other arguments before the queue type.
+	err := c.Apply(e.ctx, bus.Topology{Queues: []bus.Queue{{Name: q, Type: bus.Quorum}}})
+	expectConflict(e, err, "queue", q, "x-max-length-bytes")
+	err = c.Apply(e.ctx, bus.Topology{Queues: []bus.Queue{{Name: q, Type: bus.Quorum, MaxLengthBytes: 10 << 20}}})
+	expectConflict(e, err, "queue", q, "x-queue-type")
 }
