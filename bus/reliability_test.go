@@ -24,22 +24,34 @@ func uniq(prefix string) string {
 // connection on node A while a consumer on node B drains a quorum queue, stops
 // node A's app midway and starts it again. Every confirmed message must be
 // consumed (0 lost); duplicates and recovery time are reported.
+//
+// The consumer-node subtest stops the consumer's node B instead (the queue
+// leader's node), with a fifth of the messages: the consumer must move to
+// another node and keep draining.
 func TestNodeLoss(t *testing.T) {
 	cl := testenv.RabbitMQ(t)
 	if len(cl.Nodes) < 3 {
 		t.Skip("needs a 3-node cluster")
 	}
-	n := *nodeLossN
+	t.Run("publisher-node", func(t *testing.T) { nodeLoss(t, cl, *nodeLossN, false) })
+	t.Run("consumer-node", func(t *testing.T) { nodeLoss(t, cl, *nodeLossN/5, true) })
+}
+
+func nodeLoss(t *testing.T, cl testenv.RabbitCluster, n int, stopConsumerNode bool) {
 	ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute)
 	defer cancel()
 	a, b, c := cl.Nodes[0], cl.Nodes[1], cl.Nodes[2]
+	victim := a
+	if stopConsumerNode {
+		victim = b
+	}
 	t.Cleanup(func() {
 		cctx, ccancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		defer ccancel()
-		if _, err := cl.Ctl(cctx, a.Name, "start_app"); err != nil {
+		if _, err := cl.Ctl(cctx, victim.Name, "start_app"); err != nil {
 			t.Errorf("restore: %v", err)
 		}
-		if _, err := cl.Ctl(cctx, a.Name, "await_startup"); err != nil {
+		if _, err := cl.Ctl(cctx, victim.Name, "await_startup"); err != nil {
 			t.Logf("await_startup: %v", err)
 		}
 	})
@@ -52,25 +64,33 @@ func TestNodeLoss(t *testing.T) {
 		reconnected = make(chan struct{})
 		once        sync.Once
 	)
-	pubConn, err := bus.Dial(ctx, bus.Options{
+	onState := func(sc bus.StateChange) {
+		stateMu.Lock()
+		defer stateMu.Unlock()
+		switch sc.State {
+		case bus.StateReconnecting:
+			if lostAt.IsZero() {
+				lostAt = time.Now()
+			}
+		case bus.StateOpen:
+			if !lostAt.IsZero() && reopenedAt.IsZero() {
+				reopenedAt, reopenNode = time.Now(), sc.Node
+				once.Do(func() { close(reconnected) })
+			}
+		}
+	}
+	pubOpts := bus.Options{
 		URLs: []string{a.AMQPURL, b.AMQPURL, c.AMQPURL}, InOrder: true, Name: "bus-nodeloss-pub",
 		Backoff: bus.Backoff{Initial: 50 * time.Millisecond, Max: time.Second},
-		OnStateChange: func(sc bus.StateChange) {
-			stateMu.Lock()
-			defer stateMu.Unlock()
-			switch sc.State {
-			case bus.StateReconnecting:
-				if lostAt.IsZero() {
-					lostAt = time.Now()
-				}
-			case bus.StateOpen:
-				if !lostAt.IsZero() && reopenedAt.IsZero() {
-					reopenedAt, reopenNode = time.Now(), sc.Node
-					once.Do(func() { close(reconnected) })
-				}
-			}
-		},
-	})
+	}
+	subOpts := bus.Options{URLs: []string{b.AMQPURL, c.AMQPURL, a.AMQPURL}, InOrder: true, Name: "bus-nodeloss-sub",
+		Backoff: bus.Backoff{Initial: 50 * time.Millisecond, Max: time.Second}}
+	if stopConsumerNode {
+		subOpts.OnStateChange = onState
+	} else {
+		pubOpts.OnStateChange = onState
+	}
+	pubConn, err := bus.Dial(ctx, pubOpts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +98,7 @@ func TestNodeLoss(t *testing.T) {
 	if _, node := pubConn.State(); node != redactURL(a.AMQPURL) {
 		t.Fatalf("publisher connected to %s; want node A %s", node, redactURL(a.AMQPURL))
 	}
-	subConn, err := bus.Dial(ctx, bus.Options{URLs: []string{b.AMQPURL, c.AMQPURL, a.AMQPURL}, InOrder: true, Name: "bus-nodeloss-sub"})
+	subConn, err := bus.Dial(ctx, subOpts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,7 +146,7 @@ func TestNodeLoss(t *testing.T) {
 	for i := 0; i < n; i++ {
 		if i == n/2 {
 			go func() {
-				_, err := cl.Ctl(ctx, a.Name, "stop_app")
+				_, err := cl.Ctl(ctx, victim.Name, "stop_app")
 				stopped <- err
 			}()
 		}
@@ -147,10 +167,10 @@ func TestNodeLoss(t *testing.T) {
 	select {
 	case <-reconnected:
 	case <-time.After(30 * time.Second):
-		t.Fatalf("publisher did not reconnect after node A stopped")
+		t.Fatalf("no reconnect after node %s stopped", victim.Name)
 	}
-	// Bring A back while the tail drains.
-	if _, err := cl.Ctl(ctx, a.Name, "start_app"); err != nil {
+	// Bring the node back while the tail drains.
+	if _, err := cl.Ctl(ctx, victim.Name, "start_app"); err != nil {
 		t.Fatalf("start_app: %v", err)
 	}
 	confirmed, failed := 0, 0
@@ -194,9 +214,9 @@ func TestNodeLoss(t *testing.T) {
 	stateMu.Lock()
 	recovery := reopenedAt.Sub(lostAt)
 	stateMu.Unlock()
-	t.Logf("node loss: published %d in %v (%.0f msgs/s), confirmed %d, failed %d, lost %d, duplicates %d, "+
+	t.Logf("node loss (%s stopped): published %d in %v (%.0f msgs/s), confirmed %d, failed %d, lost %d, duplicates %d, "+
 		"reconnect %v (to %s), longest publish stall %v",
-		n, publishDur.Round(time.Millisecond), float64(n)/publishDur.Seconds(), confirmed, failed, lost, dups,
+		victim.Name, n, publishDur.Round(time.Millisecond), float64(n)/publishDur.Seconds(), confirmed, failed, lost, dups,
 		recovery.Round(time.Millisecond), reopenNode, maxGap.Round(time.Millisecond))
 	if lost != 0 {
 		t.Errorf("lost %d confirmed messages; want 0", lost)
