@@ -141,3 +141,29 @@ func ExampleConn_Consume() {
 	// job-1: resize image
 	// <nil>
 }
+
+// Spreading work over the cluster: N quorum queues with balanced leaders
+// behind a consistent-hash exchange. With a Management client the layout
+// names each queue's leader, and PreferURL puts its node first for the
+// queue's consumers.
+func ExampleConn_DeclareWorkerQueues() {
+	ctx := context.Background()
+	c, _ := bus.Dial(ctx, bus.Options{URLs: []string{"amqp://node1:5672/"}, Dialer: fake.New().Dialer()})
+	defer c.Close()
+	layout, err := c.DeclareWorkerQueues(ctx, bus.WorkerQueues{Name: "resize", Count: 3,
+		Queue: bus.Queue{DeliveryLimit: 5}}, nil, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	p, _ := c.NewPublisher(ctx, bus.PublisherOptions{})
+	for _, key := range []string{"img-1", "img-2", "img-3", "img-4"} {
+		_ = p.PublishWait(ctx, bus.Message{Exchange: layout.Exchange, RoutingKey: key})
+	}
+	total := 0
+	for _, q := range layout.Queues {
+		m, _ := bus.QueueMetrics(ctx, c, nil, q.Name)
+		total += m.Ready
+	}
+	fmt.Println(layout.Exchange, len(layout.Queues), total)
+	// Output: resize 3 4
+}
