@@ -32,6 +32,8 @@ func (h fakeHarness) SetAlarm(_ context.Context, on bool) error {
 	return nil
 }
 
+func (h fakeHarness) Inspector() bus.Inspector { return h.b }
+
 type rabbitHarness struct {
 	cluster testenv.RabbitCluster
 	mgmt    *bus.Management
@@ -79,6 +81,8 @@ func (h rabbitHarness) Disrupt(ctx context.Context, prefix string) error {
 		}
 	}
 }
+
+func (h rabbitHarness) Inspector() bus.Inspector { return h.mgmt }
 
 // SetAlarm lowers (or restores) the memory watermark of the first node.
 func (h rabbitHarness) SetAlarm(ctx context.Context, on bool) error {

@@ -28,9 +28,26 @@ func (d Difference) String() string {
 	return fmt.Sprintf("%s %s: %s is %s, want %s", d.Kind, d.Name, d.Field, d.Have, d.Want)
 }
 
+// Inspector reads a broker's entities. *Management implements it over the
+// management API and *fake.Broker over its in-memory state, so Diff works on
+// both. Methods return an error matching ErrNotFound for missing entities.
+type Inspector interface {
+	Exchange(ctx context.Context, name string) (MgmtExchange, error)
+	Queue(ctx context.Context, name string) (MgmtQueue, error)
+	BindingsFrom(ctx context.Context, exchange string) ([]MgmtBinding, error)
+}
+
+var _ Inspector = (*Management)(nil)
+
 // Diff compares t with what the broker has, through the management API, and
 // returns the differences (none when the broker matches). It reads only.
 func (m *Management) Diff(ctx context.Context, t Topology) ([]Difference, error) {
+	return Diff(ctx, m, t)
+}
+
+// Diff compares t with what in reports and returns the differences (none
+// when the broker matches). It reads only.
+func Diff(ctx context.Context, m Inspector, t Topology) ([]Difference, error) {
 	if err := t.Validate(); err != nil {
 		return nil, err
 	}

@@ -23,8 +23,8 @@
 // Conn.Apply validates it all first (an *InvalidError names the input and
 // nothing is declared), then declares it; it is idempotent. A redeclare with
 // different arguments is a *ConflictError naming the entity and the argument
-// (AMQP 406 PRECONDITION_FAILED). Management.Diff compares a Topology with the
-// broker through the management API.
+// (AMQP 406 PRECONDITION_FAILED). Diff compares a Topology with what a broker
+// has, through an Inspector: the management API (*Management) or the fake.
 //
 // # Publishing and consuming
 //

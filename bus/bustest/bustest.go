@@ -39,6 +39,12 @@ type Alarmer interface {
 	SetAlarm(ctx context.Context, on bool) error
 }
 
+// Inspecting is an optional Harness upgrade: harnesses that can read the
+// broker's entities run the Diff cases.
+type Inspecting interface {
+	Inspector() bus.Inspector
+}
+
 // HarnessMaker returns a harness for one test case.
 type HarnessMaker func(t *testing.T) Harness
 

@@ -13,6 +13,7 @@ func cases() []testCase {
 		{"ApplyIdempotent", testApplyIdempotent},
 		{"ApplyInvalidNothingDeclared", testApplyInvalidNothingDeclared},
 		{"StreamQueue", testStreamQueue},
+		{"DiffReportsDrift", testDiff},
 		{"InvalidQueueArguments", testInvalidQueueArguments},
 		{"ConflictQueueType", testConflictQueueType},
 		{"ConflictQueueTTL", testConflictQueueTTL},
@@ -473,4 +474,53 @@ func testStreamQueue(e *env) {
 	expectConflict(e, err, "queue", q, "x-max-length-bytes")
 	err = c.Apply(e.ctx, bus.Topology{Queues: []bus.Queue{{Name: q, Type: bus.Quorum, MaxLengthBytes: 10 << 20}}})
 	expectConflict(e, err, "queue", q, "x-queue-type")
+}
+
+func testDiff(e *env) {
+	hi, ok := e.h.(Inspecting)
+	if !ok {
+		e.t.Skip("harness cannot inspect the broker")
+	}
+	in := hi.Inspector()
+	c := e.dial()
+	x, y, q := e.n("x"), e.n("y"), e.n("q")
+	topo := bus.Topology{
+		Exchanges: []bus.Exchange{{Name: x, Kind: bus.Topic}, {Name: y, Kind: bus.Fanout, Internal: true}},
+		Queues:    []bus.Queue{{Name: q, Type: bus.Quorum, DeliveryLimit: 3, MessageTTL: time.Minute}},
+		Bindings: []bus.Binding{{Source: x, Destination: q, Key: "a.#"},
+			{Source: x, Destination: y, ToExchange: true, Key: "b.#"}},
+	}
+	e.apply(c, topo)
+	diffs, err := bus.Diff(e.ctx, in, topo)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if len(diffs) != 0 {
+		e.t.Fatalf("Diff after Apply = %v; want none", diffs)
+	}
+	drift := topo
+	drift.Exchanges = []bus.Exchange{{Name: x, Kind: bus.Direct}, {Name: y, Kind: bus.Fanout, Internal: true}}
+	drift.Queues = []bus.Queue{{Name: q, Type: bus.Quorum, DeliveryLimit: 5, MessageTTL: time.Minute}, {Name: e.n("missing")}}
+	drift.Bindings = append(drift.Bindings, bus.Binding{Source: x, Destination: q, Key: "c.*"})
+	e.track(drift)
+	diffs, err = bus.Diff(e.ctx, in, drift)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	want := map[string]bool{
+		"exchange " + x + " type":               true,
+		"queue " + q + " x-delivery-limit":      true,
+		"queue " + e.n("missing") + " ":         true,
+		"binding " + x + " -> " + q + " (c.*) ": true,
+	}
+	for _, d := range diffs {
+		k := d.Kind + " " + d.Name + " " + d.Field
+		if !want[k] {
+			e.t.Errorf("unexpected difference %q (%s)", k, d)
+		}
+		delete(want, k)
+	}
+	for k := range want {
+		e.t.Errorf("missing difference %q in %v", k, diffs)
+	}
 }
