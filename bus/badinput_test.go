@@ -42,6 +42,12 @@ func TestBadInput(t *testing.T) {
 			t.Errorf("%s: error leaks the password: %v", tc.name, err)
 		}
 	}
+	if _, err := bus.Dial(ctx, bus.Options{URLs: []string{"amqp://n:1/"}, Dialer: dialer, Heartbeat: -time.Second}); !errors.Is(err, bus.ErrInvalid) {
+		t.Errorf("Dial(negative heartbeat) = %v; want ErrInvalid", err)
+	}
+	if _, err := bus.Dial(ctx, bus.Options{URLs: []string{"amqp://n:1/"}, Dialer: dialer, Backoff: bus.Backoff{Max: -1}}); !errors.Is(err, bus.ErrInvalid) {
+		t.Errorf("Dial(negative backoff) = %v; want ErrInvalid", err)
+	}
 	// Unreachable nodes: every node is tried, the error names them without passwords.
 	_, err := bus.Dial(ctx, bus.Options{URLs: []string{"amqp://u:s3cret@127.0.0.1:1/", "amqp://u:s3cret@127.0.0.1:2/"}})
 	if err == nil || !strings.Contains(err.Error(), "127.0.0.1:1") || !strings.Contains(err.Error(), "127.0.0.1:2") || strings.Contains(err.Error(), "s3cret") {

@@ -85,6 +85,12 @@ func (o *Options) normalize() ([]string, error) {
 		}
 		urls[i] = raw
 	}
+	if o.Heartbeat < 0 {
+		return nil, invalid("options", "Heartbeat", "negative (%v)", o.Heartbeat)
+	}
+	if o.Backoff.Initial < 0 || o.Backoff.Max < 0 {
+		return nil, invalid("options", "Backoff", "negative delay")
+	}
 	if o.Dialer == nil {
 		o.Dialer = amqpdriver.Dialer{}
 	}
