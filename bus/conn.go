@@ -72,6 +72,7 @@ type Conn struct {
 
 	closing chan struct{}
 	closed  sync.Once
+	events  notifier
 	wg      sync.WaitGroup
 	seq     atomic.Uint64
 }
@@ -173,14 +174,14 @@ func (c *Conn) State() (State, string) {
 }
 
 func (c *Conn) emit(sc StateChange) {
-	if c.opts.OnStateChange != nil {
-		c.opts.OnStateChange(sc)
+	if f := c.opts.OnStateChange; f != nil {
+		c.events.post(func() { f(sc) })
 	}
 }
 
 func (c *Conn) report(err error) {
-	if c.opts.OnError != nil && err != nil {
-		c.opts.OnError(err)
+	if f := c.opts.OnError; f != nil && err != nil {
+		c.events.post(func() { f(err) })
 	}
 }
 

@@ -28,12 +28,13 @@ type Options struct {
 	Heartbeat time.Duration
 	// Backoff is the reconnect delay policy.
 	Backoff Backoff
-	// OnStateChange, if set, is called on every state change from the Conn's
-	// supervising goroutine. It must not block for long.
+	// OnStateChange, if set, is called on every state change, in order, from
+	// a goroutine of its own: it may block or call into the Conn (even Close)
+	// without stalling recovery.
 	OnStateChange func(StateChange)
 	// OnError, if set, receives errors the Conn and its publishers and
 	// consumers handle on their own (such as a topology entity that could not
-	// be restored). It must not block for long.
+	// be restored), like OnStateChange.
 	OnError func(error)
 }
 

@@ -234,3 +234,30 @@ func testBlocked(e *env) {
 		e.t.Errorf("still blocked after the alarm cleared")
 	}
 }
+
+func testCloseFromCallback(e *env) {
+	closed := make(chan error, 1)
+	var c *bus.Conn
+	ready := make(chan struct{})
+	c = e.dial(func(o *bus.Options) {
+		o.OnStateChange = func(sc bus.StateChange) {
+			<-ready
+			if sc.State == bus.StateReconnecting {
+				closed <- c.Close()
+			}
+		}
+	})
+	close(ready)
+	e.disrupt()
+	select {
+	case err := <-closed:
+		if err != nil {
+			e.t.Errorf("Close from OnStateChange = %v", err)
+		}
+	case <-time.After(20 * time.Second):
+		e.t.Fatalf("Close called from OnStateChange did not return")
+	}
+	if s, _ := c.State(); s != bus.StateClosed {
+		e.t.Errorf("state after Close = %v", s)
+	}
+}

@@ -58,6 +58,7 @@ func cases() []testCase {
 		{"RecoveryRepublishes", testRecoveryRepublish},
 		{"RecoveryRestoresTopology", testRecoveryTopology},
 		{"CloseIsPrompt", testCloseIsPrompt},
+		{"CloseFromCallback", testCloseFromCallback},
 		{"BlockedConnectionBackpressure", testBlocked},
 	}
 }
