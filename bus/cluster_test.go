@@ -68,25 +68,21 @@ func TestWorkerQueuesSpread(t *testing.T) {
 
 	// Consumers attach to their queue's leader node.
 	got := make(chan string, 1000)
-	for _, q := range layout.Queues {
-		qc, err := bus.Dial(ctx, bus.Options{URLs: bus.PreferURL(q.URL, cl.AMQPURLs()), InOrder: true, Name: "bus-worker-" + q.Name})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = qc.Close() })
-		if _, node := qc.State(); node != redactURL(q.URL) {
-			t.Errorf("consumer for %s on %s; want leader node %s", q.Name, node, redactURL(q.URL))
-		}
-		name := q.Name
-		k, err := qc.Consume(ctx, bus.ConsumerOptions{Queue: name, Concurrency: 2}, func(_ context.Context, d *bus.Delivery) bus.Action {
-			got <- name
+	wc, err := bus.ConsumeWorkerQueues(ctx, layout, bus.Options{URLs: cl.AMQPURLs(), Name: "bus-workers"},
+		bus.ConsumerOptions{Concurrency: 2}, func(_ context.Context, d *bus.Delivery) bus.Action {
+			got <- d.Queue
 			return bus.Ack
 		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = k.Close(context.Background()) })
+	if err != nil {
+		t.Fatal(err)
 	}
+	t.Cleanup(func() { _ = wc.Close(context.Background()) })
+	for want, node := range wc.Nodes() {
+		if want != node {
+			t.Errorf("consumer connection preferring %s is on %s", want, node)
+		}
+	}
+	t.Logf("consumer connections: %v", wc.Nodes())
 	p, err := c.NewPublisher(ctx, bus.PublisherOptions{})
 	if err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package bus
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 )
@@ -104,4 +105,72 @@ func PreferURL(first string, all []string) []string {
 		}
 	}
 	return out
+}
+
+// WorkerConsumers is a set of consumers over worker queues, each on a
+// connection to its queue's leader node.
+type WorkerConsumers struct {
+	conns     map[string]*Conn // by preferred URL
+	consumers []*Consumer
+}
+
+// ConsumeWorkerQueues starts one consumer (with opts; opts.Queue is ignored)
+// on every queue of layout. Queues whose leader URL is known share a Conn
+// dialled to that node first (base.URLs reordered with PreferURL, InOrder);
+// the others share a Conn over base. Each Conn recovers on its own.
+func ConsumeWorkerQueues(ctx context.Context, layout WorkerLayout, base Options, opts ConsumerOptions, h Handler) (*WorkerConsumers, error) {
+	if len(layout.Queues) == 0 {
+		return nil, invalid("worker layout", "Queues", "empty")
+	}
+	w := &WorkerConsumers{conns: map[string]*Conn{}}
+	for _, q := range layout.Queues {
+		c := w.conns[q.URL]
+		if c == nil {
+			o := base
+			if q.URL != "" {
+				o.URLs = PreferURL(q.URL, base.URLs)
+				o.InOrder = true
+			}
+			var err error
+			if c, err = Dial(ctx, o); err != nil {
+				_ = w.Close(ctx)
+				return nil, err
+			}
+			w.conns[q.URL] = c
+		}
+		qo := opts
+		qo.Queue = q.Name
+		k, err := c.Consume(ctx, qo, h)
+		if err != nil {
+			_ = w.Close(ctx)
+			return nil, err
+		}
+		w.consumers = append(w.consumers, k)
+	}
+	return w, nil
+}
+
+// Nodes returns the node (URL without password) each connection is on,
+// keyed by the leader URL it prefers (without password).
+func (w *WorkerConsumers) Nodes() map[string]string {
+	out := map[string]string{}
+	for u, c := range w.conns {
+		_, node := c.State()
+		out[redact(u)] = node
+	}
+	return out
+}
+
+// Close stops every consumer gracefully within ctx, then closes the connections.
+func (w *WorkerConsumers) Close(ctx context.Context) error {
+	var errs []error
+	for _, k := range w.consumers {
+		if err := k.Close(ctx); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	for _, c := range w.conns {
+		_ = c.Close()
+	}
+	return errors.Join(errs...)
 }
