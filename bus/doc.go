@@ -1,5 +1,79 @@
-// Package bus will own RabbitMQ across many nodes: connections spread over a
-// cluster with recovery, balanced publishers and consumers, topology as code
-// with exchange-to-exchange bindings, at-least-once publishing with confirms,
-// consumer worker pools, and worker queues spread over the cluster.
+// Package bus runs RabbitMQ across a cluster with at-least-once delivery, and
+// ships an in-memory broker that behaves like it.
+//
+// # Connections over a node list
+//
+// Dial takes the AMQP URLs of every node, connects to a random one (or the
+// first, with Options.InOrder, to place publishers and consumers on chosen
+// nodes) and returns a *Conn that recovers on its own: when its node goes
+// away it reconnects to the next node with exponential backoff and jitter,
+// redeclares the topology applied through it, and its publishers and
+// consumers restore their channels, prefetch, confirm mode and
+// subscriptions. State changes are reported to Options.OnStateChange. The
+// underlying amqp091-go notification channels are always buffered and drained
+// inside the package, so nothing the caller does or does not read can stall
+// the connection, and Close returns promptly.
+//
+// # Topology as code
+//
+// A Topology lists exchanges (direct, fanout, topic, headers,
+// x-consistent-hash), queues (classic, quorum, stream, with dead-lettering,
+// delivery limit, length limit and overflow, TTL, single active consumer and
+// leader locator) and bindings, including exchange-to-exchange bindings.
+// Conn.Apply validates it all first (an *InvalidError names the input and
+// nothing is declared), then declares it; it is idempotent. A redeclare with
+// different arguments is a *ConflictError naming the entity and the argument
+// (AMQP 406 PRECONDITION_FAILED). Diff compares a Topology with what a broker
+// has, through an Inspector: the management API (*Management) or the fake.
+//
+// # Publishing and consuming
+//
+// A *Publisher uses publisher confirms with a bounded, pipelined window;
+// every message gets a stable ID; unroutable mandatory messages fail with a
+// *ReturnedError; messages unconfirmed when a connection drops are
+// republished after recovery; while the broker blocks the connection
+// (connection.blocked) Publish waits and honours its context. Flush and Close
+// wait for outstanding confirms within a deadline.
+//
+// A *Consumer is a worker pool over one queue: per-queue concurrency and
+// prefetch, a Handler returning Ack, Requeue or Reject (dead-letter),
+// graceful shutdown, recovery through the Conn, and deliveries that expose
+// the message ID and the redelivered flag so handlers can deduplicate.
+//
+// Conn.DeclareWorkerQueues spreads work over the cluster: N quorum queues with
+// balanced leaders behind a consistent-hash exchange, reporting each queue's
+// leader so its consumers can connect to that node (PreferURL). QueueMetrics
+// returns a metrics.Queue (package bus/metrics has no dependencies) from the
+// management API, or from a passive declare when it is not reachable.
+//
+// # Backends and the conformance suite
+//
+// The Conn runs over the small interface in package bus/driver. The default
+// backend is amqp091-go (bus/amqpdriver); bus/fake is an in-memory broker with
+// RabbitMQ's routing, dead-lettering, prefetch, confirm and return semantics.
+// Package bus/bustest holds the behavioural suite both pass, run by this
+// package's tests as TestConformance/fake and TestConformance/rabbitmq.
+//
+// # Measured
+//
+// On the local 3-node RabbitMQ 3.10 cluster (one 2-core machine, load average
+// 11-16 from other work), 1 KiB persistent messages, window 256, prefetch 200:
+//
+//	OPSKIT_INTEGRATION=1 go test -run '^$' -bench . -benchtime=20000x -count=3 ./bus/
+//
+//	                                 opskit   amqp091  go-rabbitmq   vs amqp091  vs go-rabbitmq
+//	PublishConfirmed (classic)  msgs/s   5316      5092       4880        1.04x        1.09x
+//	PublishConfirmedQuorum      msgs/s   5168      5721       3833        0.90x        1.35x
+//	Consume (classic, ack each) msgs/s   6684      7073          -        0.95x            -
+//
+// (medians of three runs; single runs on this machine vary by ±20%, and a
+// CPU profile shows the publishing client at 8% of one core: throughput is
+// bound by the broker's confirm latency, not by the client).
+//
+// TestNodeLoss (100,000 persistent confirmed messages through node A while a
+// consumer on node B drains a quorum queue, node A stopped midway and
+// restarted, under -race): 0 lost, 196 duplicates (unconfirmed messages
+// republished after the reconnect), publisher reconnected to node B in 44 ms,
+// longest publish stall 257 ms. Stopping the consumer's node instead (20,000
+// messages): 0 lost, 0 duplicates, consumer reconnected in 12 ms.
 package bus

@@ -1,0 +1,154 @@
+package bus
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+
+	"github.com/opskit-dev/opskit/bus/driver"
+)
+
+// Sentinel errors. Typed errors below match them with errors.Is.
+var (
+	// ErrClosed is returned by operations on a closed Conn, Publisher or Consumer.
+	ErrClosed = errors.New("bus: closed")
+	// ErrInvalid matches every *InvalidError.
+	ErrInvalid = errors.New("bus: invalid input")
+	// ErrConflict matches every *ConflictError.
+	ErrConflict = errors.New("bus: redeclare conflict")
+	// ErrNotFound matches broker NOT_FOUND (404) errors.
+	ErrNotFound = errors.New("bus: not found")
+	// ErrAccessRefused matches broker ACCESS_REFUSED (403) errors.
+	ErrAccessRefused = errors.New("bus: access refused")
+	// ErrResourceLocked matches broker RESOURCE_LOCKED (405) errors, such as
+	// another connection's exclusive queue.
+	ErrResourceLocked = errors.New("bus: resource locked")
+	// ErrPreconditionFailed matches broker PRECONDITION_FAILED (406) errors.
+	ErrPreconditionFailed = errors.New("bus: precondition failed")
+	// ErrNacked is returned when the broker nacks a published message.
+	ErrNacked = errors.New("bus: message nacked by broker")
+	// ErrUnroutable matches every *ReturnedError.
+	ErrUnroutable = errors.New("bus: message unroutable")
+)
+
+// InvalidError reports bad input before anything is sent to the broker.
+type InvalidError struct {
+	// Input names the offending input, e.g. `queue "orders"` or `URL #2`.
+	Input string
+	// Field is the field or argument at fault, if any.
+	Field string
+	// Reason says what is wrong.
+	Reason string
+}
+
+// Error implements error.
+func (e *InvalidError) Error() string {
+	if e.Field != "" {
+		return fmt.Sprintf("bus: invalid %s: %s: %s", e.Input, e.Field, e.Reason)
+	}
+	return fmt.Sprintf("bus: invalid %s: %s", e.Input, e.Reason)
+}
+
+// Is makes errors.Is(err, ErrInvalid) true.
+func (e *InvalidError) Is(target error) bool { return target == ErrInvalid }
+
+func invalid(input, field, format string, args ...any) *InvalidError {
+	return &InvalidError{Input: input, Field: field, Reason: fmt.Sprintf(format, args...)}
+}
+
+// ConflictError reports a redeclare whose properties or arguments differ from
+// the entity that exists on the broker (PRECONDITION_FAILED, 406).
+type ConflictError struct {
+	// Kind is "queue" or "exchange".
+	Kind string
+	// Name is the entity's name.
+	Name string
+	// Argument is the differing property or argument, e.g. "x-queue-type" or "durable".
+	Argument string
+	// Reason is the broker's text.
+	Reason string
+}
+
+// Error implements error.
+func (e *ConflictError) Error() string {
+	return fmt.Sprintf("bus: %s %q exists with a different %s: %s", e.Kind, e.Name, e.Argument, e.Reason)
+}
+
+// Is makes errors.Is(err, ErrConflict) and errors.Is(err, ErrPreconditionFailed) true.
+func (e *ConflictError) Is(target error) bool {
+	return target == ErrConflict || target == ErrPreconditionFailed
+}
+
+// BrokerError is an AMQP exception raised by the broker during Op.
+type BrokerError struct {
+	Op     string
+	Code   int
+	Reason string
+}
+
+// Error implements error.
+func (e *BrokerError) Error() string {
+	return fmt.Sprintf("bus: %s: broker error %d: %s", e.Op, e.Code, e.Reason)
+}
+
+// Is maps reply codes onto the package's sentinels.
+func (e *BrokerError) Is(target error) bool {
+	switch target {
+	case ErrNotFound:
+		return e.Code == driver.CodeNotFound
+	case ErrAccessRefused:
+		return e.Code == driver.CodeAccessRefused
+	case ErrResourceLocked:
+		return e.Code == driver.CodeResourceLocked
+	case ErrPreconditionFailed:
+		return e.Code == driver.CodePreconditionFailed
+	}
+	return false
+}
+
+// ReturnedError is the result of a mandatory message the broker could not route.
+type ReturnedError struct {
+	MessageID  string
+	Exchange   string
+	RoutingKey string
+	ReplyCode  int
+	ReplyText  string
+}
+
+// Error implements error.
+func (e *ReturnedError) Error() string {
+	return fmt.Sprintf("bus: message %s to exchange %q with key %q returned: %d %s",
+		e.MessageID, e.Exchange, e.RoutingKey, e.ReplyCode, e.ReplyText)
+}
+
+// Is makes errors.Is(err, ErrUnroutable) true.
+func (e *ReturnedError) Is(target error) bool { return target == ErrUnroutable }
+
+var inequivalentRE = regexp.MustCompile(`inequivalent arg '([^']+)' for (queue|exchange) '([^']*)'`)
+
+// wrapBroker turns a driver error into the package's typed errors.
+func wrapBroker(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var de *driver.Error
+	if !errors.As(err, &de) {
+		return fmt.Errorf("bus: %s: %w", op, err)
+	}
+	if de == driver.ErrClosed {
+		return fmt.Errorf("bus: %s: %w", op, errConnLost)
+	}
+	if de.Code == driver.CodePreconditionFailed {
+		if m := inequivalentRE.FindStringSubmatch(de.Reason); m != nil {
+			return &ConflictError{Kind: m[2], Name: m[3], Argument: m[1], Reason: de.Reason}
+		}
+	}
+	return &BrokerError{Op: op, Code: de.Code, Reason: de.Reason}
+}
+
+// errConnLost says the channel or connection went away mid-operation.
+var errConnLost = errors.New("connection lost")
+
+// IsConnectionLost reports whether err came from a channel or connection that
+// closed during the operation; retrying after recovery may succeed.
+func IsConnectionLost(err error) bool { return errors.Is(err, errConnLost) }

@@ -1,0 +1,120 @@
+package bus
+
+import (
+	"math/rand/v2"
+	"net/url"
+	"time"
+
+	"github.com/opskit-dev/opskit/bus/amqpdriver"
+	"github.com/opskit-dev/opskit/bus/driver"
+)
+
+// Options configures a Conn.
+type Options struct {
+	// URLs are the AMQP URLs of the cluster's nodes (amqp:// or amqps://).
+	// At least one is required.
+	URLs []string
+	// InOrder makes the Conn try URLs in the given order, first to last, on the
+	// first connect; by default it starts at a random node. Use it to place a
+	// publisher or consumer on a chosen node. On recovery the Conn always
+	// tries the other nodes before the one it lost.
+	InOrder bool
+	// Dialer opens connections; the default is amqp091-go (amqpdriver.Dialer).
+	// bus/fake provides an in-memory broker.
+	Dialer driver.Dialer
+	// Name is the connection name the broker shows.
+	Name string
+	// Heartbeat is the AMQP heartbeat interval; 10s when zero.
+	Heartbeat time.Duration
+	// Backoff is the reconnect delay policy.
+	Backoff Backoff
+	// OnStateChange, if set, is called on every state change, in order, from
+	// a goroutine of its own: it may block or call into the Conn (even Close)
+	// without stalling recovery.
+	OnStateChange func(StateChange)
+	// OnError, if set, receives errors the Conn and its publishers and
+	// consumers handle on their own (such as a topology entity that could not
+	// be restored), like OnStateChange.
+	OnError func(error)
+}
+
+// Backoff is an exponential backoff with jitter.
+type Backoff struct {
+	// Initial is the first delay; 50ms when zero.
+	Initial time.Duration
+	// Max caps the delay; 5s when zero.
+	Max time.Duration
+}
+
+// Delay returns the delay before attempt n (0-based): min(Max, Initial*2^n),
+// scaled by a random factor in [0.5, 1).
+func (b Backoff) Delay(n int) time.Duration {
+	initial, max := b.Initial, b.Max
+	if initial <= 0 {
+		initial = 50 * time.Millisecond
+	}
+	if max <= 0 {
+		max = 5 * time.Second
+	}
+	d := initial
+	for i := 0; i < n && d < max; i++ {
+		d *= 2
+	}
+	if d > max {
+		d = max
+	}
+	return d/2 + time.Duration(rand.Int64N(int64(d/2)+1))
+}
+
+func (o *Options) normalize() ([]string, error) {
+	if len(o.URLs) == 0 {
+		return nil, invalid("options", "URLs", "at least one AMQP URL is required")
+	}
+	urls := make([]string, len(o.URLs))
+	for i, raw := range o.URLs {
+		u, err := url.Parse(raw)
+		input := "URL #" + itoa(i+1)
+		if err != nil {
+			// url.Parse errors quote the URL, which may hold a password.
+			return nil, invalid(input, "", "cannot be parsed")
+		}
+		if u.Scheme != "amqp" && u.Scheme != "amqps" {
+			return nil, invalid(input, "scheme", "got %q, want amqp or amqps", u.Scheme)
+		}
+		if u.Host == "" {
+			return nil, invalid(input, "host", "missing")
+		}
+		urls[i] = raw
+	}
+	if o.Heartbeat < 0 {
+		return nil, invalid("options", "Heartbeat", "negative (%v)", o.Heartbeat)
+	}
+	if o.Backoff.Initial < 0 || o.Backoff.Max < 0 {
+		return nil, invalid("options", "Backoff", "negative delay")
+	}
+	if o.Dialer == nil {
+		o.Dialer = amqpdriver.Dialer{}
+	}
+	if o.Heartbeat == 0 {
+		o.Heartbeat = 10 * time.Second
+	}
+	return urls, nil
+}
+
+// redact returns the URL without its password, for states and errors.
+func redact(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	u.User = nil
+	return u.String()
+}
+
+func itoa(i int) string {
+	const digits = "0123456789"
+	if i < 10 {
+		return digits[i : i+1]
+	}
+	return itoa(i/10) + digits[i%10:i%10+1]
+}
