@@ -185,4 +185,3 @@ func RestoreDrill(ctx context.Context, opts BackupOptions, archive io.Reader, m 
 	}
 	return rep, nil
 }
-
