@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -99,6 +98,14 @@ func RunVacuum(ctx context.Context, pool *pgxpool.Pool, advice []TableAdvice, op
 	return out, nil
 }
 
+// progressSQL samples VACUUM's progress, or ANALYZE's (phases prefixed
+// "analyze: ", sample blocks reported as heap blocks).
+const progressSQL = `SELECT phase, heap_blks_total, heap_blks_scanned, heap_blks_vacuumed, index_vacuum_count
+	FROM pg_stat_progress_vacuum WHERE pid = $1
+	UNION ALL
+	SELECT 'analyze: ' || phase, sample_blks_total, sample_blks_scanned, 0, 0
+	FROM pg_stat_progress_analyze WHERE pid = $1`
+
 func vacuumSQL(a TableAdvice) string {
 	name := a.Table.QualifiedName()
 	switch a.Action {
@@ -130,11 +137,20 @@ func runOne(ctx context.Context, pool *pgxpool.Pool, table, sql string, remainin
 	defer func() { _, _ = conn.Exec(context.WithoutCancel(ctx), "RESET statement_timeout") }()
 	pid := conn.Conn().PgConn().PID()
 
+	// The sampler gets its connection before the statement starts, so the
+	// first sample is not delayed by a connection handshake.
+	var sampler *pgxpool.Conn
+	if opts.Progress != nil {
+		if sampler, err = pool.Acquire(ctx); err != nil {
+			return 0, fmt.Errorf("database: vacuum %s: progress connection: %w", table, err)
+		}
+		defer sampler.Release()
+	}
 	sctx, stop := context.WithCancel(ctx)
 	sampled := make(chan struct{})
 	go func() {
 		defer close(sampled)
-		if opts.Progress == nil || strings.HasPrefix(sql, "ANALYZE") {
+		if sampler == nil {
 			return
 		}
 		t := time.NewTicker(opts.ProgressInterval)
@@ -146,8 +162,7 @@ func runOne(ctx context.Context, pool *pgxpool.Pool, table, sql string, remainin
 			case <-t.C:
 			}
 			p := VacuumProgress{Table: table}
-			err := pool.QueryRow(sctx, `SELECT phase, heap_blks_total, heap_blks_scanned, heap_blks_vacuumed, index_vacuum_count
-				FROM pg_stat_progress_vacuum WHERE pid = $1`, pid).Scan(&p.Phase, &p.HeapBlksTotal, &p.HeapBlksScanned, &p.HeapBlksVacuumed, &p.IndexVacuumCount)
+			err := sampler.QueryRow(sctx, progressSQL, pid).Scan(&p.Phase, &p.HeapBlksTotal, &p.HeapBlksScanned, &p.HeapBlksVacuumed, &p.IndexVacuumCount)
 			if err == nil {
 				opts.Progress(p)
 			}
