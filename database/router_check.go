@@ -2,7 +2,7 @@ package database
 
 import (
 	"context"
-	"sort"
+	"slices"
 	"sync"
 	"time"
 
@@ -63,11 +63,12 @@ func (r *Router) markDown(n *node, err error) {
 	r.trigger()
 }
 
-// checkOnce probes every node concurrently and recomputes the routing.
+// checkOnce probes every node concurrently and recomputes the routing
+// with Decide.
 func (r *Router) checkOnce(ctx context.Context) {
 	r.checkMu.Lock()
 	defer r.checkMu.Unlock()
-	probes := make([]probe, len(r.nodes))
+	probes := make([]Probe, len(r.nodes))
 	var wg sync.WaitGroup
 	for i, n := range r.nodes {
 		wg.Add(1)
@@ -82,86 +83,47 @@ func (r *Router) checkOnce(ctx context.Context) {
 	if ctx.Err() != nil {
 		return
 	}
-	now := time.Now()
 	old := r.route.Load()
-
-	// The primary: the node not in recovery, preferring the current one.
-	var primary *node
+	current := -1
 	for i, n := range r.nodes {
-		if probes[i].ok && !probes[i].inRecovery && (primary == nil || n == old.primary) {
-			primary = n
+		if n == old.primary {
+			current = i
 		}
 	}
-	primLSN := r.lastPrim.Load()
-	if primary != nil {
-		for i, n := range r.nodes {
-			if n == primary {
-				primLSN = probes[i].lsn
-				r.lastPrim.Store(primLSN)
-			}
-		}
+	d := Decide(r.opts, current, r.lastPrim.Load(), probes, time.Now())
+	r.lastPrim.Store(d.PrimaryLSN)
+	nr := &routing{}
+	if d.Primary >= 0 {
+		nr.primary = r.nodes[d.Primary]
 	}
-
-	type cand struct {
-		n   *node
-		lag int64
+	for _, i := range d.Readable {
+		nr.readable = append(nr.readable, r.nodes[i])
 	}
-	var readable []cand
 	for i, n := range r.nodes {
-		p := probes[i]
+		st := d.Status[i]
+		st.Node = n.name
+		st.Primary, st.Readable = false, false // Status() derives them from the routing
 		n.mu.Lock()
 		prev := n.st
-		st := NodeStatus{Node: n.name, Reachable: p.ok, InRecovery: p.inRecovery, LSN: p.lsn, ReceiveLSN: p.receive, CheckedAt: now, Err: p.err}
-		healthyReplica := false
-		if p.ok && p.inRecovery {
-			if primLSN > p.lsn {
-				st.LagBytes = int64(primLSN - p.lsn)
-			}
-			// Idle primary: replay caught up with receive (or the primary)
-			// means no lag, whatever the age of the last replayed commit.
-			caughtUp := p.lsn >= p.receive || st.LagBytes == 0
-			switch {
-			case caughtUp:
-			case p.hasReplay:
-				st.LagTime = p.replayAge
-			default:
-				st.LagTime = r.opts.MaxLagTime + time.Second // unknown: assume behind
-			}
-			healthyReplica = st.LagBytes <= r.opts.MaxLagBytes && st.LagTime <= r.opts.MaxLagTime
-		}
 		n.st = st
 		n.mu.Unlock()
-
 		switch {
-		case prev.Reachable && !p.ok:
-			r.emit(EventNodeDown, n, p.err)
-		case !prev.Reachable && p.ok:
+		case prev.Reachable && !st.Reachable:
+			r.emit(EventNodeDown, n, st.Err)
+		case !prev.Reachable && st.Reachable:
 			r.emit(EventNodeUp, n, nil)
 		}
-		wasReadable := false
-		for _, m := range old.readable {
-			if m == n {
-				wasReadable = true
-			}
-		}
-		if p.ok && p.inRecovery {
-			if wasReadable && !healthyReplica {
+		was, is := slices.Contains(old.readable, n), slices.Contains(nr.readable, n)
+		if st.Reachable && st.InRecovery {
+			if was && !is {
 				r.emit(EventLagExceeded, n, nil)
-			} else if !wasReadable && healthyReplica && prev.Reachable {
+			} else if !was && is && prev.Reachable {
 				r.emit(EventLagRecovered, n, nil)
 			}
 		}
-		if healthyReplica {
-			readable = append(readable, cand{n, st.LagBytes})
-		}
-	}
-	sort.SliceStable(readable, func(i, j int) bool { return readable[i].lag < readable[j].lag })
-	nr := &routing{primary: primary}
-	for _, c := range readable {
-		nr.readable = append(nr.readable, c.n)
 	}
 	r.route.Store(nr)
-	if primary != old.primary && primary != nil && old.primary != nil {
-		r.emit(EventPrimaryChanged, primary, nil)
+	if nr.primary != old.primary && nr.primary != nil && old.primary != nil {
+		r.emit(EventPrimaryChanged, nr.primary, nil)
 	}
 }

@@ -72,34 +72,23 @@ func isNetErr(err error) bool {
 	return errors.As(err, &ne) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
 }
 
-// probe is the result of one node check.
-type probe struct {
-	ok         bool
-	inRecovery bool
-	lsn        uint64
-	receive    uint64
-	replayAge  time.Duration
-	hasReplay  bool
-	err        error
-}
-
 const probeSQL = `SELECT pg_is_in_recovery(),
   pg_wal_lsn_diff(CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END, '0/0')::int8,
   COALESCE(pg_wal_lsn_diff(pg_last_wal_receive_lsn(), '0/0')::int8, 0),
   pg_last_xact_replay_timestamp() IS NOT NULL,
   COALESCE(extract(epoch FROM now() - pg_last_xact_replay_timestamp()), 0)::float8`
 
-func (n *node) probe(ctx context.Context) probe {
-	var p probe
+func (n *node) probe(ctx context.Context) Probe {
+	var p Probe
 	var lsn, recv int64
 	var age float64
-	err := n.pool.QueryRow(ctx, probeSQL).Scan(&p.inRecovery, &lsn, &recv, &p.hasReplay, &age)
+	err := n.pool.QueryRow(ctx, probeSQL).Scan(&p.InRecovery, &lsn, &recv, &p.HasReplay, &age)
 	if err != nil {
-		p.err = err
+		p.Err = err
 		return p
 	}
-	p.ok = true
-	p.lsn, p.receive = uint64(lsn), uint64(recv)
-	p.replayAge = time.Duration(age * float64(time.Second))
+	p.Reachable = true
+	p.LSN, p.ReceiveLSN = uint64(lsn), uint64(recv)
+	p.ReplayAge = time.Duration(age * float64(time.Second))
 	return p
 }
