@@ -318,3 +318,24 @@ func TestPrimaryRestart(t *testing.T) {
 		t.Fatalf("recovery took %v, want <= 5s", d)
 	}
 }
+
+// TestRouterFindsPrimary gives the standby as the primary DSN: the primary
+// pool's read-write session check (target_session_attrs) refuses it and the
+// router writes to the node that is not in recovery.
+func TestRouterFindsPrimary(t *testing.T) {
+	pg := testenv.PostgreSQL(t)
+	p, rp, _ := scratchDB(t, pg)
+	r := newTestRouter(t, rp, p, RouterOptions{})
+	ctx := context.Background()
+	if _, err := r.Exec(ctx, "CREATE TABLE fp (id int)"); err != nil {
+		t.Fatalf("write: %v", err)
+	}
+	st := r.Status()
+	if st[0].Reachable || !st[1].Primary {
+		t.Fatalf("status %+v: want node 0 refused (read-write check) and node 1 primary", st)
+	}
+	var standby bool
+	if err := r.QueryRow(ctx, "SELECT pg_is_in_recovery()").Scan(&standby); err != nil || standby {
+		t.Fatalf("read: standby=%v err=%v; want the primary (no readable replica)", standby, err)
+	}
+}
