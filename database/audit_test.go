@@ -137,6 +137,18 @@ func inScratch(sql string) func(t *testing.T, e *auditEnv) {
 	return func(t *testing.T, e *auditEnv) { t.Helper(); exec1(t, e.scratch, sql) }
 }
 
+// inScratchDB runs format with the scratch database's quoted name.
+func inScratchDB(format string) func(t *testing.T, e *auditEnv) {
+	return func(t *testing.T, e *auditEnv) {
+		t.Helper()
+		name := e.scratch[strings.LastIndexByte(e.scratch, '/')+1:]
+		if i := strings.IndexByte(name, '?'); i >= 0 {
+			name = name[:i]
+		}
+		exec1(t, e.admin, fmt.Sprintf(format, pgx.Identifier{name}.Sanitize()))
+	}
+}
+
 func onRole(format string) func(t *testing.T, e *auditEnv) {
 	return func(t *testing.T, e *auditEnv) {
 		t.Helper()
@@ -164,7 +176,10 @@ var auditCases = []auditCase{
 	hbaCase("database.pg_hba.remote_superuser", goodHBA, "hostssl opskit_audit_db opskit 10.99.0.1/32 scram-sha-256"),
 	hbaCase("database.pg_hba.host_without_ssl", goodHBA, "host opskit_audit_db opskit_audit_user 10.99.0.1/32 scram-sha-256"),
 	hbaCase("database.pg_hba.invalid_line", goodHBA, "hostssl opskit_audit_db opskit_audit_user 10.99.0.1/32 no-such-method"),
-	settingCase("database.settings.password_encryption", "password_encryption", "scram-sha-256", "md5"),
+	// Per database, so other users of the server never hash a password with md5.
+	{id: "database.settings.password_encryption",
+		good: inScratchDB("ALTER DATABASE %s SET password_encryption = 'scram-sha-256'"),
+		bad:  inScratchDB("ALTER DATABASE %s SET password_encryption = 'md5'")},
 	settingCase("database.settings.ssl", "ssl", "on", "off"),
 	settingCase("database.settings.ssl_min_protocol_version", "ssl_min_protocol_version", "TLSv1.2", "TLSv1"),
 	settingCase("database.settings.listen_addresses", "listen_addresses", "127.0.0.1", "*"),
