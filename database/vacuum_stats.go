@@ -126,16 +126,20 @@ func applyVacuumOption(v *VacuumSettings, name, val string) {
 	}
 }
 
-const tableStatsSQL = `SELECT s.schemaname::text, s.relname::text, c.reltuples::float8, c.relpages::int8,
-  s.n_live_tup, s.n_dead_tup, s.n_mod_since_analyze, s.n_ins_since_vacuum,
-  s.last_vacuum, s.last_autovacuum, s.last_analyze, s.last_autoanalyze,
+// tableStatsSQL reads pg_class and calls the statistics functions
+// pg_stat_user_tables is built on directly, skipping the view's per-table
+// join over pg_index (index scan totals the advisor does not use).
+const tableStatsSQL = `SELECT n.nspname::text, c.relname::text, c.reltuples::float8, c.relpages::int8,
+  pg_stat_get_live_tuples(c.oid), pg_stat_get_dead_tuples(c.oid), pg_stat_get_mod_since_analyze(c.oid), pg_stat_get_ins_since_vacuum(c.oid),
+  pg_stat_get_last_vacuum_time(c.oid), pg_stat_get_last_autovacuum_time(c.oid),
+  pg_stat_get_last_analyze_time(c.oid), pg_stat_get_last_autoanalyze_time(c.oid),
   age(c.relfrozenxid)::int8, mxid_age(c.relminmxid)::int8,
   COALESCE(w.width, 0)::int8, COALESCE(c.reloptions, '{}')
-FROM pg_stat_user_tables s
-JOIN pg_class c ON c.oid = s.relid
+FROM pg_class c
+JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN (SELECT schemaname, tablename, sum(avg_width) AS width FROM pg_stats GROUP BY 1, 2) w
-  ON w.schemaname = s.schemaname AND w.tablename = s.relname
-WHERE c.relkind IN ('r', 'm')`
+  ON w.schemaname = n.nspname AND w.tablename = c.relname
+WHERE c.relkind IN ('r', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast'`
 
 // Tables reads every user table's statistics.
 func (s PGStats) Tables(ctx context.Context) ([]TableStats, error) {
