@@ -81,6 +81,30 @@ func ExampleAuditSnapshot() {
 	//   fix: ALTER SYSTEM SET listen_addresses = '<private address>'; -- then restart
 }
 
+// Audit a live server and write the findings as SARIF for code scanning;
+// the exit code fails CI on any high or critical failure.
+func ExampleAudit() {
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, "postgres://auditor@db.internal:5432/shop")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer conn.Close(ctx)
+	start := time.Now()
+	findings, err := database.Audit(ctx, conn, database.AuditOptions{Files: database.LocalFiles{}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	r := &database.Report{Tool: database.Tool{Name: "opskit", Version: "0.1.0"}, Target: "db.internal:5432/shop",
+		Started: start, Finished: time.Now(), Checks: database.Checks(), Findings: findings}
+	r.Sort()
+	f, _ := database.ParseFormat("sarif")
+	_ = database.WriteReport(os.Stdout, r, f)
+	os.Exit(database.ExitCode(findings, database.SeverityHigh))
+}
+
 // The advisor over the in-memory statistics source, most urgent first: a
 // table past its vacuum trigger, and one over half of its per-table freeze age.
 func ExampleAdvise() {
