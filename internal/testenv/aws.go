@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -36,19 +37,30 @@ func AWS(t testing.TB) aws.Config {
 	endpoint := AWSEndpoint()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, endpoint+"/moto-api/data.json", nil)
-	if err == nil {
-		var resp *http.Response
-		resp, err = http.DefaultClient.Do(req)
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode != http.StatusOK {
-				err = fmt.Errorf("GET /moto-api/data.json: %s", resp.Status)
-			}
-		}
-	}
-	if err != nil {
+	if err := probeAWS(ctx, endpoint); err != nil {
 		Unavailable(t, "moto AWS emulator ("+endpoint+")", err)
 	}
 	return AWSConfigFor(endpoint, getenv("OPSKIT_AWS_REGION", "us-east-1"))
+}
+
+// probeAWS asks the emulator for STS GetCallerIdentity over plain HTTP: an
+// answer that costs nothing and does not grow with the state other tests
+// leave behind (moto's /moto-api/data.json does, and fails once some RDS
+// resources exist).
+func probeAWS(ctx context.Context, endpoint string) error {
+	body := strings.NewReader("Action=GetCallerIdentity&Version=2011-06-15")
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint+"/", body)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("STS GetCallerIdentity: %s", resp.Status)
+	}
+	return nil
 }

@@ -4,7 +4,10 @@
 MOTO_PORT=${OPSKIT_MOTO_PORT:-5055}
 MOTO_PIDFILE=/var/run/opskit-moto.pid
 
-moto_ready() { curl -fsS "http://127.0.0.1:$MOTO_PORT/moto-api/data.json" >/dev/null 2>&1; }
+# STS GetCallerIdentity answers in constant time whatever state tests left.
+moto_ready() {
+	curl -fsS -X POST -d 'Action=GetCallerIdentity&Version=2011-06-15' "http://127.0.0.1:$MOTO_PORT/" >/dev/null 2>&1
+}
 
 moto_up() {
 	step "moto AWS emulator on 127.0.0.1:$MOTO_PORT"
