@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,25 +19,14 @@ import (
 // server is stopped in Cleanup. The database package's RDS conformance
 // suite uses it instead of the shared emulator because moto tracks every
 // RDS instance ever created until a global reset, and a tracked DB instance
-// makes the shared /moto-api/data.json (the health check every package's
-// testenv.AWS uses) fail. The shared emulator must be reachable, as proof
-// that the services are meant to be up; without it or without moto_server
-// the test skips or fails like every other integration test.
+// makes the shared /moto-api/data.json fail, and a DB instance left pointing
+// at a deleted parameter group makes every DescribeDBInstances in its region
+// answer 500 until a global reset. The shared emulator must be up, as proof
+// that the services are meant to be; without it or without moto_server the
+// test skips or fails like every other integration test.
 func DatabasePrivateMoto(t testing.TB) aws.Config {
 	t.Helper()
-	// Skip or fail as every AWS test does when the shared emulator is not
-	// there; a TCP connect, because its data.json grows with other tests'
-	// state and can take longer than AWS's probe allows on a loaded machine.
-	shared, err := url.Parse(AWSEndpoint())
-	if err == nil {
-		var c net.Conn
-		if c, err = net.DialTimeout("tcp", shared.Host, 2*time.Second); err == nil {
-			c.Close()
-		}
-	}
-	if err != nil {
-		Unavailable(t, "moto AWS emulator ("+AWSEndpoint()+")", err)
-	}
+	AWS(t) // skip or fail as every AWS test does when moto is not up
 	bin, err := exec.LookPath("moto_server")
 	if err != nil {
 		Unavailable(t, "moto_server binary", err)
