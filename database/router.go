@@ -172,7 +172,7 @@ func NewRouter(ctx context.Context, primaryDSN string, opts RouterOptions) (*Rou
 		if i > 0 {
 			input = fmt.Sprintf("replica DSN %d", i-1)
 		}
-		n, err := newNode(ctx, dsn, i == 0, opts.ConfigurePool)
+		n, err := newNode(ctx, dsn, i == 0, opts.Resolver, opts.ConfigurePool)
 		if err != nil {
 			for _, m := range r.nodes {
 				m.pool.Close()

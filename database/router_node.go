@@ -23,7 +23,7 @@ type node struct {
 	addrs []string // last resolved addresses of host
 }
 
-func newNode(ctx context.Context, dsn string, primary bool, configure func(*pgxpool.Config, bool)) (*node, error) {
+func newNode(ctx context.Context, dsn string, primary bool, resolver Resolver, configure func(*pgxpool.Config, bool)) (*node, error) {
 	cfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
 		return nil, redact(err)
@@ -37,6 +37,8 @@ func newNode(ctx context.Context, dsn string, primary bool, configure func(*pgxp
 			cc.ValidateConnect = validateReadWrite
 		}
 	}
+	// Dial through the same resolver the re-resolution loop watches.
+	cc.LookupFunc = resolver.LookupHost
 	if configure != nil {
 		configure(cfg, primary)
 	}

@@ -126,11 +126,15 @@ func (f *fakeResolver) LookupHost(ctx context.Context, host string) ([]string, e
 
 func (f *fakeResolver) set(a ...string) { f.mu.Lock(); f.addrs = a; f.mu.Unlock() }
 
+// TestRouterDNSReresolution names the primary by a host name only the
+// router's resolver knows. It first points at ::1, where nothing listens
+// (the old address of a failed-over endpoint), then at 127.0.0.1: the
+// router notices the change, resets the pool and writes again.
 func TestRouterDNSReresolution(t *testing.T) {
 	pg := testenv.PostgreSQL(t)
 	p, rp, _ := scratchDB(t, pg)
-	p = strings.Replace(p, "127.0.0.1", "localhost", 1)
-	res := &fakeResolver{addrs: []string{"127.0.0.1"}}
+	p = strings.Replace(p, "127.0.0.1", "primary.opskit.test", 1)
+	res := &fakeResolver{addrs: []string{"::1"}}
 	var changes atomic.Int32
 	r := newTestRouter(t, p, rp, RouterOptions{
 		DNSInterval: 50 * time.Millisecond,
@@ -141,14 +145,23 @@ func TestRouterDNSReresolution(t *testing.T) {
 			}
 		},
 	})
+	ctx := context.Background()
+	if _, err := r.Exec(ctx, "SELECT 1"); err == nil {
+		t.Fatal("write succeeded while the primary's name pointed at ::1")
+	}
 	time.Sleep(150 * time.Millisecond)
 	if changes.Load() != 0 {
 		t.Fatal("dns change reported with stable answers")
 	}
-	res.set("127.0.0.2")
+	res.set("127.0.0.1")
 	waitFor(t, 5*time.Second, "a dns-changed event", func() bool { return changes.Load() > 0 })
-	if _, err := r.Exec(context.Background(), "SELECT 1"); err != nil {
-		t.Fatalf("write after re-resolution: %v", err)
+	took := waitFor(t, 5*time.Second, "a write through the new address", func() bool {
+		_, err := r.Exec(ctx, "SELECT 1")
+		return err == nil
+	})
+	t.Logf("writes resumed %v after the dns-changed event", took)
+	if st := r.Status(); !st[0].Primary || st[0].Node != "primary.opskit.test:5432" {
+		t.Fatalf("status %+v", st)
 	}
 }
 
