@@ -34,6 +34,11 @@ type BackupOptions struct {
 	PgDump, PgRestore string
 	// Jobs is pg_restore's parallelism in a drill (default 2).
 	Jobs int
+	// Amcheck runs pg_amcheck (heap and B-tree verification, installing
+	// the amcheck extension in the scratch database) after the restore;
+	// PgAmcheck is its binary (default "pg_amcheck").
+	Amcheck   bool
+	PgAmcheck string
 }
 
 // Manifest describes a backup: the archive's size and SHA-256, and per

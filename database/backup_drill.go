@@ -30,6 +30,8 @@ type DrillReport struct {
 	Tables []TableComparison
 	// Problems lists every mismatch in words.
 	Problems []string
+	// Amchecked reports that pg_amcheck verified the restored database.
+	Amchecked bool
 }
 
 // TableComparison is one table in a drill.
@@ -147,6 +149,19 @@ func RestoreDrill(ctx context.Context, opts BackupOptions, archive io.Reader, m 
 		return rep, err
 	}
 	rep.RestoreTime = time.Since(start)
+	if opts.Amcheck {
+		stderr.Reset()
+		var stdout bytes.Buffer
+		am := exec.CommandContext(ctx, orDefault(opts.PgAmcheck, "pg_amcheck"), "--install-missing", "--heapallindexed", "--no-password", rep.ScratchDatabase)
+		am.Env = append(env, "PGDATABASE="+rep.ScratchDatabase)
+		am.Stdout, am.Stderr = &stdout, &stderr
+		if err := am.Run(); err != nil {
+			msg := strings.TrimSpace(stdout.String() + "\n" + stderr.String())
+			rep.Problems = append(rep.Problems, "pg_amcheck: "+msg)
+			return rep, fmt.Errorf("database: pg_amcheck: %w: %s", err, msg)
+		}
+		rep.Amchecked = true
+	}
 
 	scfg := cc.Copy()
 	scfg.Database = rep.ScratchDatabase

@@ -40,11 +40,12 @@ func TestRestoreDrill(t *testing.T) {
 	if err := VerifyArchive(bytes.NewReader(archive), m); err != nil {
 		t.Fatal(err)
 	}
+	opts.Amcheck, opts.PgAmcheck = true, pgBin+"/pg_amcheck"
 	rep, err := RestoreDrill(context.Background(), opts, bytes.NewReader(archive), m)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !rep.OK {
+	if !rep.OK || !rep.Amchecked {
 		t.Fatalf("drill not OK: %v", rep.Problems)
 	}
 	t.Logf("restored into %s in %v; %d tables match", rep.ScratchDatabase, rep.RestoreTime, len(rep.Tables))
