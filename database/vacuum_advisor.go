@@ -70,7 +70,10 @@ func Advise(ctx context.Context, src StatsSource, now time.Time) ([]TableAdvice,
 		if c := cmp.Compare(b.Urgency, a.Urgency); c != 0 {
 			return c
 		}
-		return cmp.Compare(a.Table.QualifiedName(), b.Table.QualifiedName())
+		if c := cmp.Compare(a.Table.Schema, b.Table.Schema); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Table.Name, b.Table.Name)
 	})
 	return out, nil
 }

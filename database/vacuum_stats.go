@@ -157,11 +157,7 @@ func (s PGStats) Tables(ctx context.Context) ([]TableStats, error) {
 			&lv, &lav, &la, &laa, &t.XIDAge, &t.MXIDAge, &t.RowWidth, &opts); err != nil {
 			return nil, fmt.Errorf("database: table statistics: %w", err)
 		}
-		for p, v := range map[*time.Time]*time.Time{&t.LastVacuum: lv, &t.LastAutovacuum: lav, &t.LastAnalyze: la, &t.LastAutoanalyze: laa} {
-			if v != nil {
-				*p = *v
-			}
-		}
+		t.LastVacuum, t.LastAutovacuum, t.LastAnalyze, t.LastAutoanalyze = deref(lv), deref(lav), deref(la), deref(laa)
 		if len(opts) > 0 {
 			t.Options = make(map[string]string, len(opts))
 			for _, o := range opts {
@@ -173,4 +169,11 @@ func (s PGStats) Tables(ctx context.Context) ([]TableStats, error) {
 		out = append(out, t)
 	}
 	return out, rows.Err()
+}
+
+func deref(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return *t
 }
