@@ -108,7 +108,7 @@ func TestTenThousandTables(t *testing.T) {
 	defer pool.Close()
 	best := func(f func() error) time.Duration {
 		var min time.Duration
-		for range 3 {
+		for range 5 {
 			s := time.Now()
 			if err := f(); err != nil {
 				t.Fatal(err)
