@@ -1,6 +1,26 @@
-// Package database will own PostgreSQL kept fast, replicated, locked down and
-// recoverable: RDS provisioning (IOPS, SSD storage, Multi-AZ, read replicas
-// across regions), a vacuum advisor and runner, a replica-aware router that
-// honours DNS TTLs, hardening audits, least-privilege role plans, and logical
-// backups with a tested restore drill.
+// Package database keeps PostgreSQL fast, replicated, locked down and
+// recoverable, on top of github.com/jackc/pgx/v5.
+//
+//   - Router sends writes to the primary and reads to healthy replicas
+//     whose replay lag, measured in WAL bytes behind the primary and in
+//     seconds since the last replayed commit, is within bounds (round robin
+//     or least lag). A failed read is retried once elsewhere; Session gives
+//     read-your-writes by waiting for a replica to replay past the write's
+//     LSN; SQLSTATE 25006 or a promoted replica makes it rediscover the
+//     primary; host names are re-resolved so an RDS failover is followed.
+//     Decide is its routing rule as a pure function.
+//   - Audit runs hardening checks (pg_hba rules, TLS, password hashing,
+//     logging, roles, schema public, file modes, archiving) and returns the
+//     shared finding model; AuditSnapshot runs them on a Snapshot.
+//   - RolePlan renders a least-privilege layout as reviewable SQL, applies
+//     it in one transaction and reports drift.
+//   - Backup writes pg_dump -Fc through any io.Writer with a checksum
+//     manifest; RestoreDrill proves it restores into a scratch database.
+//   - Advise computes autovacuum trigger points, bloat and XID age per
+//     table; RunVacuum vacuums the most urgent within a time budget.
+//   - TopStatements and SlowQuerySettings report query performance.
+//
+// Subpackages: rds provisions and audits Amazon RDS, with rds/fake and the
+// rds/rdstest conformance suite; dbfake has in-memory statistics sources
+// (vacuum statistics and a simulated replicated cluster) for unit tests.
 package database

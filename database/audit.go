@@ -1,0 +1,126 @@
+package database
+
+import (
+	"context"
+	"io/fs"
+	"os"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/opskit-dev/opskit/internal/audit"
+)
+
+// The shared finding model, re-exported so callers never import internal/.
+type (
+	// Finding is the outcome of one check on one resource.
+	Finding = audit.Finding
+	// Check is the metadata of one hardening rule.
+	Check = audit.Check
+	// Severity is how bad a failing check is.
+	Severity = audit.Severity
+	// Status is pass, fail, error or waived.
+	Status = audit.Status
+	// Remediation says how to fix a failure (text, command, SQL).
+	Remediation = audit.Remediation
+	// Report gathers findings for the writers (table, JSON, SARIF, JUnit).
+	Report = audit.Report
+	// Waiver accepts a known failure until it expires.
+	Waiver = audit.Waiver
+)
+
+// Severities and statuses of the shared model.
+const (
+	SeverityInfo     = audit.SeverityInfo
+	SeverityLow      = audit.SeverityLow
+	SeverityMedium   = audit.SeverityMedium
+	SeverityHigh     = audit.SeverityHigh
+	SeverityCritical = audit.SeverityCritical
+	StatusPass       = audit.StatusPass
+	StatusFail       = audit.StatusFail
+	StatusError      = audit.StatusError
+	StatusWaived     = audit.StatusWaived
+)
+
+// Queryer runs queries; *pgx.Conn, *pgxpool.Pool and pgx.Tx satisfy it.
+type Queryer interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// FileInspector reports the permission bits of the server's files (data
+// directory, pg_hba.conf, postgresql.conf). File modes are not visible over
+// SQL, so the audit asks this interface: LocalFiles when the audit runs on
+// the database host, or an implementation that stats over SSH or reads an
+// inventory.
+type FileInspector interface {
+	Mode(ctx context.Context, path string) (fs.FileMode, error)
+}
+
+// LocalFiles inspects files on the local filesystem.
+type LocalFiles struct{}
+
+// Mode returns the permission bits of path.
+func (LocalFiles) Mode(_ context.Context, path string) (fs.FileMode, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return 0, err
+	}
+	return fi.Mode(), nil
+}
+
+// AuditOptions tunes the audit. The zero value is usable.
+type AuditOptions struct {
+	// Files inspects file modes; when nil the file-mode checks fall back to
+	// data_directory_mode and report the configuration files as errors
+	// (unknown), never as passes.
+	Files FileInspector
+	// MaxSuperusers is how many superuser roles are acceptable (default 1).
+	MaxSuperusers int
+}
+
+// Audit collects a Snapshot of the server q is connected to and runs every
+// check against it. The database-scoped checks (PUBLIC CREATE on schema
+// public, pg_stat_statements installed) look at q's current database.
+func Audit(ctx context.Context, q Queryer, opts AuditOptions) ([]Finding, error) {
+	snap, err := CollectSnapshot(ctx, q, opts.Files)
+	if err != nil {
+		return nil, err
+	}
+	return AuditSnapshot(ctx, snap, opts), nil
+}
+
+// AuditSnapshot runs every check against a snapshot collected earlier or
+// built by hand (for unit tests of automation built on the audit).
+func AuditSnapshot(ctx context.Context, snap *Snapshot, opts AuditOptions) []Finding {
+	if opts.MaxSuperusers <= 0 {
+		opts.MaxSuperusers = 1
+	}
+	t := auditTarget{snap: snap, opts: opts}
+	return audit.Run(ctx, t, checkers...)
+}
+
+// Checks lists the metadata of every check the audit runs.
+func Checks() []Check {
+	out := make([]Check, len(checkers))
+	for i, c := range checkers {
+		out[i] = c.Check
+	}
+	return out
+}
+
+type auditTarget struct {
+	snap *Snapshot
+	opts AuditOptions
+}
+
+// checkers is the catalogue, assembled from the per-area files.
+var checkers = concat(hbaCheckers, settingCheckers, roleCheckers, fileCheckers)
+
+func concat[T any](parts ...[]T) []T {
+	var out []T
+	for _, p := range parts {
+		out = append(out, p...)
+	}
+	return out
+}
+
+type checker = audit.Checker[auditTarget]

@@ -1,0 +1,222 @@
+package database_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/opskit-dev/opskit/database"
+	"github.com/opskit-dev/opskit/database/dbfake"
+)
+
+// Route reads to a replica within 1 MiB and 5 s of the primary; after a
+// write, a session's reads see it.
+func ExampleNewRouter() {
+	ctx := context.Background()
+	r, err := database.NewRouter(ctx, "postgres://app@primary.internal:5432/shop", database.RouterOptions{
+		Replicas:    []string{"postgres://app@replica-1.internal:5432/shop", "postgres://app@replica-eu.internal:5432/shop"},
+		MaxLagBytes: 1 << 20,
+		MaxLagTime:  5 * time.Second,
+		Policy:      database.LeastLag,
+		DNSInterval: 30 * time.Second, // follow an RDS endpoint across failover
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer r.Close()
+
+	var n int
+	if err := r.QueryRow(ctx, "SELECT count(*) FROM orders").Scan(&n); err != nil {
+		fmt.Println(err)
+	}
+	s := r.Session()
+	_ = s.Write(ctx, func(ctx context.Context, q database.Querier) error {
+		_, err := q.Exec(ctx, "INSERT INTO orders (total) VALUES ($1)", 42)
+		return err
+	})
+	_ = s.Read(ctx, func(ctx context.Context, q database.Querier) error {
+		return q.QueryRow(ctx, "SELECT count(*) FROM orders").Scan(&n) // sees the insert
+	})
+	for _, st := range r.Status() {
+		fmt.Println(st.Node, st.Readable, st.LagBytes, st.LagTime)
+	}
+}
+
+// Audit a snapshot of a server's configuration. Against a live server, call
+// database.Audit(ctx, conn, opts) instead; it collects the snapshot itself.
+func ExampleAuditSnapshot() {
+	snap := &database.Snapshot{
+		Database: "shop",
+		Settings: map[string]database.Setting{
+			"password_encryption": {Name: "password_encryption", Value: "md5"},
+			"listen_addresses":    {Name: "listen_addresses", Value: "localhost", Pending: "*", Context: "postmaster"},
+		},
+		HBA: []database.HBARule{
+			{File: "pg_hba.conf", Line: 90, Type: "local", Databases: []string{"all"}, Users: []string{"postgres"}, Method: "peer"},
+			{File: "pg_hba.conf", Line: 97, Type: "host", Databases: []string{"all"}, Users: []string{"all"}, Address: "0.0.0.0", Netmask: "0.0.0.0", Method: "trust"},
+		},
+	}
+	for _, f := range database.AuditSnapshot(context.Background(), snap, database.AuditOptions{}) {
+		if f.Status == database.StatusFail && (f.Severity >= database.SeverityHigh) {
+			fmt.Printf("%s %s %s\n  fix: %s\n", f.Severity, f.CheckID, f.Evidence, f.Remediation.SQL)
+		}
+	}
+	// Output:
+	// critical database.pg_hba.trust method trust: host all all 0.0.0.0 0.0.0.0 trust
+	//   fix: SELECT pg_reload_conf();
+	// high database.pg_hba.wide_range /0 admits 2^32 addresses: host all all 0.0.0.0 0.0.0.0 trust
+	//   fix: SELECT pg_reload_conf();
+	// high database.pg_hba.remote_superuser all users (superusers included): host all all 0.0.0.0 0.0.0.0 trust
+	//   fix: SELECT pg_reload_conf();
+	// high database.pg_hba.host_without_ssl host (not hostssl) from a non-loopback address: host all all 0.0.0.0 0.0.0.0 trust
+	//   fix: SELECT pg_reload_conf();
+	// high database.settings.password_encryption password_encryption = "md5"
+	//   fix: ALTER SYSTEM SET password_encryption = 'scram-sha-256'; SELECT pg_reload_conf();
+	// high database.settings.listen_addresses listen_addresses = "*" after restart (now "localhost"): wildcard address
+	//   fix: ALTER SYSTEM SET listen_addresses = '<private address>'; -- then restart
+}
+
+// Audit a live server and write the findings as SARIF for code scanning;
+// the exit code fails CI on any high or critical failure.
+func ExampleAudit() {
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, "postgres://auditor@db.internal:5432/shop")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer conn.Close(ctx)
+	start := time.Now()
+	findings, err := database.Audit(ctx, conn, database.AuditOptions{Files: database.LocalFiles{}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	r := &database.Report{Tool: database.Tool{Name: "opskit", Version: "0.1.0"}, Target: "db.internal:5432/shop",
+		Started: start, Finished: time.Now(), Checks: database.Checks(), Findings: findings}
+	r.Sort()
+	f, _ := database.ParseFormat("sarif")
+	_ = database.WriteReport(os.Stdout, r, f)
+	os.Exit(database.ExitCode(findings, database.SeverityHigh))
+}
+
+// The advisor over the in-memory statistics source, most urgent first: a
+// table past its vacuum trigger, and one over half of its per-table freeze age.
+func ExampleAdvise() {
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	stats := dbfake.NewStats(func() time.Time { return now })
+	_ = stats.CreateTable("public", "events", map[string]string{"autovacuum_freeze_max_age": "100000000"})
+	_ = stats.CreateTable("public", "orders", nil)
+	_ = stats.Insert("public", "events", 1_000_000)
+	_ = stats.Insert("public", "orders", 10_000)
+	for _, t := range []string{"events", "orders"} {
+		_ = stats.Vacuum("public", t, false)
+		_ = stats.Analyze("public", t)
+	}
+	stats.ConsumeXIDs(60_000_000)
+	_ = stats.Delete("public", "orders", 4_000)
+
+	advice, err := database.Advise(context.Background(), stats, now.Add(time.Hour))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, a := range advice {
+		fmt.Printf("%s %s urgency=%.1f %v\n", a.Table.Name, a.Action, a.Urgency, a.Reasons)
+	}
+	// Output:
+	// orders vacuum-analyze urgency=2.0 [dead tuples 4000 past vacuum trigger 2050 modifications since analyze 4000 past analyze trigger 1050]
+	// events vacuum-freeze urgency=1.2 [xid age 60000003 over half of freeze max age: freeze before autovacuum is forced to]
+}
+
+// Run the advice against a live database within a 10-minute window.
+func ExampleRunVacuum() {
+	ctx := context.Background()
+	pool, err := pgxpool.New(ctx, "postgres://maint@db.internal:5432/shop")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer pool.Close()
+	advice, err := database.Advise(ctx, database.PGStats{Q: pool}, time.Now())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	results, err := database.RunVacuum(ctx, pool, advice, database.VacuumRunOptions{
+		Budget: 10 * time.Minute,
+		Progress: func(p database.VacuumProgress) {
+			if !p.Done {
+				fmt.Printf("%s %s %d/%d\n", p.Table, p.Phase, p.HeapBlksScanned, p.HeapBlksTotal)
+			}
+		},
+	})
+	fmt.Println(len(results), err)
+}
+
+// A least-privilege plan: review the SQL, then apply it in one transaction.
+func ExampleRolePlan() {
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, "postgres://admin@db.internal:5432/shop")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer conn.Close(ctx)
+	plan := database.RolePlan{Database: "shop", RestrictConnect: true, Schemas: []database.SchemaRoles{{
+		Schema: "sales", Owner: "sales_owner", ReadWrite: "sales_rw", ReadOnly: "sales_ro",
+		Writers: []string{"checkout_svc"}, Readers: []string{"reporting_svc", "analyst_ann"},
+	}}}
+	changes, err := plan.Diff(ctx, conn) // drift report
+	if err != nil {
+		fmt.Println(err) // e.g. role plan: schema sales, role analyst_ann: unknown role
+		return
+	}
+	fmt.Print(database.SQL(changes))
+	if _, err := plan.Apply(ctx, conn); err != nil {
+		fmt.Println(err)
+	}
+}
+
+// Back up through any io.Writer (encrypt or upload it on the way), then
+// prove the backup restores.
+func ExampleRestoreDrill() {
+	ctx := context.Background()
+	opts := database.BackupOptions{DSN: "postgres://backup@db.internal:5432/shop"}
+	var archive bytes.Buffer
+	manifest, err := database.Backup(ctx, opts, &archive)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	report, err := database.RestoreDrill(ctx, opts, bytes.NewReader(archive.Bytes()), manifest)
+	if err != nil {
+		fmt.Println(err) // wraps database.ErrCorruptArchive for a damaged archive
+		return
+	}
+	fmt.Fprintf(os.Stdout, "restore ok=%v in %v, %d tables compared\n", report.OK, report.RestoreTime, len(report.Tables))
+}
+
+// Top statements from pg_stat_statements.
+func ExampleTopStatements() {
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, "postgres://monitor@db.internal:5432/shop")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer conn.Close(ctx)
+	top, err := database.TopStatements(ctx, conn, database.TopOptions{By: database.ByMeanTime, Limit: 5})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, s := range top {
+		fmt.Printf("%8v %6d calls  %s\n", s.MeanTime, s.Calls, s.Query)
+	}
+}

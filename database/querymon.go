@@ -1,0 +1,150 @@
+package database
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// ErrNoPgStatStatements is returned when the pg_stat_statements extension
+// is not installed in the database (or not preloaded).
+var ErrNoPgStatStatements = errors.New("database: pg_stat_statements is not available")
+
+// StatementOrder ranks statements.
+type StatementOrder int
+
+const (
+	// ByTotalTime ranks by total execution time: where the server spends
+	// its time.
+	ByTotalTime StatementOrder = iota
+	// ByMeanTime ranks by mean execution time: the slowest statements.
+	ByMeanTime
+)
+
+// TopOptions selects statements.
+type TopOptions struct {
+	By    StatementOrder
+	Limit int // default 10
+	// AllDatabases includes statements run in other databases.
+	AllDatabases bool
+	// MinCalls skips statements called fewer times.
+	MinCalls int64
+}
+
+// Statement is one normalised statement from pg_stat_statements.
+type Statement struct {
+	QueryID                       int64
+	Query                         string
+	User, Database                string
+	Calls, Rows                   int64
+	TotalTime, MeanTime, MaxTime  time.Duration
+	SharedBlksHit, SharedBlksRead int64
+	// HitRatio is shared_blks_hit / (hit + read), 1 when nothing was read.
+	HitRatio float64
+}
+
+// TopStatements returns the top statements by total or mean execution time.
+func TopStatements(ctx context.Context, q Queryer, opts TopOptions) ([]Statement, error) {
+	if opts.Limit <= 0 {
+		opts.Limit = 10
+	}
+	order := "s.total_exec_time"
+	if opts.By == ByMeanTime {
+		order = "s.mean_exec_time"
+	}
+	// order is one of two constants, never caller input.
+	rows, err := q.Query(ctx, `SELECT COALESCE(s.queryid, 0), s.query, COALESCE(r.rolname::text, ''), COALESCE(d.datname::text, ''),
+		s.calls, s.rows, s.total_exec_time, s.mean_exec_time, s.max_exec_time, s.shared_blks_hit, s.shared_blks_read
+		FROM pg_stat_statements s
+		LEFT JOIN pg_roles r ON r.oid = s.userid
+		LEFT JOIN pg_database d ON d.oid = s.dbid
+		WHERE ($1 OR d.datname = current_database()) AND s.calls >= $2
+		ORDER BY `+order+` DESC LIMIT $3`, opts.AllDatabases, opts.MinCalls, opts.Limit)
+	if err != nil {
+		var pe *pgconn.PgError
+		if errors.As(err, &pe) && (pe.Code == "42P01" || pe.Code == "55000") {
+			return nil, fmt.Errorf("%w: %s", ErrNoPgStatStatements, pe.Message)
+		}
+		return nil, fmt.Errorf("database: pg_stat_statements: %w", err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Statement, error) {
+		var s Statement
+		var total, mean, maxT float64
+		err := r.Scan(&s.QueryID, &s.Query, &s.User, &s.Database, &s.Calls, &s.Rows, &total, &mean, &maxT, &s.SharedBlksHit, &s.SharedBlksRead)
+		s.TotalTime, s.MeanTime, s.MaxTime = ms(total), ms(mean), ms(maxT)
+		s.HitRatio = 1
+		if n := s.SharedBlksHit + s.SharedBlksRead; n > 0 {
+			s.HitRatio = float64(s.SharedBlksHit) / float64(n)
+		}
+		return s, err
+	})
+}
+
+func ms(f float64) time.Duration { return time.Duration(f * float64(time.Millisecond)) }
+
+// SlowQueryLog is how the server logs slow statements.
+type SlowQueryLog struct {
+	// MinDuration is log_min_duration_statement (negative: disabled).
+	MinDuration time.Duration
+	// SampleMinDuration and SampleRate are log_min_duration_sample and
+	// log_statement_sample_rate.
+	SampleMinDuration time.Duration
+	SampleRate        float64
+	// LogStatement is log_statement (none, ddl, mod, all).
+	LogStatement string
+	// AutoExplain reports auto_explain in shared_ or session_preload_libraries;
+	// AutoExplainMinDuration is auto_explain.log_min_duration when visible.
+	AutoExplain            bool
+	AutoExplainMinDuration time.Duration
+	// Destination and Collector say where the log goes.
+	Destination string
+	Collector   bool
+}
+
+// SlowQuerySettings reads the slow-query logging settings.
+func SlowQuerySettings(ctx context.Context, q Queryer) (SlowQueryLog, error) {
+	rows, err := q.Query(ctx, `SELECT name, setting FROM pg_settings WHERE name IN ('log_min_duration_statement', 'log_min_duration_sample',
+		'log_statement_sample_rate', 'log_statement', 'shared_preload_libraries', 'session_preload_libraries', 'auto_explain.log_min_duration',
+		'log_destination', 'logging_collector')`)
+	if err != nil {
+		return SlowQueryLog{}, fmt.Errorf("database: slow query settings: %w", err)
+	}
+	defer rows.Close()
+	l := SlowQueryLog{MinDuration: -1, SampleMinDuration: -1, AutoExplainMinDuration: -1}
+	for rows.Next() {
+		var name, v string
+		if err := rows.Scan(&name, &v); err != nil {
+			return SlowQueryLog{}, fmt.Errorf("database: slow query settings: %w", err)
+		}
+		n, _ := strconv.ParseFloat(v, 64)
+		d := time.Duration(n) * time.Millisecond
+		if n < 0 {
+			d = -1
+		}
+		switch name {
+		case "log_min_duration_statement":
+			l.MinDuration = d
+		case "log_min_duration_sample":
+			l.SampleMinDuration = d
+		case "log_statement_sample_rate":
+			l.SampleRate = n
+		case "log_statement":
+			l.LogStatement = v
+		case "shared_preload_libraries", "session_preload_libraries":
+			l.AutoExplain = l.AutoExplain || slices.Contains(splitList(v), "auto_explain")
+		case "auto_explain.log_min_duration":
+			l.AutoExplainMinDuration = d
+		case "log_destination":
+			l.Destination = v
+		case "logging_collector":
+			l.Collector = v == "on"
+		}
+	}
+	return l, rows.Err()
+}

@@ -1,0 +1,47 @@
+package rds_test
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/opskit-dev/opskit/database/rds"
+	"github.com/opskit-dev/opskit/database/rds/fake"
+)
+
+// Provision a hardened instance, then see what a spec change would modify.
+// The fake stands in for an *rds.Client (rds.NewFromConfig(cfg)).
+func ExampleProvisioner() {
+	ctx := context.Background()
+	world := fake.NewWorld()
+	p := rds.New(world.Region("us-east-1"))
+	p.PollInterval = time.Millisecond
+
+	spec := rds.InstanceSpec{
+		Identifier: "shop-db", Class: "db.m6g.large", AllocatedStorage: 500, StorageType: "io2", IOPS: 20000,
+		MultiAZ: true, BackupRetentionDays: 14, DeletionProtection: true, IAMAuth: true,
+		LogExports: []string{"postgresql", "upgrade"}, MasterUsername: "shop_admin", ManageMasterPassword: true,
+	}
+	if _, err := p.Apply(ctx, spec); err != nil {
+		fmt.Println(err)
+		return
+	}
+	if err := p.WaitAvailable(ctx, "shop-db", time.Minute); err != nil {
+		fmt.Println(err)
+		return
+	}
+	spec.IOPS = 30000
+	spec.BackupRetentionDays = 30
+	plan, _ := p.Plan(ctx, spec)
+	for _, c := range plan.Changes {
+		fmt.Println(c)
+	}
+	spec.IOPS = 100000 // 200 IOPS per GiB is within io2's 0.5-1000
+	spec.StorageType = "io1"
+	_, err := p.Plan(ctx, spec)
+	fmt.Println(err)
+	// Output:
+	// instance Iops: 20000 -> 30000
+	// instance BackupRetentionPeriod: 14 -> 30
+	// rds: invalid spec field IOPS: io1 needs 0.5-50 IOPS per GiB; 100000 IOPS on 500 GiB is 200.0
+}

@@ -1,0 +1,305 @@
+// Package rdstest is the conformance suite for implementations of the rds
+// package's API: run it against a fake, an emulator or (with care and
+// unique names) real AWS to show that provisioning, convergence, replicas
+// and the audit behave the same.
+package rdstest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsrds "github.com/aws/aws-sdk-go-v2/service/rds"
+	"github.com/aws/aws-sdk-go-v2/service/rds/types"
+	"github.com/opskit-dev/opskit/database/rds"
+	"github.com/opskit-dev/opskit/internal/audit"
+)
+
+// Harness supplies the implementation under test.
+type Harness struct {
+	// API returns the RDS API of a region.
+	API func(t *testing.T, region string) rds.API
+	// PrimaryRegion and ReplicaRegion must differ (cross-region replica).
+	PrimaryRegion, ReplicaRegion string
+	// PollInterval is the waiter's delay (short for fakes and emulators).
+	PollInterval time.Duration
+	// MaxWait bounds every wait (default 2 minutes).
+	MaxWait time.Duration
+}
+
+// Run runs every conformance test as a subtest of t.
+func Run(t *testing.T, h Harness) {
+	if h.MaxWait == 0 {
+		h.MaxWait = 2 * time.Minute
+	}
+	tests := []struct {
+		name string
+		fn   func(*testing.T, Harness)
+	}{
+		{"ProvisionFromSpec", testProvision},
+		{"InvalidSpecCreatesNothing", testInvalidSpec},
+		{"NotFoundFault", testNotFound},
+		{"CrossRegionReplica", testReplica},
+		{"AuditFindings", testAudit},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) { tc.fn(t, h) })
+	}
+}
+
+func unique(prefix string) string {
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	return prefix + "-" + hex.EncodeToString(b)
+}
+
+// Spec returns a hardened spec with a unique identifier.
+func Spec(prefix string) rds.InstanceSpec {
+	return rds.InstanceSpec{
+		Identifier: unique(prefix), Class: "db.m6g.large", EngineVersion: "15.7",
+		AllocatedStorage: 400, StorageType: "gp3", IOPS: 12000, Throughput: 500,
+		MultiAZ: true, BackupRetentionDays: 7, DeletionProtection: true, IAMAuth: true,
+		LogExports: []string{"postgresql", "upgrade"}, MasterUsername: "opsadmin", MasterPassword: "opskit-test-password",
+		Tags: map[string]string{"owner": "opskit-conformance"},
+	}
+}
+
+func provision(t *testing.T, h Harness, spec rds.InstanceSpec) (*rds.Provisioner, rds.API) {
+	t.Helper()
+	api := h.API(t, h.PrimaryRegion)
+	p := rds.New(api)
+	p.PollInterval = h.PollInterval
+	ctx := context.Background()
+	deleteGroupLater(t, api, spec.Identifier+"-hardened")
+	plan, err := p.Apply(ctx, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := p.Delete(context.Background(), spec.Identifier); err != nil {
+			t.Logf("cleanup: %v", err)
+		}
+	})
+	if !plan.CreateInstance {
+		t.Fatalf("first apply of a new spec: %+v, want a create", plan)
+	}
+	if err := p.WaitAvailable(ctx, spec.Identifier, h.MaxWait); err != nil {
+		t.Fatal(err)
+	}
+	return p, api
+}
+
+func testProvision(t *testing.T, h Harness) {
+	ctx := context.Background()
+	spec := Spec("opskit-prov")
+	p, api := provision(t, h, spec)
+	db, err := p.Describe(ctx, spec.Identifier)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(field string, got, want any) {
+		t.Helper()
+		if got != want {
+			t.Errorf("%s = %v, want %v", field, got, want)
+		}
+	}
+	check("DBInstanceStatus", aws.ToString(db.DBInstanceStatus), "available")
+	check("MultiAZ", aws.ToBool(db.MultiAZ), true)
+	check("StorageEncrypted", aws.ToBool(db.StorageEncrypted), true)
+	check("StorageType", aws.ToString(db.StorageType), "gp3")
+	check("Iops", aws.ToInt32(db.Iops), int32(12000))
+	check("BackupRetentionPeriod", aws.ToInt32(db.BackupRetentionPeriod), int32(7))
+	check("DeletionProtection", aws.ToBool(db.DeletionProtection), true)
+	check("IAMDatabaseAuthenticationEnabled", aws.ToBool(db.IAMDatabaseAuthenticationEnabled), true)
+	check("MasterUsername", aws.ToString(db.MasterUsername), "opsadmin")
+	logs := slices.Clone(db.EnabledCloudwatchLogsExports)
+	slices.Sort(logs)
+	check("EnabledCloudwatchLogsExports", strings.Join(logs, ","), "postgresql,upgrade")
+	pg := spec.Identifier + "-hardened"
+	check("DBParameterGroupName", aws.ToString(db.DBParameterGroups[0].DBParameterGroupName), pg)
+	params, err := rds.Parameters(ctx, api, pg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range rds.HardeningParameterGroup(pg, "postgres15").Parameters {
+		check("parameter "+k, params[k], v)
+	}
+
+	// Idempotent: the same spec changes nothing.
+	plan, err := p.Apply(ctx, spec)
+	if err != nil || !plan.Empty() {
+		t.Fatalf("second apply: %+v err %v; want no changes", plan, err)
+	}
+	// A changed spec reports exactly what it would modify, then converges.
+	changed := spec
+	changed.BackupRetentionDays = 14
+	changed.Class = "db.m6g.xlarge"
+	changed.IAMAuth = false
+	plan, err = p.Plan(ctx, changed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fields []string
+	for _, c := range plan.Changes {
+		fields = append(fields, c.Field)
+	}
+	slices.Sort(fields)
+	if strings.Join(fields, ",") != "BackupRetentionPeriod,DBInstanceClass,IAMDatabaseAuthenticationEnabled" {
+		t.Fatalf("plan for a changed spec: %v", plan.Changes)
+	}
+	if _, err := p.Apply(ctx, changed); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.WaitAvailable(ctx, spec.Identifier, h.MaxWait); err != nil {
+		t.Fatal(err)
+	}
+	if plan, err := p.Plan(ctx, changed); err != nil || !plan.Empty() {
+		t.Fatalf("after converging: %+v err %v", plan, err)
+	}
+	// Encryption cannot change in place: reported, never applied.
+	plain := changed
+	plain.Unencrypted = true
+	plan, err = p.Apply(ctx, plain)
+	if err != nil || len(plan.Changes) != 1 || !plan.Changes[0].Immutable || plan.Changes[0].Field != "StorageEncrypted" {
+		t.Fatalf("apply with encryption off: %+v err %v; want one immutable change", plan, err)
+	}
+	if db, _ := p.Describe(ctx, spec.Identifier); !aws.ToBool(db.StorageEncrypted) {
+		t.Fatal("encryption was turned off in place")
+	}
+}
+
+func testInvalidSpec(t *testing.T, h Harness) {
+	api := h.API(t, h.PrimaryRegion)
+	p := rds.New(api)
+	ctx := context.Background()
+	cases := map[string]func(*rds.InstanceSpec){
+		"IOPS": func(s *rds.InstanceSpec) {
+			s.StorageType, s.AllocatedStorage, s.IOPS, s.Throughput = "io1", 200, 20000, 0
+		},
+		"Throughput": func(s *rds.InstanceSpec) { s.Throughput = 4000 },
+		"AllocatedStorage": func(s *rds.InstanceSpec) {
+			s.StorageType, s.AllocatedStorage, s.IOPS, s.Throughput = "io2", 50, 1000, 0
+		},
+		"BackupRetentionDays": func(s *rds.InstanceSpec) { s.BackupRetentionDays = 0 },
+		"MasterUsername":      func(s *rds.InstanceSpec) { s.MasterUsername = "postgres" },
+		"StorageType":         func(s *rds.InstanceSpec) { s.StorageType = "standard" },
+	}
+	for field, mutate := range cases {
+		spec := Spec("opskit-bad")
+		mutate(&spec)
+		_, err := p.Apply(ctx, spec)
+		var se *rds.SpecError
+		if !errors.As(err, &se) || se.Field != field || !errors.Is(err, rds.ErrInvalidSpec) {
+			t.Errorf("%s: err %v, want a SpecError for %s", field, err, field)
+			continue
+		}
+		if _, err := p.Describe(ctx, spec.Identifier); !errors.As(err, new(*types.DBInstanceNotFoundFault)) {
+			t.Errorf("%s: instance exists after a rejected spec (%v)", field, err)
+		}
+		out, err := api.DescribeDBParameterGroups(ctx, &awsrds.DescribeDBParameterGroupsInput{DBParameterGroupName: aws.String(spec.Identifier + "-hardened")})
+		// RDS answers DBParameterGroupNotFound; moto an empty list.
+		if !errors.As(err, new(*types.DBParameterGroupNotFoundFault)) && (err != nil || len(out.DBParameterGroups) != 0) {
+			t.Errorf("%s: parameter group exists after a rejected spec (%v)", field, err)
+		}
+	}
+}
+
+func testNotFound(t *testing.T, h Harness) {
+	p := rds.New(h.API(t, h.PrimaryRegion))
+	_, err := p.Describe(context.Background(), unique("opskit-missing"))
+	if !errors.As(err, new(*types.DBInstanceNotFoundFault)) {
+		t.Fatalf("describe of a missing instance: %v, want DBInstanceNotFoundFault", err)
+	}
+}
+
+func testReplica(t *testing.T, h Harness) {
+	ctx := context.Background()
+	spec := Spec("opskit-src")
+	_, _ = provision(t, h, spec)
+	src, err := rds.New(h.API(t, h.PrimaryRegion)).Describe(ctx, spec.Identifier)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rapi := h.API(t, h.ReplicaRegion)
+	rp := rds.New(rapi)
+	rp.PollInterval = h.PollInterval
+	rs := rds.ReplicaSpec{Identifier: unique("opskit-rep"), Source: aws.ToString(src.DBInstanceArn), SourceRegion: h.PrimaryRegion,
+		Class: "db.m6g.large", IAMAuth: true, LogExports: []string{"postgresql"}, KMSKeyID: "alias/aws/rds"}
+	// Parameter groups are regional: the replica gets its own.
+	rs.ParameterGroup = rds.HardeningParameterGroup(rs.Identifier+"-hardened", "postgres15")
+	deleteGroupLater(t, rapi, rs.ParameterGroup.Name)
+	if err := rp.CreateReplica(ctx, rs); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = rp.Delete(context.Background(), rs.Identifier) })
+	if err := rp.CreateReplica(ctx, rs); err != nil {
+		t.Fatalf("second CreateReplica (idempotent): %v", err)
+	}
+	if err := rp.WaitAvailable(ctx, rs.Identifier, h.MaxWait); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := rp.Describe(ctx, rs.Identifier)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(aws.ToString(rep.ReadReplicaSourceDBInstanceIdentifier), spec.Identifier) {
+		t.Fatalf("replica source = %q, want %s", aws.ToString(rep.ReadReplicaSourceDBInstanceIdentifier), spec.Identifier)
+	}
+	if !strings.Contains(aws.ToString(rep.DBInstanceArn), ":"+h.ReplicaRegion+":") {
+		t.Fatalf("replica ARN %s is not in %s", aws.ToString(rep.DBInstanceArn), h.ReplicaRegion)
+	}
+}
+
+func testAudit(t *testing.T, h Harness) {
+	ctx := context.Background()
+	spec := Spec("opskit-aud")
+	_, api := provision(t, h, spec)
+	// A weak instance straight through the API: public, unencrypted, no
+	// backups, default admin, default parameter group.
+	weak := unique("opskit-weak")
+	_, err := api.CreateDBInstance(ctx, &awsrds.CreateDBInstanceInput{
+		DBInstanceIdentifier: aws.String(weak), DBInstanceClass: aws.String("db.t3.micro"), Engine: aws.String("postgres"),
+		AllocatedStorage: aws.Int32(20), MasterUsername: aws.String("postgres"), MasterUserPassword: aws.String("opskit-test-password"),
+		PubliclyAccessible: aws.Bool(true), BackupRetentionPeriod: aws.Int32(0), StorageEncrypted: aws.Bool(false),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = rds.New(api).Delete(context.Background(), weak) })
+	findings, err := rds.Audit(ctx, api)
+	if err != nil {
+		t.Fatal(err)
+	}
+	status := map[string]map[string]audit.Status{}
+	for _, f := range findings {
+		id := f.Resource[strings.LastIndexByte(f.Resource, ':')+1:]
+		if status[id] == nil {
+			status[id] = map[string]audit.Status{}
+		}
+		status[id][strings.TrimPrefix(f.CheckID, "database.rds.")] = f.Status
+	}
+	for _, c := range []string{"no_public_access", "storage_encrypted", "transport_encrypted", "multi_az", "backup_enabled", "deletion_protection", "iam_authentication_enabled", "integration_cloudwatch_logs", "default_admin", "minor_version_upgrade_enabled", "copy_tags_to_snapshots"} {
+		if got := status[spec.Identifier][c]; got != audit.StatusPass {
+			t.Errorf("hardened instance: %s = %v, want pass", c, got)
+		}
+	}
+	for _, c := range []string{"no_public_access", "storage_encrypted", "transport_encrypted", "multi_az", "backup_enabled", "deletion_protection", "iam_authentication_enabled", "integration_cloudwatch_logs", "default_admin"} {
+		if got := status[weak][c]; got != audit.StatusFail {
+			t.Errorf("weak instance: %s = %v, want fail", c, got)
+		}
+	}
+}
+
+// deleteGroupLater deletes a parameter group in Cleanup; registered before
+// the instance that uses it, it runs after the instance is deleted.
+func deleteGroupLater(t *testing.T, api rds.API, name string) {
+	t.Cleanup(func() {
+		_, _ = api.DeleteDBParameterGroup(context.Background(), &awsrds.DeleteDBParameterGroupInput{DBParameterGroupName: aws.String(name)})
+	})
+}

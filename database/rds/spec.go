@@ -1,0 +1,206 @@
+package rds
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+)
+
+// ErrInvalidSpec is wrapped by SpecError.
+var ErrInvalidSpec = errors.New("invalid RDS spec")
+
+// SpecError names the spec field that is wrong.
+type SpecError struct {
+	Field  string
+	Reason string
+}
+
+func (e *SpecError) Error() string {
+	return fmt.Sprintf("rds: invalid spec field %s: %s", e.Field, e.Reason)
+}
+
+// Unwrap returns ErrInvalidSpec.
+func (e *SpecError) Unwrap() error { return ErrInvalidSpec }
+
+// InstanceSpec is the desired PostgreSQL instance.
+type InstanceSpec struct {
+	Identifier    string
+	Class         string // e.g. db.m6g.large
+	EngineVersion string // e.g. 15.7; empty takes RDS's default
+	// AllocatedStorage in GiB; StorageType gp3 (default), io1, io2 or gp2.
+	AllocatedStorage int32
+	StorageType      string
+	// IOPS and Throughput (MiB/s, gp3 only): zero means the storage's baseline.
+	IOPS, Throughput int32
+	MultiAZ          bool
+	// Unencrypted turns storage encryption off; encryption is the default
+	// and cannot be enabled later without a snapshot copy and restore.
+	Unencrypted bool
+	KMSKeyID    string
+	// BackupRetentionDays is 1 to 35 (0 disables automated backups and is
+	// refused unless AllowNoBackups).
+	BackupRetentionDays int32
+	AllowNoBackups      bool
+	DeletionProtection  bool
+	IAMAuth             bool
+	// LogExports are CloudWatch Logs exports: "postgresql", "upgrade".
+	LogExports []string
+	// MasterUsername must not be a default admin name (postgres, admin);
+	// ManageMasterPassword keeps the password in Secrets Manager, or
+	// MasterPassword is used (never logged or returned).
+	MasterUsername       string
+	ManageMasterPassword bool
+	MasterPassword       string
+	// ParameterGroup holds the hardening settings; nil uses
+	// HardeningParameterGroup(Identifier+"-hardened", "postgres15").
+	ParameterGroup *ParameterGroupSpec
+	// PubliclyAccessible defaults to false.
+	PubliclyAccessible bool
+	Port               int32
+	SubnetGroup        string
+	SecurityGroupIDs   []string
+	Tags               map[string]string
+}
+
+// ParameterGroupSpec is a DB parameter group and the parameters it sets.
+type ParameterGroupSpec struct {
+	Name, Family, Description string
+	Parameters                map[string]string
+}
+
+// HardeningParameterGroup is a parameter group with the settings the
+// database audit checks for, as RDS names them.
+func HardeningParameterGroup(name, family string) *ParameterGroupSpec {
+	return &ParameterGroupSpec{Name: name, Family: family, Description: "opskit hardening settings", Parameters: map[string]string{
+		"rds.force_ssl":              "1",
+		"ssl_min_protocol_version":   "TLSv1.2",
+		"password_encryption":        "scram-sha-256",
+		"log_connections":            "1",
+		"log_disconnections":         "1",
+		"log_statement":              "ddl",
+		"log_min_duration_statement": "1000",
+		"log_min_error_statement":    "error",
+		"shared_preload_libraries":   "pg_stat_statements",
+	}}
+}
+
+var identRE = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9-]{0,62}$`)
+
+func (s *InstanceSpec) defaults() {
+	if s.StorageType == "" {
+		s.StorageType = "gp3"
+	}
+	if s.ParameterGroup == nil {
+		s.ParameterGroup = HardeningParameterGroup(s.Identifier+"-hardened", "postgres15")
+	}
+	if s.Port == 0 {
+		s.Port = 5432
+	}
+}
+
+// Validate checks the spec against RDS's rules for PostgreSQL.
+func (s InstanceSpec) Validate() error {
+	s.defaults()
+	bad := func(f, why string, args ...any) error { return &SpecError{Field: f, Reason: fmt.Sprintf(why, args...)} }
+	switch {
+	case !identRE.MatchString(s.Identifier) || s.Identifier[len(s.Identifier)-1] == '-' || regexp.MustCompile("--").MatchString(s.Identifier):
+		return bad("Identifier", "1-63 letters, digits or hyphens, starting with a letter, no trailing or double hyphen")
+	case s.Class == "":
+		return bad("Class", "required (e.g. db.m6g.large)")
+	case s.BackupRetentionDays < 0 || s.BackupRetentionDays > 35:
+		return bad("BackupRetentionDays", "%d is outside 0-35", s.BackupRetentionDays)
+	case s.BackupRetentionDays == 0 && !s.AllowNoBackups:
+		return bad("BackupRetentionDays", "0 disables automated backups; set AllowNoBackups to mean it")
+	case s.MasterUsername == "" || slices.Contains([]string{"postgres", "admin", "root", "rdsadmin"}, s.MasterUsername):
+		return bad("MasterUsername", "required and not a default admin name (postgres, admin)")
+	case !s.ManageMasterPassword && len(s.MasterPassword) < 8:
+		return bad("MasterPassword", "at least 8 characters, or set ManageMasterPassword")
+	case s.ManageMasterPassword && s.MasterPassword != "":
+		return bad("MasterPassword", "must be empty when ManageMasterPassword is set")
+	case s.ParameterGroup.Name == "" || s.ParameterGroup.Family == "":
+		return bad("ParameterGroup", "name and family are required")
+	}
+	for _, l := range s.LogExports {
+		if l != "postgresql" && l != "upgrade" {
+			return bad("LogExports", "%q is not a PostgreSQL log type (postgresql, upgrade)", l)
+		}
+	}
+	return validateStorage(s)
+}
+
+// validateStorage applies the RDS for PostgreSQL storage rules.
+func validateStorage(s InstanceSpec) error {
+	bad := func(f, why string, args ...any) error { return &SpecError{Field: f, Reason: fmt.Sprintf(why, args...)} }
+	gib, iops := s.AllocatedStorage, s.IOPS
+	switch s.StorageType {
+	case "gp2":
+		if gib < 20 || gib > 65536 {
+			return bad("AllocatedStorage", "gp2 takes 20-65536 GiB, not %d", gib)
+		}
+		if iops != 0 || s.Throughput != 0 {
+			return bad("IOPS", "gp2 IOPS scale with size and cannot be provisioned")
+		}
+	case "gp3":
+		if gib < 20 || gib > 65536 {
+			return bad("AllocatedStorage", "gp3 takes 20-65536 GiB, not %d", gib)
+		}
+		if gib < 400 {
+			if iops != 0 || s.Throughput != 0 {
+				return bad("IOPS", "gp3 below 400 GiB has a fixed baseline of 3,000 IOPS and 125 MiB/s; provisioning needs 400 GiB or more")
+			}
+			return nil
+		}
+		if iops != 0 && (iops < 12000 || iops > 64000) {
+			return bad("IOPS", "gp3 at 400 GiB or more takes 12,000-64,000 IOPS, not %d", iops)
+		}
+		if s.Throughput != 0 && (s.Throughput < 500 || s.Throughput > 4000) {
+			return bad("Throughput", "gp3 at 400 GiB or more takes 500-4,000 MiB/s, not %d", s.Throughput)
+		}
+		if iops != 0 && s.Throughput != 0 && float64(s.Throughput)/float64(iops) > 0.25 {
+			return bad("Throughput", "at most 0.25 MiB/s per provisioned IOPS (%d IOPS allow %d MiB/s)", iops, iops/4)
+		}
+	case "io1", "io2":
+		maxRatio := 50.0
+		if s.StorageType == "io2" {
+			maxRatio = 1000
+		}
+		if gib < 100 || gib > 65536 {
+			return bad("AllocatedStorage", "%s takes 100-65536 GiB, not %d", s.StorageType, gib)
+		}
+		if iops < 1000 || iops > 256000 {
+			return bad("IOPS", "%s takes 1,000-256,000 IOPS, not %d", s.StorageType, iops)
+		}
+		if r := float64(iops) / float64(gib); r < 0.5 || r > maxRatio {
+			return bad("IOPS", "%s needs 0.5-%g IOPS per GiB; %d IOPS on %d GiB is %.1f", s.StorageType, maxRatio, iops, gib, r)
+		}
+		if s.Throughput != 0 {
+			return bad("Throughput", "only gp3 takes a throughput")
+		}
+	default:
+		return bad("StorageType", "%q is not gp2, gp3, io1 or io2 (magnetic storage is not offered)", s.StorageType)
+	}
+	return nil
+}
+
+// ReplicaSpec is a read replica of an existing instance, possibly in
+// another region (give the source's ARN and a client for the replica's
+// region).
+type ReplicaSpec struct {
+	Identifier string
+	// Source is the source instance's identifier (same region) or ARN.
+	Source string
+	// SourceRegion is the source's region for a cross-region replica; the
+	// SDK uses it to presign the request.
+	SourceRegion string
+	Class        string
+	MultiAZ      bool
+	KMSKeyID     string // required for an encrypted cross-region replica
+	IAMAuth      bool
+	LogExports   []string
+	// DeletionProtection and ParameterGroup as for an instance (the
+	// parameter group must exist in the replica's region).
+	DeletionProtection bool
+	ParameterGroup     *ParameterGroupSpec
+	Tags               map[string]string
+}

@@ -1,0 +1,75 @@
+package rds
+
+import (
+	"errors"
+	"testing"
+)
+
+func TestValidateStorage(t *testing.T) {
+	base := InstanceSpec{Identifier: "db-1", Class: "db.m6g.large", BackupRetentionDays: 7, MasterUsername: "opsadmin", MasterPassword: "long-enough"}
+	cases := []struct {
+		name       string
+		typ        string
+		gib, iops  int32
+		throughput int32
+		field      string // "" means valid
+	}{
+		{"gp3 baseline", "gp3", 100, 0, 0, ""},
+		{"gp3 small with iops", "gp3", 100, 3000, 0, "IOPS"},
+		{"gp3 large provisioned", "gp3", 400, 12000, 500, ""},
+		{"gp3 large iops too low", "gp3", 400, 11000, 0, "IOPS"},
+		{"gp3 large iops too high", "gp3", 1000, 80000, 0, "IOPS"},
+		{"gp3 throughput ratio", "gp3", 400, 12000, 3001, "Throughput"},
+		{"gp3 too small", "gp3", 10, 0, 0, "AllocatedStorage"},
+		{"gp2 iops", "gp2", 100, 1000, 0, "IOPS"},
+		{"io1 ok", "io1", 100, 5000, 0, ""},
+		{"io1 ratio high", "io1", 100, 5001, 0, "IOPS"},
+		{"io1 ratio low", "io1", 4000, 1000, 0, "IOPS"},
+		{"io1 iops floor", "io1", 100, 999, 0, "IOPS"},
+		{"io1 too small", "io1", 99, 1000, 0, "AllocatedStorage"},
+		{"io2 high ratio ok", "io2", 100, 100000, 0, ""},
+		{"io2 max", "io2", 300, 256000, 0, ""},
+		{"io2 over max", "io2", 300, 256001, 0, "IOPS"},
+		{"io1 throughput", "io1", 100, 1000, 200, "Throughput"},
+		{"magnetic", "standard", 100, 0, 0, "StorageType"},
+	}
+	for _, c := range cases {
+		s := base
+		s.StorageType, s.AllocatedStorage, s.IOPS, s.Throughput = c.typ, c.gib, c.iops, c.throughput
+		err := s.Validate()
+		var se *SpecError
+		switch {
+		case c.field == "" && err != nil:
+			t.Errorf("%s: %v, want valid", c.name, err)
+		case c.field != "" && (!errors.As(err, &se) || se.Field != c.field || !errors.Is(err, ErrInvalidSpec)):
+			t.Errorf("%s: %v, want a SpecError for %s", c.name, err, c.field)
+		}
+	}
+}
+
+func TestValidateSpec(t *testing.T) {
+	ok := InstanceSpec{Identifier: "db-1", Class: "db.m6g.large", AllocatedStorage: 100, BackupRetentionDays: 7, MasterUsername: "opsadmin", MasterPassword: "long-enough"}
+	if err := ok.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	for field, mutate := range map[string]func(*InstanceSpec){
+		"Identifier":          func(s *InstanceSpec) { s.Identifier = "1db" },
+		"Class":               func(s *InstanceSpec) { s.Class = "" },
+		"BackupRetentionDays": func(s *InstanceSpec) { s.BackupRetentionDays = 36 },
+		"MasterUsername":      func(s *InstanceSpec) { s.MasterUsername = "admin" },
+		"MasterPassword":      func(s *InstanceSpec) { s.MasterPassword = "short" },
+		"LogExports":          func(s *InstanceSpec) { s.LogExports = []string{"audit"} },
+	} {
+		s := ok
+		mutate(&s)
+		var se *SpecError
+		if err := s.Validate(); !errors.As(err, &se) || se.Field != field {
+			t.Errorf("%s: %v", field, err)
+		}
+	}
+	noBackups := ok
+	noBackups.BackupRetentionDays, noBackups.AllowNoBackups = 0, true
+	if err := noBackups.Validate(); err != nil {
+		t.Errorf("explicit no backups: %v", err)
+	}
+}

@@ -1,0 +1,129 @@
+package database
+
+import (
+	"context"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+func validateReadWrite(ctx context.Context, c *pgconn.PgConn) error {
+	return pgconn.ValidateConnectTargetSessionAttrsReadWrite(ctx, c)
+}
+
+func (r *Router) checkLoop(ctx context.Context) {
+	defer r.wg.Done()
+	t := time.NewTicker(r.opts.CheckInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-r.kick:
+		}
+		r.checkOnce(ctx)
+	}
+}
+
+// trigger asks the checker for an immediate round.
+func (r *Router) trigger() {
+	select {
+	case r.kick <- struct{}{}:
+	default:
+	}
+}
+
+// markDown takes n out of rotation at once after a failure seen by a caller,
+// resets its pool so no dead connection is handed out again, and asks for a
+// probe round.
+func (r *Router) markDown(n *node, err error) {
+	n.mu.Lock()
+	was := n.st.Reachable
+	n.st.Reachable = false
+	n.st.Err = err
+	n.st.CheckedAt = time.Now()
+	n.mu.Unlock()
+	for {
+		old := r.route.Load()
+		nr := &routing{primary: old.primary, readable: without(old.readable, n)}
+		if old.primary == n {
+			nr.primary = nil
+		}
+		if r.route.CompareAndSwap(old, nr) {
+			break
+		}
+	}
+	n.pool.Reset()
+	if was {
+		r.emit(EventNodeDown, n, err)
+	}
+	r.trigger()
+}
+
+// checkOnce probes every node concurrently and recomputes the routing
+// with Decide.
+func (r *Router) checkOnce(ctx context.Context) {
+	r.checkMu.Lock()
+	defer r.checkMu.Unlock()
+	probes := make([]Probe, len(r.nodes))
+	var wg sync.WaitGroup
+	for i, n := range r.nodes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			pctx, cancel := context.WithTimeout(ctx, r.opts.CheckTimeout)
+			defer cancel()
+			probes[i] = n.probe(pctx)
+		}()
+	}
+	wg.Wait()
+	if ctx.Err() != nil {
+		return
+	}
+	old := r.route.Load()
+	current := -1
+	for i, n := range r.nodes {
+		if n == old.primary {
+			current = i
+		}
+	}
+	d := Decide(r.opts, current, r.lastPrim.Load(), probes, time.Now())
+	r.lastPrim.Store(d.PrimaryLSN)
+	nr := &routing{}
+	if d.Primary >= 0 {
+		nr.primary = r.nodes[d.Primary]
+	}
+	for _, i := range d.Readable {
+		nr.readable = append(nr.readable, r.nodes[i])
+	}
+	for i, n := range r.nodes {
+		st := d.Status[i]
+		st.Node = n.name
+		st.Primary, st.Readable = false, false // Status() derives them from the routing
+		n.mu.Lock()
+		prev := n.st
+		n.st = st
+		n.mu.Unlock()
+		switch {
+		case prev.Reachable && !st.Reachable:
+			r.emit(EventNodeDown, n, st.Err)
+		case !prev.Reachable && st.Reachable:
+			r.emit(EventNodeUp, n, nil)
+		}
+		was, is := slices.Contains(old.readable, n), slices.Contains(nr.readable, n)
+		if st.Reachable && st.InRecovery {
+			if was && !is {
+				r.emit(EventLagExceeded, n, nil)
+			} else if !was && is && prev.Reachable {
+				r.emit(EventLagRecovered, n, nil)
+			}
+		}
+	}
+	r.route.Store(nr)
+	if nr.primary != old.primary && nr.primary != nil && old.primary != nil {
+		r.emit(EventPrimaryChanged, nr.primary, nil)
+	}
+}
