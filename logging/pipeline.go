@@ -132,9 +132,9 @@ type Pipeline struct {
 	closeErr   error
 
 	read, shipped, retried, batches, requests, failures, syncErrs atomic.Int64
-	inflightSince                                              atomic.Int64 // unix nanos of oldest in-flight event, 0 if none
-	mu                                                         sync.Mutex
-	dropped                                                    map[string]int64
+	inflightSince                                                 atomic.Int64 // unix nanos of oldest in-flight event, 0 if none
+	mu                                                            sync.Mutex
+	dropped                                                       map[string]int64
 }
 
 // New starts a pipeline that writes to sinks. Close it to flush.
