@@ -90,16 +90,6 @@ func (s *store) update(st FileState) {
 	s.mu.Unlock()
 }
 
-func (s *store) get(id string) (FileState, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	st, ok := s.files[id]
-	if !ok {
-		return FileState{}, false
-	}
-	return *st, true
-}
-
 func (s *store) snapshot() []FileState {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -205,4 +205,3 @@ func AppendJSONString[T string | []byte](b []byte, s T) []byte {
 	b = append(b, s[start:]...)
 	return append(b, '"')
 }
-
