@@ -26,7 +26,9 @@ func client(t *testing.T) *cwl.Client {
 // shared state stays small.
 func group(t *testing.T, c *cwl.Client) string {
 	g := fmt.Sprintf("/opskit/test/%s/%d", strings.ReplaceAll(t.Name(), "/", "-"), time.Now().UnixNano())
-	t.Cleanup(func() { _, _ = c.DeleteLogGroup(context.Background(), &cwl.DeleteLogGroupInput{LogGroupName: aws.String(g)}) })
+	t.Cleanup(func() {
+		_, _ = c.DeleteLogGroup(context.Background(), &cwl.DeleteLogGroupInput{LogGroupName: aws.String(g)})
+	})
 	return g
 }
 
