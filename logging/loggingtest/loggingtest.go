@@ -158,15 +158,15 @@ func testShipAndReadBack(t *testing.T, h Harness) {
 	}
 }
 
-// testLargeBatch writes one batch larger than any single request may be.
+// testLargeBatch writes one batch with more events than one request may hold.
 func testLargeBatch(t *testing.T, h Harness) {
 	b := h.New(t)
 	s := streamName(t, "big")
 	now := time.Now().Add(-time.Minute)
 	var batch []logging.Event
 	var want []string
-	pad := strings.Repeat("x", 180)
-	for i := 0; i < 12000; i++ {
+	pad := strings.Repeat("x", 24)
+	for i := 0; i < 10050; i++ { // above CloudWatch's 10,000 events per request
 		msg := fmt.Sprintf("%06d %s", i, pad)
 		want = append(want, msg)
 		batch = append(batch, event(s, now, msg, int64(i+1)))
