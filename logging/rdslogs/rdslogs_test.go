@@ -106,8 +106,10 @@ func TestPagingAndResume(t *testing.T) {
 // DescribeDBLogFiles (one placeholder file per instance) and the
 // CloudwatchLogsExportConfiguration of ModifyDBInstance, but not
 // DownloadDBLogFilePortion, and it exports nothing to CloudWatch Logs.
+// It runs on a private moto: an RDS instance breaks the shared emulator's
+// /moto-api/data.json probe for everyone (see testenv.PrivateMoto).
 func TestMoto(t *testing.T) {
-	cfg := testenv.AWS(t)
+	cfg := testenv.PrivateMoto(t)
 	api := rds.NewFromConfig(cfg)
 	ctx := context.Background()
 	id := fmt.Sprintf("opskit-logging-%d", time.Now().UnixNano()%1e9)
