@@ -28,6 +28,7 @@ type tracker struct {
 	done     bool
 	restored bool
 	join     *joiner
+	evs      []logging.Event // scratch for emitLines
 	replaced bool         // same inode, different content: truncated and rewritten
 	acked    atomic.Int64 // offset every sink acknowledged
 	final    atomic.Int64 // 1 + end offset once retired, 0 while active
@@ -139,7 +140,8 @@ func (t *tracker) growFingerprint() {
 func (t *tracker) emitLines(ctx context.Context, out logging.Emitter, buf []byte) error {
 	s := t.src
 	now := time.Now()
-	evs := make([]logging.Event, 0, len(buf)/64+1)
+	evs := t.evs[:0] // Emit copies events into the pipeline's buffer: reuse
+	defer func() { clear(evs); t.evs = evs[:0] }()
 	pos := t.readOff + int64(len(t.carry))
 	lines := int64(0)
 	for len(buf) > 0 {

@@ -58,7 +58,6 @@ type Source struct {
 	opts Options
 }
 
-
 // NewSource validates opts.
 func NewSource(opts Options) (*Source, error) {
 	if len(opts.URLs) == 0 {
