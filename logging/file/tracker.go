@@ -29,9 +29,9 @@ type tracker struct {
 	restored bool
 	join     *joiner
 	evs      []logging.Event // scratch for emitLines
-	replaced bool         // same inode, different content: truncated and rewritten
-	acked    atomic.Int64 // offset every sink acknowledged
-	final    atomic.Int64 // 1 + end offset once retired, 0 while active
+	replaced bool            // same inode, different content: truncated and rewritten
+	acked    atomic.Int64    // offset every sink acknowledged
+	final    atomic.Int64    // 1 + end offset once retired, 0 while active
 }
 
 var (
