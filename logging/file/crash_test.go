@@ -46,11 +46,34 @@ func TestCrashShipper(t *testing.T) {
 	_ = p.Run(context.Background(), src)
 }
 
-// receiver counts sequence numbers arriving over TCP.
+// receiver counts sequence numbers arriving over TCP. With rate > 0 it
+// reads at most rate bytes per second, so the shipper is always busy and
+// a kill lands in the middle of a batch.
 type receiver struct {
 	mu    sync.Mutex
 	seen  []uint16
 	total int
+	rate  int
+}
+
+// slowReader limits reads to rate bytes per second.
+type slowReader struct {
+	r     io.Reader
+	rate  int
+	start time.Time
+	n     int
+}
+
+func (s *slowReader) Read(p []byte) (int, error) {
+	if len(p) > 16<<10 {
+		p = p[:16<<10]
+	}
+	n, err := s.r.Read(p)
+	s.n += n
+	if ahead := time.Duration(float64(s.n)/float64(s.rate)*float64(time.Second)) - time.Since(s.start); ahead > 0 {
+		time.Sleep(ahead)
+	}
+	return n, err
 }
 
 func (r *receiver) serve(ln net.Listener) {
@@ -61,7 +84,11 @@ func (r *receiver) serve(ln net.Listener) {
 		}
 		go func() {
 			defer c.Close()
-			sc := bufio.NewScanner(c)
+			var in io.Reader = c
+			if r.rate > 0 {
+				in = &slowReader{r: c, rate: r.rate, start: time.Now()}
+			}
+			sc := bufio.NewScanner(in)
 			for sc.Scan() {
 				line := sc.Bytes()
 				if len(line) < 11 || string(line[:4]) != "seq=" {
@@ -100,6 +127,7 @@ func TestCrash(t *testing.T) {
 		t.Skip("long reliability test")
 	}
 	const lines, kills = 1_000_000, 20
+	began := time.Now()
 	dir, cpDir := t.TempDir(), t.TempDir()
 	logPath := filepath.Join(dir, "app.log")
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -107,7 +135,8 @@ func TestCrash(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ln.Close()
-	rec := &receiver{seen: make([]uint16, lines)}
+	// 2 MB/s: the ~46 MB take ~25 s, so the shipper is busy when killed.
+	rec := &receiver{seen: make([]uint16, lines), rate: 2 << 20}
 	go rec.serve(ln)
 
 	var cmd *exec.Cmd
@@ -170,7 +199,7 @@ func TestCrash(t *testing.T) {
 		startShipper()
 	}
 	<-writerDone
-	deadline := time.Now().Add(60 * time.Second)
+	deadline := time.Now().Add(90 * time.Second)
 	for time.Now().Before(deadline) {
 		if d, _ := rec.counts(); d == lines {
 			break
@@ -180,8 +209,8 @@ func TestCrash(t *testing.T) {
 	time.Sleep(500 * time.Millisecond)
 	distinct, total := rec.counts()
 	lost, dups := lines-distinct, total-distinct
-	t.Logf("TestCrash: %d lines, %d SIGKILLs, %d rename + %d copytruncate rotations: lost %d, duplicated %d (%.1f per crash; bound %d per crash)",
-		lines, kills, renames, copytruncs, lost, dups, float64(dups)/kills, crashBatch)
+	t.Logf("TestCrash: %d lines, %d SIGKILLs, %d rename + %d copytruncate rotations, receiver at 2 MB/s: lost %d, duplicated %d (%.1f per crash; bound %d per crash), %v",
+		lines, kills, renames, copytruncs, lost, dups, float64(dups)/kills, crashBatch, time.Since(began).Round(time.Second))
 	if lost != 0 {
 		first := -1
 		for i, c := range rec.seen {
