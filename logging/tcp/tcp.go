@@ -51,8 +51,10 @@ type Sink struct {
 	mu     sync.Mutex
 	conn   net.Conn
 	w      *bufio.Writer
-	line   []byte
 	closed bool
+	// lastTime caches the formatted timestamp: events read together share it.
+	lastTime time.Time
+	lastTS   []byte
 }
 
 var _ logging.Sink = (*Sink)(nil)
@@ -108,8 +110,18 @@ func (s *Sink) Write(ctx context.Context, batch []logging.Event) (logging.Result
 	var err error
 	for i := range batch {
 		if s.opts.Framing == JSON {
-			s.line = appendJSON(s.line[:0], &batch[i], s.opts.Host)
-			_, err = s.w.Write(s.line)
+			ev := &batch[i]
+			if !ev.Time.Equal(s.lastTime) || s.lastTS == nil {
+				s.lastTime = ev.Time
+				s.lastTS = ev.Time.UTC().AppendFormat(s.lastTS[:0], time.RFC3339Nano)
+			}
+			if s.w.Available() < 2*len(ev.Message)+len(ev.Source)+len(s.opts.Host)+96 {
+				if err = s.w.Flush(); err != nil {
+					break
+				}
+			}
+			// Encode in place in the writer's free space (see AvailableBuffer).
+			_, err = s.w.Write(appendJSON(s.w.AvailableBuffer(), ev, s.lastTS, s.opts.Host))
 		} else {
 			if _, err = s.w.Write(batch[i].Message); err == nil {
 				err = s.w.WriteByte('\n')
@@ -143,9 +155,9 @@ func (s *Sink) Close(context.Context) error {
 	return nil
 }
 
-func appendJSON(b []byte, ev *logging.Event, host string) []byte {
+func appendJSON(b []byte, ev *logging.Event, ts []byte, host string) []byte {
 	b = append(b, `{"timestamp":"`...)
-	b = ev.Time.UTC().AppendFormat(b, time.RFC3339Nano)
+	b = append(b, ts...)
 	b = append(b, `","host":`...)
 	b = AppendJSONString(b, host)
 	b = append(b, `,"file":`...)
@@ -155,6 +167,14 @@ func appendJSON(b []byte, ev *logging.Event, host string) []byte {
 	return append(b, "}\n"...)
 }
 
+// safeJSON marks the ASCII bytes a JSON string may hold unescaped.
+var safeJSON = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
 // AppendJSONString appends s as a JSON string; invalid UTF-8 becomes
 // U+FFFD.
 func AppendJSONString[T string | []byte](b []byte, s T) []byte {
@@ -163,7 +183,7 @@ func AppendJSONString[T string | []byte](b []byte, s T) []byte {
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
+		if safeJSON[c] {
 			i++
 			continue
 		}
