@@ -90,6 +90,15 @@ func (s *store) update(st FileState) {
 	s.mu.Unlock()
 }
 
+func (s *store) remove(id string) {
+	s.mu.Lock()
+	if _, ok := s.files[id]; ok {
+		delete(s.files, id)
+		s.dirty = true
+	}
+	s.mu.Unlock()
+}
+
 func (s *store) snapshot() []FileState {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -125,6 +125,14 @@ func TestRenameRotation(t *testing.T) {
 	if st := r.src.Stats(); st.Lines != 200 {
 		t.Fatalf("stats %+v", st)
 	}
+	// The rotated file left the glob: once done, it leaves the checkpoint.
+	deadline := time.Now().Add(5 * time.Second)
+	for len(r.src.Files()) != 1 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if files := r.src.Files(); len(files) != 1 || files[0].Path != log {
+		t.Fatalf("checkpoint holds %+v; want only %s", files, log)
+	}
 }
 
 func TestCopytruncate(t *testing.T) {

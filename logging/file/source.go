@@ -294,6 +294,7 @@ func (s *Source) scan() {
 		}
 	}
 	// Copies of open files (copytruncate) and re-seen finished files.
+	seenDone := map[*tracker]bool{}
 	for i := range cs {
 		if claimed[i] {
 			continue
@@ -301,8 +302,17 @@ func (s *Source) scan() {
 		for _, t := range s.trackers {
 			if t.matches(&cs[i]) && (t.f != nil || t.done) {
 				claimed[i] = true
+				seenDone[t] = true
 				break
 			}
+		}
+	}
+	// Forget finished files that no path matches any more, once their
+	// completion is durable, so the checkpoint does not grow forever.
+	for id, t := range s.trackers {
+		if t.done && t.f == nil && !seenDone[t] && t.state().Done {
+			delete(s.trackers, id)
+			s.store.remove(id)
 		}
 	}
 	// Restored trackers: prefer the same inode, then any copy holding the offset.

@@ -30,6 +30,7 @@ type tracker struct {
 	join     *joiner
 	evs      []logging.Event // scratch for emitLines
 	replaced bool            // same inode, different content: truncated and rewritten
+	lastSize int64           // largest size seen: a smaller one means truncation
 	acked    atomic.Int64    // offset every sink acknowledged
 	final    atomic.Int64    // 1 + end offset once retired, 0 while active
 }
@@ -83,7 +84,7 @@ func (t *tracker) open(c *candidate, off int64) bool {
 		return false
 	}
 	t.f, t.path, t.ino, t.dev, t.atPath = f, c.path, ino, dev, true
-	t.readOff, t.carry, t.eofSince, t.replaced = off, nil, time.Time{}, false
+	t.readOff, t.carry, t.eofSince, t.replaced, t.lastSize = off, nil, time.Time{}, false, 0
 	if t.join == nil && t.src.opts.Multiline != nil {
 		t.join = &joiner{cfg: t.src.opts.Multiline}
 	}
@@ -107,9 +108,10 @@ func (t *tracker) read(ctx context.Context, out logging.Emitter) (int, error) {
 	}
 	size := fi.Size()
 	end := t.readOff + int64(len(t.carry))
-	if size < end || t.replaced {
+	if size < end || size < t.lastSize || t.replaced {
 		return 0, t.truncated(ctx, out, end)
 	}
+	t.lastSize = size
 	if size == end {
 		return 0, t.atEOF(ctx, out)
 	}
@@ -121,10 +123,27 @@ func (t *tracker) read(ctx context.Context, out logging.Emitter) (int, error) {
 		return 0, nil
 	}
 	buf = buf[:n]
+	// Truncated and rewritten past our offset since the stat (copytruncate
+	// racing the read)? Then what we read is another file's content.
+	if !t.samePrefix() {
+		t.replaced = true
+		return 0, t.truncated(ctx, out, end)
+	}
 	if t.fpLen < s.opts.FingerprintBytes && end+int64(n) >= int64(s.opts.FingerprintBytes) {
 		t.growFingerprint()
 	}
 	return n, t.emitLines(ctx, out, buf)
+}
+
+// samePrefix reports whether the open file still starts with the
+// fingerprinted bytes.
+func (t *tracker) samePrefix() bool {
+	if t.fpLen == 0 {
+		return true
+	}
+	head := make([]byte, t.fpLen)
+	n, _ := t.f.ReadAt(head, 0)
+	return n == t.fpLen && sha256.Sum256(head) == t.fp
 }
 
 // growFingerprint extends a short fingerprint once the file is long enough.
