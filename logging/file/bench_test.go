@@ -24,6 +24,13 @@ import (
 // benchFile generates the shared ~1 GiB file of ~200-byte lines.
 func benchFile(b *testing.B, dir string) (path string, size int64, lines int64) {
 	b.Helper()
+	if p := os.Getenv("OPSKIT_BENCH_FILE"); p != "" { // reuse a generated file (profiling)
+		data, err := os.ReadFile(p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return p, int64(len(data)), int64(bytes.Count(data, []byte{'\n'}))
+	}
 	path = filepath.Join(dir, "bench.log")
 	f, err := os.Create(path)
 	if err != nil {

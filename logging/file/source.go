@@ -123,6 +123,7 @@ type Source struct {
 	store    *store
 	trackers map[string]*tracker // by ID
 	lastScan time.Time
+	chunks   chunkPool
 	stats    struct{ lines, bytes, renames, truncs, unread atomic.Int64 }
 }
 

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"io"
 	"os"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -30,9 +31,11 @@ type tracker struct {
 	join     *joiner
 	evs      []logging.Event // scratch for emitLines
 	replaced bool            // same inode, different content: truncated and rewritten
-	lastSize int64           // largest size seen: a smaller one means truncation
-	acked    atomic.Int64    // offset every sink acknowledged
-	final    atomic.Int64    // 1 + end offset once retired, 0 while active
+	lastSize int64
+	mu       sync.Mutex   // guards inflight
+	inflight []chunkRef   // read buffers events still point into           // largest size seen: a smaller one means truncation
+	acked    atomic.Int64 // offset every sink acknowledged
+	final    atomic.Int64 // 1 + end offset once retired, 0 while active
 }
 
 var (
@@ -42,11 +45,53 @@ var (
 
 // Ack records that everything before off was acknowledged.
 func (t *tracker) Ack(off int64) {
+	t.mu.Lock()
+	i := 0
+	for ; i < len(t.inflight) && t.inflight[i].release <= off; i++ {
+		t.src.chunks.put(t.inflight[i].buf)
+		t.inflight[i] = chunkRef{}
+	}
+	t.inflight = t.inflight[i:]
+	t.mu.Unlock()
 	t.acked.Store(off)
 	t.src.store.setOffset(t.id, off)
 	if f := t.final.Load(); f > 0 && off >= f-1 {
 		t.src.store.update(t.state())
 	}
+}
+
+// chunkRef is a read buffer and the offset after which it is unused.
+type chunkRef struct {
+	buf     []byte
+	release int64
+}
+
+// chunkPool recycles read buffers, so reading does not fault in fresh
+// memory for every chunk.
+type chunkPool struct {
+	mu   sync.Mutex
+	free [][]byte
+}
+
+func (p *chunkPool) get(size int) []byte {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for len(p.free) > 0 {
+		b := p.free[len(p.free)-1]
+		p.free = p.free[:len(p.free)-1]
+		if cap(b) >= size {
+			return b[:cap(b)]
+		}
+	}
+	return make([]byte, size)
+}
+
+func (p *chunkPool) put(b []byte) {
+	p.mu.Lock()
+	if len(p.free) < 64 {
+		p.free = append(p.free, b[:0])
+	}
+	p.mu.Unlock()
 }
 
 // Sync persists the source's checkpoint.
@@ -117,22 +162,32 @@ func (t *tracker) read(ctx context.Context, out logging.Emitter) (int, error) {
 	}
 	t.eofSince = time.Time{}
 	n := int(min(size-end, int64(s.opts.ReadBytes)))
-	buf := make([]byte, n)
+	buf := s.chunks.get(s.opts.ReadBytes)[:n]
 	n, err = t.f.ReadAt(buf, end)
 	if err != nil && err != io.EOF {
+		s.chunks.put(buf)
 		return 0, nil
 	}
 	buf = buf[:n]
 	// Truncated and rewritten past our offset since the stat (copytruncate
 	// racing the read)? Then what we read is another file's content.
 	if !t.samePrefix() {
+		s.chunks.put(buf)
 		t.replaced = true
 		return 0, t.truncated(ctx, out, end)
 	}
 	if t.fpLen < s.opts.FingerprintBytes && end+int64(n) >= int64(s.opts.FingerprintBytes) {
 		t.growFingerprint()
 	}
-	return n, t.emitLines(ctx, out, buf)
+	if err := t.emitLines(ctx, out, buf); err != nil {
+		return n, err
+	}
+	// Events point into buf until the pipeline acknowledges them: recycle
+	// it once the acknowledged offset passes its last line.
+	t.mu.Lock()
+	t.inflight = append(t.inflight, chunkRef{buf: buf, release: t.readOff})
+	t.mu.Unlock()
+	return n, nil
 }
 
 // samePrefix reports whether the open file still starts with the
