@@ -216,7 +216,9 @@ func (t *tracker) emitLines(ctx context.Context, out logging.Emitter, buf []byte
 	now := time.Now()
 	evs := t.evs[:0] // Emit copies events into the pipeline's buffer: reuse
 	defer func() { clear(evs); t.evs = evs[:0] }()
-	pos := t.readOff + int64(len(t.carry))
+	// pos is the offset just past the last complete line; t.carry holds
+	// the bytes of an unfinished line that follow it.
+	pos := t.readOff
 	lines := int64(0)
 	for len(buf) > 0 {
 		i := bytes.IndexByte(buf, '\n')
@@ -224,7 +226,7 @@ func (t *tracker) emitLines(ctx context.Context, out logging.Emitter, buf []byte
 			if len(t.carry)+len(buf) > s.opts.MaxLineBytes {
 				// Cut an over-long line: emit what we have as one event.
 				line := append(t.carry, buf...)
-				pos += int64(len(buf))
+				pos += int64(len(line))
 				t.carry = nil
 				evs = t.appendLine(evs, line, pos, now)
 				lines++
@@ -234,18 +236,20 @@ func (t *tracker) emitLines(ctx context.Context, out logging.Emitter, buf []byte
 			break
 		}
 		line := buf[:i]
+		n := int64(i + 1)
 		if len(t.carry) > 0 {
+			n += int64(len(t.carry))
 			line = append(t.carry, line...)
 			t.carry = nil
 		}
-		pos += int64(i + 1)
+		pos += n
 		buf = buf[i+1:]
 		evs = t.appendLine(evs, trimCR(line), pos, now)
 		lines++
 	}
 	s.stats.lines.Add(lines)
 	s.stats.bytes.Add(pos - t.readOff)
-	t.readOff = pos - int64(len(t.carry))
+	t.readOff = pos
 	if len(evs) == 0 {
 		return nil
 	}

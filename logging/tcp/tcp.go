@@ -43,6 +43,13 @@ type Options struct {
 	DialTimeout, WriteTimeout time.Duration
 	// BufferBytes is the socket write buffer (default 1 MiB).
 	BufferBytes int
+	// NoWaitDelivered acknowledges a batch as soon as it is written to the
+	// socket. By default (on Linux) Write waits until the peer's TCP stack
+	// acknowledged every byte (the send queue is empty), so a shipper
+	// killed right after acknowledging cannot lose what the kernel still
+	// held: a dead process's unsent data is dropped if the kernel aborts
+	// the orphaned connection.
+	NoWaitDelivered bool
 }
 
 // Sink writes to one TCP connection, redialled on demand.
@@ -134,12 +141,37 @@ func (s *Sink) Write(ctx context.Context, batch []logging.Event) (logging.Result
 	if err == nil {
 		err = s.w.Flush()
 	}
+	if err == nil && !s.opts.NoWaitDelivered {
+		err = s.waitDelivered(ctx, deadline)
+	}
 	if err != nil {
 		s.conn.Close()
 		s.conn, s.w = nil, nil
 		return logging.Result{}, fmt.Errorf("tcp: write to %s: %w", s.opts.Addr, err)
 	}
 	return logging.Result{Requests: 1}, nil
+}
+
+// waitDelivered polls the send queue until the peer acknowledged it all.
+func (s *Sink) waitDelivered(ctx context.Context, deadline time.Time) error {
+	pause := 50 * time.Microsecond
+	for {
+		n, ok := unsent(s.conn)
+		if !ok || n == 0 {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%d bytes not acknowledged by the peer: %w", n, os.ErrDeadlineExceeded)
+		}
+		t := time.NewTimer(pause)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
+		pause = min(2*pause, 5*time.Millisecond)
+	}
 }
 
 // Close closes the connection; later Writes fail with logging.ErrClosed.
