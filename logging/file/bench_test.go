@@ -148,7 +148,7 @@ func BenchmarkShipFile(b *testing.B) {
 					b.Fatal(err)
 				}
 				sink, _ := tcp.New(tcp.Options{Addr: c.ln.Addr().String(), Framing: framing})
-				p, err := logging.New(logging.Options{BatchBytes: 4 << 20, BatchEvents: 40000, Linger: time.Millisecond}, sink)
+				p, err := logging.New(logging.Options{BatchBytes: benchBatchBytes(), BatchEvents: 200000, Linger: time.Millisecond}, sink)
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -243,4 +243,14 @@ input(type="imfile" file=%q tag="bench" ruleset="fwd")
 func fileExists(p string) bool {
 	_, err := os.Stat(p)
 	return err == nil
+}
+
+// benchBatchBytes is the pipeline batch size of the opskit runs
+// (OPSKIT_BENCH_BATCH_MB, default 16 MiB): one checkpoint fsync per batch.
+func benchBatchBytes() int {
+	mb := 16
+	if s := os.Getenv("OPSKIT_BENCH_BATCH_MB"); s != "" {
+		fmt.Sscan(s, &mb)
+	}
+	return mb << 20
 }
