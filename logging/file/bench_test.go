@@ -246,9 +246,11 @@ func fileExists(p string) bool {
 }
 
 // benchBatchBytes is the pipeline batch size of the opskit runs
-// (OPSKIT_BENCH_BATCH_MB, default 16 MiB): one checkpoint fsync per batch.
+// (OPSKIT_BENCH_BATCH_MB, default 4 MiB, so the 65,536-event buffer holds
+// about three batches and reading overlaps sending): one checkpoint fsync
+// per batch.
 func benchBatchBytes() int {
-	mb := 16
+	mb := 4
 	if s := os.Getenv("OPSKIT_BENCH_BATCH_MB"); s != "" {
 		fmt.Sscan(s, &mb)
 	}
