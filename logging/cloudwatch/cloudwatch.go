@@ -1,0 +1,334 @@
+// Package cloudwatch is a logging sink for Amazon CloudWatch Logs that
+// obeys every PutLogEvents rule on the client side: at most 1,048,576
+// bytes per request counting 26 bytes per event, at most 10,000 events,
+// chronological order, at most 24 hours per request; events more than 14
+// days old or 2 hours in the future are dropped with a reason; events above
+// the size limit (256 KiB by default) are split or truncated. Log groups
+// and streams are created on demand with a retention policy; throttling is
+// retried with backoff and jitter; requests run in parallel.
+package cloudwatch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cwl "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
+	"github.com/aws/smithy-go"
+
+	"github.com/opskit-dev/opskit/logging"
+)
+
+// API is the part of the CloudWatch Logs client the sink uses;
+// *cloudwatchlogs.Client implements it.
+type API interface {
+	PutLogEvents(ctx context.Context, in *cwl.PutLogEventsInput, optFns ...func(*cwl.Options)) (*cwl.PutLogEventsOutput, error)
+	CreateLogGroup(ctx context.Context, in *cwl.CreateLogGroupInput, optFns ...func(*cwl.Options)) (*cwl.CreateLogGroupOutput, error)
+	CreateLogStream(ctx context.Context, in *cwl.CreateLogStreamInput, optFns ...func(*cwl.Options)) (*cwl.CreateLogStreamOutput, error)
+	PutRetentionPolicy(ctx context.Context, in *cwl.PutRetentionPolicyInput, optFns ...func(*cwl.Options)) (*cwl.PutRetentionPolicyOutput, error)
+}
+
+var _ API = (*cwl.Client)(nil)
+
+// Options configures a Sink.
+type Options struct {
+	// Group is the log group (required).
+	Group string
+	// Stream is used for events whose Stream is empty (required if any are).
+	Stream string
+	// NoCreate disables creating the group and streams on demand.
+	NoCreate bool
+	// RetentionDays is set on a group the sink creates (0: never expire).
+	// It must be one of the values CloudWatch accepts.
+	RetentionDays int32
+	// MaxEventBytes is the event size limit including the 26-byte
+	// overhead (default 262,144; CloudWatch now accepts up to 1 MiB).
+	MaxEventBytes int
+	// Oversize is Split (default), Truncate or Reject.
+	Oversize logging.Oversize
+	// Parallel bounds the streams written concurrently (default 4); the
+	// requests of one stream are sent in order.
+	Parallel int
+	// MaxAttempts bounds attempts of one request on throttling (default 8).
+	MaxAttempts int
+	// Backoff spaces throttling retries (default logging.DefaultBackoff).
+	Backoff logging.Backoff
+	// Now is the clock for the age checks (default time.Now).
+	Now func() time.Time
+}
+
+var validRetention = map[int32]bool{1: true, 3: true, 5: true, 7: true, 14: true, 30: true, 60: true, 90: true, 120: true,
+	150: true, 180: true, 365: true, 400: true, 545: true, 731: true, 1096: true, 1827: true, 2192: true, 2557: true,
+	2922: true, 3288: true, 3653: true}
+
+// Sink ships events to one log group.
+type Sink struct {
+	api     API
+	opts    Options
+	lim     logging.Limits
+	mu      sync.Mutex
+	streams map[string]bool
+	group   bool
+	closed  bool
+}
+
+var _ logging.Sink = (*Sink)(nil)
+
+// New validates opts.
+func New(api API, opts Options) (*Sink, error) {
+	if api == nil {
+		return nil, &logging.OptionError{Option: "api", Value: nil, Reason: "a CloudWatch Logs client is required"}
+	}
+	if opts.Group == "" || len(opts.Group) > 512 {
+		return nil, &logging.OptionError{Option: "Group", Value: opts.Group, Reason: "must be 1 to 512 characters"}
+	}
+	if opts.RetentionDays != 0 && !validRetention[opts.RetentionDays] {
+		return nil, &logging.OptionError{Option: "RetentionDays", Value: opts.RetentionDays, Reason: "not a retention CloudWatch accepts (1, 3, 5, 7, 14, 30, 60, 90, ...)"}
+	}
+	if opts.MaxEventBytes == 0 {
+		opts.MaxEventBytes = 256 << 10
+	}
+	if opts.MaxEventBytes < 64 || opts.MaxEventBytes > 1<<20 {
+		return nil, &logging.OptionError{Option: "MaxEventBytes", Value: opts.MaxEventBytes, Reason: "must be between 64 and 1,048,576"}
+	}
+	if opts.Parallel <= 0 {
+		opts.Parallel = 4
+	}
+	if opts.MaxAttempts <= 0 {
+		opts.MaxAttempts = 8
+	}
+	if opts.Backoff == nil {
+		opts.Backoff = logging.DefaultBackoff
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	lim := logging.CloudWatchLimits(opts.MaxEventBytes)
+	lim.Oversize = opts.Oversize
+	return &Sink{api: api, opts: opts, lim: lim, streams: map[string]bool{}}, nil
+}
+
+// Limits returns the limits the sink packs requests by.
+func (s *Sink) Limits() logging.Limits { return s.lim }
+
+// Write implements logging.Sink.
+func (s *Sink) Write(ctx context.Context, batch []logging.Event) (logging.Result, error) {
+	s.mu.Lock()
+	closed := s.closed
+	s.mu.Unlock()
+	if closed {
+		return logging.Result{}, logging.ErrClosed
+	}
+	// CloudWatch counts invalid UTF-8 as U+FFFD (3 bytes): send it that way.
+	clean := batch
+	for i := range batch {
+		if !utf8.Valid(batch[i].Message) {
+			if &clean[0] == &batch[0] {
+				clean = append([]logging.Event(nil), batch...)
+			}
+			clean[i].Message = []byte(strings.ToValidUTF8(string(batch[i].Message), "\uFFFD"))
+		}
+		if batch[i].Stream == "" && s.opts.Stream == "" {
+			return logging.Result{}, &logging.OptionError{Option: "Stream", Value: `""`, Reason: "event has no stream and no default is set"}
+		}
+	}
+	reqs, rejected := logging.Pack(clean, s.lim, s.opts.Now())
+	res := logging.Result{Rejected: rejected, Requests: len(reqs)}
+	var (
+		wg    sync.WaitGroup
+		mu    sync.Mutex
+		first error
+		sem   = make(chan struct{}, s.opts.Parallel)
+	)
+	// Streams in parallel; one stream's requests in order, so events with
+	// equal timestamps keep their order.
+	var order []string
+	byStream := map[string][]*logging.Packed{}
+	for i := range reqs {
+		r := &reqs[i]
+		if r.Stream == "" {
+			r.Stream = s.opts.Stream
+		}
+		if _, ok := byStream[r.Stream]; !ok {
+			order = append(order, r.Stream)
+		}
+		byStream[r.Stream] = append(byStream[r.Stream], r)
+	}
+	for _, stream := range order {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			for _, r := range byStream[stream] {
+				rj, err := s.put(ctx, r)
+				mu.Lock()
+				if err != nil && first == nil {
+					first = err
+				}
+				res.Rejected = append(res.Rejected, rj...)
+				mu.Unlock()
+				if err != nil {
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if first != nil {
+		return logging.Result{}, first
+	}
+	return res, nil
+}
+
+// put sends one request, creating the stream and retrying throttling.
+func (s *Sink) put(ctx context.Context, r *logging.Packed) ([]logging.Rejection, error) {
+	in := &cwl.PutLogEventsInput{LogGroupName: aws.String(s.opts.Group), LogStreamName: aws.String(r.Stream),
+		LogEvents: make([]types.InputLogEvent, len(r.Events))}
+	for i, pe := range r.Events {
+		in.LogEvents[i] = types.InputLogEvent{Message: aws.String(string(pe.Message)), Timestamp: aws.Int64(pe.Time.UnixMilli())}
+	}
+	if err := s.ensure(ctx, r.Stream); err != nil {
+		return nil, err
+	}
+	for attempt := 1; ; attempt++ {
+		out, err := s.api.PutLogEvents(ctx, in)
+		if err == nil {
+			return rejections(out.RejectedLogEventsInfo, r), nil
+		}
+		code := errorCode(err)
+		switch {
+		case code == "ResourceNotFoundException" && !s.opts.NoCreate && attempt == 1:
+			s.forget(r.Stream)
+			if err := s.ensure(ctx, r.Stream); err != nil {
+				return nil, err
+			}
+			continue
+		case retryable(code) && attempt < s.opts.MaxAttempts:
+			t := time.NewTimer(s.opts.Backoff(attempt))
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return nil, ctx.Err()
+			case <-t.C:
+			}
+			continue
+		}
+		return nil, &Error{Op: "PutLogEvents", Group: s.opts.Group, Stream: r.Stream, Err: err}
+	}
+}
+
+func rejections(info *types.RejectedLogEventsInfo, r *logging.Packed) []logging.Rejection {
+	if info == nil {
+		return nil
+	}
+	var out []logging.Rejection
+	seen := map[int]bool{}
+	add := func(i int, reason string) {
+		if i >= 0 && i < len(r.Events) && !seen[r.Events[i].Index] {
+			seen[r.Events[i].Index] = true
+			out = append(out, logging.Rejection{Index: r.Events[i].Index, Reason: reason})
+		}
+	}
+	if info.TooOldLogEventEndIndex != nil {
+		for i := 0; i < int(*info.TooOldLogEventEndIndex); i++ {
+			add(i, logging.ReasonTooOld)
+		}
+	}
+	if info.ExpiredLogEventEndIndex != nil {
+		for i := 0; i < int(*info.ExpiredLogEventEndIndex); i++ {
+			add(i, logging.ReasonExpired)
+		}
+	}
+	if info.TooNewLogEventStartIndex != nil {
+		for i := int(*info.TooNewLogEventStartIndex); i < len(r.Events); i++ {
+			add(i, logging.ReasonTooNew)
+		}
+	}
+	return out
+}
+
+func (s *Sink) forget(stream string) {
+	s.mu.Lock()
+	delete(s.streams, stream)
+	s.group = false
+	s.mu.Unlock()
+}
+
+// ensure creates the group (with retention) and the stream once.
+func (s *Sink) ensure(ctx context.Context, stream string) error {
+	if s.opts.NoCreate {
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.group {
+		_, err := s.api.CreateLogGroup(ctx, &cwl.CreateLogGroupInput{LogGroupName: aws.String(s.opts.Group)})
+		if err != nil && errorCode(err) != "ResourceAlreadyExistsException" {
+			return &Error{Op: "CreateLogGroup", Group: s.opts.Group, Err: err}
+		}
+		if err == nil && s.opts.RetentionDays > 0 {
+			if _, err := s.api.PutRetentionPolicy(ctx, &cwl.PutRetentionPolicyInput{LogGroupName: aws.String(s.opts.Group),
+				RetentionInDays: aws.Int32(s.opts.RetentionDays)}); err != nil {
+				return &Error{Op: "PutRetentionPolicy", Group: s.opts.Group, Err: err}
+			}
+		}
+		s.group = true
+	}
+	if !s.streams[stream] {
+		_, err := s.api.CreateLogStream(ctx, &cwl.CreateLogStreamInput{LogGroupName: aws.String(s.opts.Group), LogStreamName: aws.String(stream)})
+		if err != nil && errorCode(err) != "ResourceAlreadyExistsException" {
+			return &Error{Op: "CreateLogStream", Group: s.opts.Group, Stream: stream, Err: err}
+		}
+		s.streams[stream] = true
+	}
+	return nil
+}
+
+// Close implements logging.Sink; later Writes fail with logging.ErrClosed.
+func (s *Sink) Close(context.Context) error {
+	s.mu.Lock()
+	s.closed = true
+	s.mu.Unlock()
+	return nil
+}
+
+// Error is a failed CloudWatch Logs call, naming the group and stream.
+type Error struct {
+	Op, Group, Stream string
+	Err               error
+}
+
+func (e *Error) Error() string {
+	if e.Stream != "" {
+		return fmt.Sprintf("cloudwatch: %s %s/%s: %v", e.Op, e.Group, e.Stream, e.Err)
+	}
+	return fmt.Sprintf("cloudwatch: %s %s: %v", e.Op, e.Group, e.Err)
+}
+
+// Unwrap returns the SDK error.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Throttled reports whether the error is CloudWatch throttling.
+func (e *Error) Throttled() bool { return retryable(errorCode(e.Err)) }
+
+func errorCode(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorCode()
+	}
+	return ""
+}
+
+func retryable(code string) bool {
+	switch code {
+	case "ThrottlingException", "ServiceUnavailableException", "LimitExceededException", "RequestLimitExceeded":
+		return true
+	}
+	return false
+}

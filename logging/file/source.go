@@ -1,0 +1,385 @@
+// Package file tails log files and globs into a logging pipeline with
+// durable checkpoints.
+//
+// A file is identified by a fingerprint of its first bytes (SHA-256 of up
+// to FingerprintBytes), with its inode as a hint, so a rename, an inode
+// reused by another file, or a copytruncate rotation does not make the
+// source skip or repeat data. Checkpoints record, per file, the offset
+// every sink acknowledged; they are written atomically (temporary file,
+// fsync, rename, directory fsync) after each acknowledged batch, so a
+// crash repeats at most the batch in flight.
+//
+// Rotation by rename: the open descriptor follows the renamed file, which
+// is read to its end (and RotateWait longer) before the new file at the
+// path is opened. Rotation by copytruncate: when the file shrinks below the
+// read offset, the source looks for the copy among the matched paths (same
+// fingerprint, another inode) and reads the rest from it; include the
+// rotated name in the glob (app.log*) so nothing written between the last
+// read and the copy is lost.
+package file
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/opskit-dev/opskit/logging"
+)
+
+// Options configures a Source.
+type Options struct {
+	// Paths are file names or filepath.Match globs.
+	Paths []string
+	// Checkpoint is the checkpoint file; empty keeps offsets in memory only.
+	Checkpoint string
+	// FingerprintBytes is how many leading bytes identify a file (default
+	// 1024). Smaller files are identified by what they hold and the
+	// fingerprint grows with them.
+	FingerprintBytes int
+	// Poll is how often globs are re-scanned and idle files re-checked
+	// (default 250 ms).
+	Poll time.Duration
+	// RotateWait is how long a file that was rotated away or deleted is
+	// still read after its end (default 1 s).
+	RotateWait time.Duration
+	// ReadBytes is the read size (default 256 KiB).
+	ReadBytes int
+	// MaxLineBytes bounds a line; longer lines are cut (default 1 MiB).
+	MaxLineBytes int
+	// Stream and Fields are set on every event.
+	Stream string
+	Fields map[string]string
+	// Multiline joins continuation lines; nil means one event per line.
+	Multiline *Multiline
+	// Timestamp parses event times from lines; nil uses the read time.
+	Timestamp *Timestamp
+}
+
+func (o *Options) fill() error {
+	if len(o.Paths) == 0 {
+		return &logging.OptionError{Option: "Paths", Value: "[]", Reason: "at least one path or glob is required"}
+	}
+	for _, p := range o.Paths {
+		if _, err := filepath.Match(p, ""); err != nil {
+			return &logging.OptionError{Option: "Paths", Value: p, Reason: "bad glob: " + err.Error()}
+		}
+	}
+	if o.FingerprintBytes <= 0 {
+		o.FingerprintBytes = 1024
+	}
+	if o.Poll <= 0 {
+		o.Poll = 250 * time.Millisecond
+	}
+	if o.RotateWait <= 0 {
+		o.RotateWait = time.Second
+	}
+	if o.ReadBytes <= 0 {
+		o.ReadBytes = 256 << 10
+	}
+	if o.MaxLineBytes <= 0 {
+		o.MaxLineBytes = 1 << 20
+	}
+	if o.Multiline != nil {
+		if o.Multiline.Start == nil {
+			return &logging.OptionError{Option: "Multiline.Start", Value: nil, Reason: "a start pattern is required"}
+		}
+		m := *o.Multiline
+		if m.Timeout <= 0 {
+			m.Timeout = time.Second
+		}
+		if m.MaxBytes <= 0 {
+			m.MaxBytes = 1 << 20
+		}
+		o.Multiline = &m
+	}
+	if o.Timestamp != nil && o.Timestamp.Layout == "" {
+		return &logging.OptionError{Option: "Timestamp.Layout", Value: `""`, Reason: "a layout is required"}
+	}
+	return nil
+}
+
+// Stats counts what a Source did.
+type Stats struct {
+	// Lines read (before multiline joining) and Bytes consumed.
+	Lines, Bytes int64
+	// Rotations seen by rename and by truncation (copytruncate).
+	Renames, Truncations int64
+	// TruncatedUnread is bytes that were in a truncated file past the read
+	// offset when no copy of it was found (lost to the rotation).
+	TruncatedUnread int64
+}
+
+// Source tails files. Create it with New; Run it once.
+type Source struct {
+	opts     Options
+	store    *store
+	trackers map[string]*tracker // by ID
+	lastScan time.Time
+	chunks   chunkPool
+	stats    struct{ lines, bytes, renames, truncs, unread atomic.Int64 }
+}
+
+// New validates opts and loads the checkpoint.
+func New(opts Options) (*Source, error) {
+	if err := opts.fill(); err != nil {
+		return nil, err
+	}
+	st, err := loadStore(opts.Checkpoint)
+	if err != nil {
+		return nil, err
+	}
+	s := &Source{opts: opts, store: st, trackers: map[string]*tracker{}}
+	for _, fs := range st.snapshot() {
+		sum, err := hex.DecodeString(fs.Fingerprint)
+		if err != nil || len(sum) != sha256.Size {
+			return nil, fmt.Errorf("file: checkpoint %s: bad fingerprint for %s", opts.Checkpoint, fs.Path)
+		}
+		t := &tracker{src: s, id: fs.ID, fpLen: fs.FingerprintLen, path: fs.Path, ino: fs.Inode, dev: fs.Device,
+			readOff: fs.Offset, done: fs.Done, restored: true}
+		copy(t.fp[:], sum)
+		s.trackers[fs.ID] = t
+	}
+	return s, nil
+}
+
+// Stats returns the counters.
+func (s *Source) Stats() Stats {
+	return Stats{Lines: s.stats.lines.Load(), Bytes: s.stats.bytes.Load(), Renames: s.stats.renames.Load(),
+		Truncations: s.stats.truncs.Load(), TruncatedUnread: s.stats.unread.Load()}
+}
+
+// Files returns the checkpointed state of every known file.
+func (s *Source) Files() []FileState { return s.store.snapshot() }
+
+// Run tails until ctx is done. It returns ctx.Err() then, or an error
+// writing to out. Open files are closed on return.
+func (s *Source) Run(ctx context.Context, out logging.Emitter) error {
+	defer func() {
+		for _, t := range s.trackers {
+			t.close()
+		}
+	}()
+	for {
+		if time.Since(s.lastScan) >= s.opts.Poll {
+			s.scan()
+			s.lastScan = time.Now()
+		}
+		progress := false
+		for _, t := range s.sortedActive() {
+			n, err := t.read(ctx, out)
+			if err != nil {
+				return err
+			}
+			if n > 0 {
+				progress = true
+			}
+		}
+		if !progress {
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(s.opts.Poll / 2):
+			}
+		} else if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
+}
+
+func (s *Source) sortedActive() []*tracker {
+	var ts []*tracker
+	for _, t := range s.trackers {
+		if t.f != nil {
+			ts = append(ts, t)
+		}
+	}
+	sort.Slice(ts, func(i, j int) bool { return ts[i].path < ts[j].path })
+	return ts
+}
+
+// candidate is a matched path with its identity.
+type candidate struct {
+	path     string
+	ino, dev uint64
+	size     int64
+	head     []byte // first min(size, FingerprintBytes) bytes
+}
+
+func (s *Source) glob() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, p := range s.opts.Paths {
+		matches, _ := filepath.Glob(p)
+		for _, m := range matches {
+			if !seen[m] {
+				seen[m] = true
+				out = append(out, m)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func statIDs(fi os.FileInfo) (ino, dev uint64) {
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+		return st.Ino, uint64(st.Dev)
+	}
+	return 0, 0
+}
+
+func (s *Source) candidates() []candidate {
+	var cs []candidate
+	for _, p := range s.glob() {
+		f, err := os.Open(p)
+		if err != nil {
+			continue
+		}
+		fi, err := f.Stat()
+		if err != nil || !fi.Mode().IsRegular() || fi.Size() == 0 {
+			f.Close()
+			continue
+		}
+		head := make([]byte, min(fi.Size(), int64(s.opts.FingerprintBytes)))
+		n, _ := io.ReadFull(f, head)
+		f.Close()
+		ino, dev := statIDs(fi)
+		cs = append(cs, candidate{path: p, ino: ino, dev: dev, size: fi.Size(), head: head[:n]})
+	}
+	return cs
+}
+
+// matches reports whether c's content starts with t's fingerprinted prefix.
+func (t *tracker) matches(c *candidate) bool {
+	return t.fpLen > 0 && len(c.head) >= t.fpLen && sha256.Sum256(c.head[:t.fpLen]) == t.fp
+}
+
+// scan matches paths to known files and starts tracking new ones.
+func (s *Source) scan() {
+	cs := s.candidates()
+	claimed := map[int]bool{}
+	// Open files: same inode at a path means it is still (or was renamed) there.
+	for _, t := range s.trackers {
+		if t.f == nil {
+			continue
+		}
+		t.atPath = false
+		for i := range cs {
+			if cs[i].ino == t.ino && cs[i].dev == t.dev && len(cs[i].head) >= t.fpLen && !t.matches(&cs[i]) {
+				t.replaced = true // truncated and rewritten past our offset
+			}
+			if cs[i].ino == t.ino && cs[i].dev == t.dev && t.matches(&cs[i]) {
+				if cs[i].path != t.path && t.path != "" {
+					s.stats.renames.Add(1)
+				}
+				t.path, t.atPath, claimed[i] = cs[i].path, true, true
+			}
+		}
+		if !t.atPath {
+			// Renamed out of the globs or deleted: is the path's new file ours?
+			if _, err := os.Stat(t.path); err == nil {
+				for i := range cs {
+					if cs[i].path == t.path && cs[i].ino == t.ino && cs[i].dev == t.dev {
+						t.atPath = true
+					}
+				}
+			}
+		}
+	}
+	// Copies of open files (copytruncate) and re-seen finished files.
+	seenDone := map[*tracker]bool{}
+	for i := range cs {
+		if claimed[i] {
+			continue
+		}
+		for _, t := range s.trackers {
+			if t.matches(&cs[i]) && (t.f != nil || t.done) {
+				claimed[i] = true
+				seenDone[t] = true
+				break
+			}
+		}
+	}
+	// Forget finished files that no path matches any more, once their
+	// completion is durable, so the checkpoint does not grow forever.
+	for id, t := range s.trackers {
+		if t.done && t.f == nil && !seenDone[t] && t.state().Done {
+			delete(s.trackers, id)
+			s.store.remove(id)
+		}
+	}
+	// Restored trackers: prefer the same inode, then any copy holding the offset.
+	for _, t := range s.trackers {
+		if !t.restored || t.f != nil || t.done {
+			continue
+		}
+		best := -1
+		for i := range cs {
+			if claimed[i] || !t.matches(&cs[i]) || cs[i].size < t.readOff {
+				continue
+			}
+			if best < 0 || (cs[i].ino == t.ino && cs[i].dev == t.dev) {
+				best = i
+			}
+		}
+		if best >= 0 && t.open(&cs[best], t.readOff) {
+			claimed[best] = true
+		}
+	}
+	for i := range cs {
+		if claimed[i] {
+			continue
+		}
+		c := &cs[i]
+		if bytesIndex(c.head, '\n') < 0 && c.size < int64(s.opts.FingerprintBytes) {
+			continue // not one complete line yet: wait before fingerprinting
+		}
+		sum := sha256.Sum256(c.head)
+		known := false
+		for _, t := range s.trackers {
+			if t.matches(c) {
+				known = true
+				break
+			}
+		}
+		if known {
+			continue // restored file truncated below its offset with the same prefix: keep waiting
+		}
+		id := fmt.Sprintf("%x-%d", sum[:12], len(c.head))
+		t := &tracker{src: s, id: id, fp: sum, fpLen: len(c.head)}
+		s.trackers[id] = t
+		if t.open(c, 0) {
+			s.store.update(t.state())
+		} else {
+			delete(s.trackers, id)
+		}
+	}
+}
+
+func bytesIndex(b []byte, c byte) int {
+	for i, x := range b {
+		if x == c {
+			return i
+		}
+	}
+	return -1
+}
+
+// findCopy looks for a copy of t (same fingerprint, another inode) that
+// holds at least size bytes.
+func (s *Source) findCopy(t *tracker, size int64) *candidate {
+	for _, c := range s.candidates() {
+		if (c.ino != t.ino || c.dev != t.dev) && c.size >= size && t.matches(&c) {
+			return &c
+		}
+	}
+	return nil
+}

@@ -1,0 +1,25 @@
+package rabbitmq_test
+
+import (
+	"context"
+
+	"github.com/opskit-dev/opskit/logging"
+	"github.com/opskit-dev/opskit/logging/fake"
+	"github.com/opskit-dev/opskit/logging/rabbitmq"
+)
+
+// Ship the broker's events (connections, queues, users, alarms) from any
+// node of the cluster.
+func ExampleNewSource() {
+	src, err := rabbitmq.NewSource(rabbitmq.Options{
+		URLs: []string{"amqp://guest:guest@127.0.0.1:5672/", "amqp://guest:guest@127.0.0.1:5673/"},
+		Keys: []string{"connection.#", "user.#", "alarm.#"},
+	})
+	if err != nil {
+		panic(err)
+	}
+	p, _ := logging.New(logging.Options{}, fake.New(fake.Options{}))
+	ctx := context.Background()
+	_ = p.Run(ctx, src)
+	_ = p.Close(ctx)
+}

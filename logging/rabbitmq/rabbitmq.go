@@ -1,0 +1,251 @@
+// Package rabbitmq reads RabbitMQ's own logs into a logging pipeline: the
+// broker log exchange amq.rabbitmq.log (enable it with log.exchange = true
+// in rabbitmq.conf; routing key = severity) and the event exchange
+// amq.rabbitmq.event (rabbitmq_event_exchange plugin: connection.*,
+// channel.*, queue.*, user.*, alarm.*, ...). Each message becomes an event
+// whose message is a JSON object of the routing key, the headers (where the
+// event exchange puts its data) and the body.
+package rabbitmq
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"sort"
+	"strconv"
+	"time"
+
+	amqp "github.com/rabbitmq/amqp091-go"
+
+	"github.com/opskit-dev/opskit/logging"
+)
+
+// The exchanges RabbitMQ publishes its logs and events to.
+const (
+	LogExchange   = "amq.rabbitmq.log"
+	EventExchange = "amq.rabbitmq.event"
+)
+
+// ErrNoExchange is wrapped when the exchange does not exist: the plugin
+// is not enabled (event) or log.exchange is not set (log).
+var ErrNoExchange = errors.New("rabbitmq: exchange does not exist")
+
+// Options configures a Source.
+type Options struct {
+	// URLs are AMQP URLs of cluster nodes, tried in order on every
+	// (re)connect (required).
+	URLs []string
+	// Exchange is EventExchange (default) or LogExchange.
+	Exchange string
+	// Keys are binding keys (default "#": everything).
+	Keys []string
+	// Queue, when set, is a durable queue declared and bound so events
+	// published while the source is down wait for it; by default an
+	// exclusive, auto-deleted queue lives as long as the connection.
+	Queue string
+	// Prefetch bounds unacknowledged deliveries (default 1000).
+	Prefetch int
+	// Stream is set on every event (default the exchange name).
+	Stream string
+	// Reconnect is the wait between connection attempts (default 1 s).
+	Reconnect time.Duration
+}
+
+// Source consumes one of RabbitMQ's log exchanges.
+type Source struct {
+	opts Options
+}
+
+// NewSource validates opts.
+func NewSource(opts Options) (*Source, error) {
+	if len(opts.URLs) == 0 {
+		return nil, &logging.OptionError{Option: "URLs", Value: "[]", Reason: "at least one AMQP URL is required"}
+	}
+	for _, u := range opts.URLs {
+		if p, err := url.Parse(u); err != nil || (p.Scheme != "amqp" && p.Scheme != "amqps") {
+			return nil, &logging.OptionError{Option: "URLs", Value: redact(u), Reason: "not an amqp:// or amqps:// URL"}
+		}
+	}
+	if opts.Exchange == "" {
+		opts.Exchange = EventExchange
+	}
+	if opts.Exchange != EventExchange && opts.Exchange != LogExchange {
+		return nil, &logging.OptionError{Option: "Exchange", Value: opts.Exchange, Reason: "must be " + EventExchange + " or " + LogExchange}
+	}
+	if len(opts.Keys) == 0 {
+		opts.Keys = []string{"#"}
+	}
+	if opts.Prefetch <= 0 {
+		opts.Prefetch = 1000
+	}
+	if opts.Stream == "" {
+		opts.Stream = opts.Exchange
+	}
+	if opts.Reconnect <= 0 {
+		opts.Reconnect = time.Second
+	}
+	return &Source{opts: opts}, nil
+}
+
+func redact(raw string) string {
+	if u, err := url.Parse(raw); err == nil && u.User != nil {
+		u.User = url.User(u.User.Username())
+		return u.String()
+	}
+	return "(unparsable URL)"
+}
+
+// deliveryAcker acknowledges deliveries on the channel they came from.
+type deliveryAcker struct{ ch *amqp.Channel }
+
+// Ack acknowledges every delivery up to tag.
+func (a *deliveryAcker) Ack(tag int64) { _ = a.ch.Ack(uint64(tag), true) }
+
+// Run consumes until ctx ends, reconnecting across the URLs when the
+// connection drops. It returns at once if the exchange does not exist.
+func (s *Source) Run(ctx context.Context, out logging.Emitter) error {
+	for attempt := 0; ; attempt++ {
+		err := s.consume(ctx, out, s.opts.URLs[attempt%len(s.opts.URLs)])
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if errors.Is(err, ErrNoExchange) || errors.Is(err, logging.ErrClosed) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(s.opts.Reconnect):
+		}
+	}
+}
+
+func (s *Source) consume(ctx context.Context, out logging.Emitter, u string) error {
+	conn, err := amqp.DialConfig(u, amqp.Config{Dial: amqp.DefaultDial(10 * time.Second), Properties: amqp.Table{"connection_name": "opskit-logging-rabbitmq-source"}})
+	if err != nil {
+		return fmt.Errorf("rabbitmq: dial %s: %w", redact(u), err)
+	}
+	defer conn.Close()
+	stop := context.AfterFunc(ctx, func() { conn.Close() })
+	defer stop()
+	ch, err := conn.Channel()
+	if err != nil {
+		return err
+	}
+	if err := ch.ExchangeDeclarePassive(s.opts.Exchange, "topic", true, false, true, false, nil); err != nil {
+		var ae *amqp.Error
+		if errors.As(err, &ae) && ae.Code == amqp.NotFound {
+			hint := "enable the rabbitmq_event_exchange plugin"
+			if s.opts.Exchange == LogExchange {
+				hint = "set log.exchange = true in rabbitmq.conf"
+			}
+			return fmt.Errorf("%w: %s on %s (%s)", ErrNoExchange, s.opts.Exchange, redact(u), hint)
+		}
+		return err
+	}
+	name, durable, exclusive := s.opts.Queue, true, false
+	if name == "" {
+		durable, exclusive = false, true
+	}
+	q, err := ch.QueueDeclare(name, durable, !durable, exclusive, false, nil)
+	if err != nil {
+		return fmt.Errorf("rabbitmq: declare queue %q: %w", name, err)
+	}
+	for _, k := range s.opts.Keys {
+		if err := ch.QueueBind(q.Name, k, s.opts.Exchange, false, nil); err != nil {
+			return fmt.Errorf("rabbitmq: bind %s to %s with %q: %w", q.Name, s.opts.Exchange, k, err)
+		}
+	}
+	if err := ch.Qos(s.opts.Prefetch, 0, false); err != nil {
+		return err
+	}
+	deliveries, err := ch.Consume(q.Name, "opskit-logging", false, exclusive, false, false, nil)
+	if err != nil {
+		return err
+	}
+	acker := &deliveryAcker{ch: ch}
+	for d := range deliveries {
+		if err := out.Emit(ctx, s.event(&d, acker)); err != nil {
+			return err
+		}
+	}
+	return fmt.Errorf("rabbitmq: deliveries from %s ended", redact(u))
+}
+
+func (s *Source) event(d *amqp.Delivery, acker *deliveryAcker) logging.Event {
+	ts := d.Timestamp
+	if v, ok := d.Headers["timestamp_in_ms"]; ok {
+		if ms, ok := toInt(v); ok {
+			ts = time.UnixMilli(ms)
+		}
+	}
+	if ts.IsZero() {
+		ts = time.Now()
+	}
+	doc := map[string]any{"routing_key": d.RoutingKey}
+	if len(d.Headers) > 0 {
+		doc["headers"] = jsonable(d.Headers)
+	}
+	if len(d.Body) > 0 {
+		doc["body"] = string(d.Body)
+	}
+	msg, err := json.Marshal(doc)
+	if err != nil {
+		msg = []byte(fmt.Sprintf(`{"routing_key":%q,"error":%q}`, d.RoutingKey, err.Error()))
+	}
+	fields := map[string]string{"exchange": d.Exchange, "routing_key": d.RoutingKey}
+	for _, k := range []string{"name", "vhost", "user", "user_who_performed_action", "node"} {
+		if v, ok := d.Headers[k]; ok {
+			fields[k] = fmt.Sprint(jsonable(v))
+		}
+	}
+	return logging.Event{Time: ts, Message: msg, Stream: s.opts.Stream, Source: d.Exchange, Fields: fields,
+		Acker: acker, Offset: int64(d.DeliveryTag)}
+}
+
+func toInt(v any) (int64, bool) {
+	switch n := v.(type) {
+	case int64:
+		return n, true
+	case int32:
+		return int64(n), true
+	case int:
+		return int64(n), true
+	case uint64:
+		return int64(n), true
+	case string:
+		i, err := strconv.ParseInt(n, 10, 64)
+		return i, err == nil
+	}
+	return 0, false
+}
+
+// jsonable converts AMQP table values to JSON-friendly ones.
+func jsonable(v any) any {
+	switch x := v.(type) {
+	case amqp.Table:
+		m := make(map[string]any, len(x))
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			m[k] = jsonable(x[k])
+		}
+		return m
+	case []any:
+		out := make([]any, len(x))
+		for i := range x {
+			out[i] = jsonable(x[i])
+		}
+		return out
+	case []byte:
+		return string(x)
+	case amqp.Decimal:
+		return fmt.Sprintf("%de-%d", x.Value, x.Scale)
+	}
+	return v
+}

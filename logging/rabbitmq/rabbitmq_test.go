@@ -1,0 +1,109 @@
+package rabbitmq_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	amqp "github.com/rabbitmq/amqp091-go"
+
+	"github.com/opskit-dev/opskit/internal/testenv"
+	"github.com/opskit-dev/opskit/logging"
+	"github.com/opskit-dev/opskit/logging/fake"
+	"github.com/opskit-dev/opskit/logging/rabbitmq"
+)
+
+// TestEventExchange declares and deletes a queue and opens and closes a
+// connection, and sees the broker's events arrive through the source.
+func TestEventExchange(t *testing.T) {
+	cluster := testenv.RabbitMQ(t)
+	src, err := rabbitmq.NewSource(rabbitmq.Options{URLs: cluster.AMQPURLs(), Keys: []string{"queue.#", "connection.#"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sink := fake.New(fake.Options{Limits: &logging.Limits{}})
+	p, _ := logging.New(logging.Options{Linger: 10 * time.Millisecond}, sink)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- p.Run(ctx, src) }()
+	defer func() { cancel(); <-done; _ = p.Close(context.Background()) }()
+	time.Sleep(time.Second) // let the source bind its queue
+
+	qname := fmt.Sprintf("opskit-logging-evt-%d", time.Now().UnixNano())
+	connName := "opskit-logging-evt-conn-" + qname
+	conn, err := amqp.DialConfig(cluster.Nodes[0].AMQPURL, amqp.Config{Properties: amqp.Table{"connection_name": connName}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch, err := conn.Channel()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ch.QueueDeclare(qname, false, false, false, false, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ch.QueueDelete(qname, false, false, false); err != nil {
+		t.Fatal(err)
+	}
+	_ = conn.Close()
+
+	want := map[string]bool{"queue.created": false, "queue.deleted": false, "connection.created": false, "connection.closed": false}
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		for _, r := range sink.All() {
+			key := r.Fields["routing_key"]
+			if _, ok := want[key]; !ok {
+				continue
+			}
+			if strings.HasPrefix(key, "queue.") && r.Fields["name"] == qname {
+				want[key] = true
+			}
+			if strings.HasPrefix(key, "connection.") && strings.Contains(r.Message, connName) {
+				want[key] = true
+			}
+		}
+		all := true
+		for _, seen := range want {
+			all = all && seen
+		}
+		if all {
+			t.Logf("saw %v through %s (%d events in all)", want, rabbitmq.EventExchange, len(sink.All()))
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("events seen %v after 20 s (%d events)", want, len(sink.All()))
+}
+
+// TestLogExchangeMissing: this cluster runs without log.exchange, so the
+// source must say so instead of waiting forever.
+func TestLogExchangeMissing(t *testing.T) {
+	cluster := testenv.RabbitMQ(t)
+	src, _ := rabbitmq.NewSource(rabbitmq.Options{URLs: cluster.AMQPURLs()[:1], Exchange: rabbitmq.LogExchange})
+	p, _ := logging.New(logging.Options{}, fake.New(fake.Options{}))
+	defer p.Close(context.Background())
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	err := p.Run(ctx, src)
+	if err == nil {
+		t.Skip("amq.rabbitmq.log exists here (log.exchange = true)")
+	}
+	if !errors.Is(err, rabbitmq.ErrNoExchange) || !strings.Contains(err.Error(), "log.exchange = true") {
+		t.Fatalf("Run = %v; want ErrNoExchange with a hint", err)
+	}
+}
+
+func TestOptionErrors(t *testing.T) {
+	for _, o := range []rabbitmq.Options{{}, {URLs: []string{"http://x"}}, {URLs: []string{"amqp://h"}, Exchange: "amq.topic"}} {
+		if _, err := rabbitmq.NewSource(o); !errors.Is(err, logging.ErrInvalidOptions) {
+			t.Fatalf("NewSource(%+v) = %v", o, err)
+		}
+	}
+	_, err := rabbitmq.NewSource(rabbitmq.Options{URLs: []string{"http://guest:s3cret@h/"}})
+	if err == nil || strings.Contains(err.Error(), "s3cret") {
+		t.Fatalf("error %v leaks the password", err)
+	}
+}

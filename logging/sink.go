@@ -1,0 +1,73 @@
+package logging
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// Sink is what a destination implements. Write ships one batch; the
+// pipeline calls it from a single goroutine per sink and never concurrently.
+//
+// A nil error acknowledges the whole batch: every event was stored, or was
+// deliberately not stored and is listed in Result.Rejected with a reason
+// (too old, too large, ...), which must never be retried. A non-nil error
+// means the batch may be retried as a whole; sinks retry partial failures
+// they can classify (per-item 429, throttling) themselves before
+// returning. Write must not retain batch or its messages after returning.
+type Sink interface {
+	Write(ctx context.Context, batch []Event) (Result, error)
+	Close(ctx context.Context) error
+}
+
+// Result is what a sink reports about an acknowledged batch.
+type Result struct {
+	// Rejected lists events the sink decided never to store.
+	Rejected []Rejection
+	// Requests is the number of requests the sink sent for the batch
+	// (retries excluded), for packing metrics. Zero if not meaningful.
+	Requests int
+}
+
+// Rejection names an event a sink dropped on purpose and why.
+type Rejection struct {
+	// Index is the event's position in the batch passed to Write.
+	Index int
+	// Reason is a stable, short reason such as "too_old".
+	Reason string
+}
+
+// Reasons sinks use in Rejection.Reason.
+const (
+	ReasonTooOld    = "too_old"
+	ReasonTooNew    = "too_new"
+	ReasonExpired   = "expired"
+	ReasonTooLarge  = "too_large"
+	ReasonInvalid   = "invalid"
+	ReasonOverflow  = "overflow"  // dropped by the pipeline's drop-oldest policy
+	ReasonPermanent = "permanent" // the backend refused it with a non-retryable error
+)
+
+// ErrClosed is returned when emitting to or writing through a closed
+// pipeline, handler or sink.
+var ErrClosed = errors.New("logging: closed")
+
+// ErrInvalidOptions is wrapped by every *OptionError.
+var ErrInvalidOptions = errors.New("logging: invalid options")
+
+// OptionError names an option that is out of range.
+type OptionError struct {
+	// Option is the option's name, such as "Buffer.MaxEvents".
+	Option string
+	// Value is the offending value, printed with %v.
+	Value any
+	// Reason says what is wrong.
+	Reason string
+}
+
+func (e *OptionError) Error() string {
+	return fmt.Sprintf("logging: option %s = %v: %s", e.Option, e.Value, e.Reason)
+}
+
+// Unwrap returns ErrInvalidOptions.
+func (e *OptionError) Unwrap() error { return ErrInvalidOptions }
