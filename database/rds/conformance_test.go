@@ -22,7 +22,7 @@ func TestConformance(t *testing.T) {
 		})
 	})
 	t.Run("moto", func(t *testing.T) {
-		cfg := testenv.DatabasePrivateMoto(t)
+		cfg := testenv.PrivateMoto(t)
 		rdstest.Run(t, rdstest.Harness{
 			API: func(t *testing.T, region string) rds.API {
 				c := cfg.Copy()

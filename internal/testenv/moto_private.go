@@ -3,8 +3,6 @@ package testenv
 import (
 	"context"
 	"fmt"
-	"net/http"
-	"os"
 	"os/exec"
 	"syscall"
 	"testing"
@@ -13,15 +11,18 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 )
 
-// PrivateMoto starts a moto server of its own on a free loopback port for
-// t and stops it when t ends, returning an aws.Config for it. Use it for
-// state that would disturb the shared emulator: moto 5.2 keeps every model
-// instance it ever created for /moto-api/data.json (the shared health
-// probe) until a reset, and any RDS DBInstance makes that endpoint fail
-// with a 500 (its db_subnet_group_name property raises). Skips, or fails
-// with OPSKIT_INTEGRATION=1, when moto_server is not installed.
+// PrivateMoto starts a moto server of t's own on a free loopback port,
+// stops it when t ends, and returns an aws.Config for it (us-east-1).
+//
+// Use it for state that would disturb the shared emulator: moto 5.2 keeps
+// every object it ever created until a reset, and once an RDS DB instance
+// exists its /moto-api/data.json fails with a 500. Like every integration
+// helper it first checks that the shared emulator answers (the sign that the
+// services are meant to be up), so without services it skips, or fails with
+// OPSKIT_INTEGRATION=1; it does the same when moto_server is not installed.
 func PrivateMoto(t testing.TB) aws.Config {
 	t.Helper()
+	AWS(t)
 	bin, err := exec.LookPath("moto_server")
 	if err != nil {
 		Unavailable(t, "moto_server binary", err)
@@ -31,9 +32,8 @@ func PrivateMoto(t testing.TB) aws.Config {
 		t.Fatalf("free port: %v", err)
 	}
 	cmd := exec.Command(bin, "-H", "127.0.0.1", "-p", fmt.Sprint(port))
+	// Its own process group, so the cleanup also ends moto's children.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Stdout, cmd.Stderr = nil, nil
-	cmd.Env = os.Environ()
 	if err := cmd.Start(); err != nil {
 		Unavailable(t, "moto_server", err)
 	}
@@ -45,15 +45,13 @@ func PrivateMoto(t testing.TB) aws.Config {
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, endpoint+"/moto-api/reset-auth", nil)
-		resp, err := http.DefaultClient.Do(req)
+		err := probeAWS(ctx, endpoint)
 		cancel()
 		if err == nil {
-			resp.Body.Close()
 			break
 		}
 		if time.Now().After(deadline) {
-			Unavailable(t, "private moto_server on "+endpoint, err)
+			t.Fatalf("private moto_server on %s did not answer within 60s: %v", endpoint, err)
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
