@@ -8,6 +8,7 @@
 package rabbitmq
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -184,18 +185,28 @@ func (s *Source) event(d *amqp.Delivery, acker *deliveryAcker) logging.Event {
 	if ts.IsZero() {
 		ts = time.Now()
 	}
-	doc := map[string]any{"routing_key": d.RoutingKey}
-	if len(d.Headers) > 0 {
-		doc["headers"] = jsonable(d.Headers)
-	}
-	if len(d.Body) > 0 {
-		doc["body"] = string(d.Body)
-	}
-	msg, err := json.Marshal(doc)
-	if err != nil {
-		msg = []byte(fmt.Sprintf(`{"routing_key":%q,"error":%q}`, d.RoutingKey, err.Error()))
-	}
 	fields := map[string]string{"exchange": d.Exchange, "routing_key": d.RoutingKey}
+	var msg []byte
+	if d.Exchange == LogExchange {
+		// The broker's log: the body is the formatted line and the routing
+		// key its level.
+		msg = bytes.TrimRight(d.Body, "\r\n")
+		fields["level"] = d.RoutingKey
+	} else {
+		// An event: everything is in the headers, so they become the
+		// message as one JSON object.
+		doc := map[string]any{"routing_key": d.RoutingKey}
+		if len(d.Headers) > 0 {
+			doc["headers"] = jsonable(d.Headers)
+		}
+		if len(d.Body) > 0 {
+			doc["body"] = string(d.Body)
+		}
+		var err error
+		if msg, err = json.Marshal(doc); err != nil {
+			msg = []byte(fmt.Sprintf(`{"routing_key":%q,"error":%q}`, d.RoutingKey, err.Error()))
+		}
+	}
 	for _, k := range []string{"name", "vhost", "user", "user_who_performed_action", "node"} {
 		if v, ok := d.Headers[k]; ok {
 			fields[k] = fmt.Sprint(jsonable(v))

@@ -78,19 +78,65 @@ func TestEventExchange(t *testing.T) {
 	t.Fatalf("events seen %v after 20 s (%d events)", want, len(sink.All()))
 }
 
-// TestLogExchangeMissing: this cluster runs without log.exchange, so the
-// source must say so instead of waiting forever.
+// TestLogExchange reads the broker's own log through amq.rabbitmq.log
+// (services.sh sets log.exchange = true): opening a connection makes the
+// node log "accepting AMQP connection ... (127.0.0.1:PORT -> ...)", and the
+// line with this connection's client port must arrive.
+func TestLogExchange(t *testing.T) {
+	cluster := testenv.RabbitMQ(t)
+	src, err := rabbitmq.NewSource(rabbitmq.Options{URLs: cluster.AMQPURLs(), Exchange: rabbitmq.LogExchange})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sink := fake.New(fake.Options{Limits: &logging.Limits{}})
+	p, _ := logging.New(logging.Options{Linger: 10 * time.Millisecond}, sink)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- p.Run(ctx, src) }()
+	defer func() { cancel(); <-done; _ = p.Close(context.Background()) }()
+	time.Sleep(time.Second) // let the source bind its queue
+
+	conn, err := amqp.Dial(cluster.Nodes[1].AMQPURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := conn.LocalAddr().String() + " -> "
+	_ = conn.Close()
+
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		for _, r := range sink.All() {
+			if strings.Contains(r.Message, client) && r.Fields["level"] == "info" && r.Fields["node"] == cluster.Nodes[1].Name {
+				t.Logf("log line through %s: %q (routing key %s)", rabbitmq.LogExchange, r.Message, r.Fields["routing_key"])
+				return
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("no log line naming %q in %d lines from %s", client, len(sink.All()), rabbitmq.LogExchange)
+}
+
+// TestLogExchangeMissing: in a virtual host without amq.rabbitmq.log the
+// source must say so, with the setting that enables it, instead of
+// waiting forever.
 func TestLogExchangeMissing(t *testing.T) {
 	cluster := testenv.RabbitMQ(t)
-	src, _ := rabbitmq.NewSource(rabbitmq.Options{URLs: cluster.AMQPURLs()[:1], Exchange: rabbitmq.LogExchange})
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	vhost := fmt.Sprintf("opskit-nolog-%d", time.Now().UnixNano())
+	node := cluster.Nodes[0].Name
+	if _, err := cluster.Ctl(ctx, node, "add_vhost", vhost); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _, _ = cluster.Ctl(context.Background(), node, "delete_vhost", vhost) })
+	if _, err := cluster.Ctl(ctx, node, "set_permissions", "-p", vhost, cluster.User, ".*", ".*", ".*"); err != nil {
+		t.Fatal(err)
+	}
+	url := strings.TrimSuffix(cluster.Nodes[0].AMQPURL, "/") + "/" + vhost
+	src, _ := rabbitmq.NewSource(rabbitmq.Options{URLs: []string{url}, Exchange: rabbitmq.LogExchange})
 	p, _ := logging.New(logging.Options{}, fake.New(fake.Options{}))
 	defer p.Close(context.Background())
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
 	err := p.Run(ctx, src)
-	if err == nil {
-		t.Skip("amq.rabbitmq.log exists here (log.exchange = true)")
-	}
 	if !errors.Is(err, rabbitmq.ErrNoExchange) || !strings.Contains(err.Error(), "log.exchange = true") {
 		t.Fatalf("Run = %v; want ErrNoExchange with a hint", err)
 	}

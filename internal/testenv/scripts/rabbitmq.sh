@@ -32,6 +32,32 @@ rmq_node_env() {
 rmq_running() { rmq rabbitmqctl -n "$1" -q await_startup --timeout 1 >/dev/null 2>&1; }
 rmq_node_alive() { rmq rabbitmqctl -n "$1" -q ping >/dev/null 2>&1; }
 
+RMQ_CONF=/etc/rabbitmq/rabbitmq.conf
+# rmq_write_conf writes the nodes' shared configuration. When it changes,
+# running nodes are stopped so the loop below starts them with it.
+rmq_write_conf() {
+	local want
+	want=$(
+		cat <<-CONF
+			# Written by opskit's test-service scripts.
+			# Broker logs are also published to amq.rabbitmq.log (logging tests).
+			log.exchange = true
+			log.exchange.level = info
+		CONF
+	)
+	if [ -f "$RMQ_CONF" ] && [ "$(cat "$RMQ_CONF")" = "$want" ]; then
+		return
+	fi
+	printf '%s\n' "$want" >"$RMQ_CONF"
+	local n
+	for n in "${RMQ_NODES[@]}"; do
+		if rmq_node_alive "$n"; then
+			step "restarting $n for the new rabbitmq.conf"
+			rmq rabbitmqctl -n "$n" -q stop >/dev/null 2>&1 || true
+		fi
+	done
+}
+
 rabbitmq_up() {
 	step "RabbitMQ 3-node cluster (${RMQ_NODES[*]})"
 	apt_install rabbitmq-server
@@ -39,8 +65,9 @@ rabbitmq_up() {
 	if [ ! -f "$RMQ_BASE/.initialised" ] && rmq rabbitmqctl -n "rabbit@$(hostname -s)" -q status >/dev/null 2>&1; then
 		rmq rabbitmqctl -n "rabbit@$(hostname -s)" -q stop >/dev/null 2>&1 || true
 	fi
-	# enabled_plugins is shared by all three nodes.
+	# enabled_plugins and rabbitmq.conf are shared by all three nodes.
 	rabbitmq-plugins enable --offline $RMQ_PLUGINS >/dev/null
+	rmq_write_conf
 	local i name
 	for i in 1 2 3; do
 		name=${RMQ_NODES[$((i - 1))]}
