@@ -91,6 +91,8 @@ rabbitmq_down() {
 		name=${RMQ_NODES[$((i - 1))]}
 		rmq rabbitmqctl -n "$name" -q stop >/dev/null 2>&1 || true
 	done
+	# The Erlang port mapper outlives the nodes that started it.
+	runuser -u rabbitmq -- epmd -kill >/dev/null 2>&1 || true
 	ok "stopped"
 }
 

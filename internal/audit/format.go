@@ -1,0 +1,67 @@
+package audit
+
+import (
+	"fmt"
+	"io"
+)
+
+// Format names a report writer.
+type Format int
+
+// The report formats.
+const (
+	// FormatTable is the human table written by [WriteTable].
+	FormatTable Format = iota + 1
+	// FormatJSON is the versioned JSON written by [WriteJSON].
+	FormatJSON
+	// FormatSARIF is the SARIF 2.1.0 log written by [WriteSARIF].
+	FormatSARIF
+	// FormatJUnit is the JUnit XML written by [WriteJUnit].
+	FormatJUnit
+)
+
+var formatEnum = enum[Format]{
+	kind:  "format",
+	names: []string{FormatTable: "table", FormatJSON: "json", FormatSARIF: "sarif", FormatJUnit: "junit"},
+	order: Formats(),
+}
+
+// Formats returns every format in declaration order.
+func Formats() []Format {
+	return []Format{FormatTable, FormatJSON, FormatSARIF, FormatJUnit}
+}
+
+// String returns the format name ("table", "json", "sarif", "junit"), or
+// "format(N)" for an invalid value.
+func (f Format) String() string { return formatEnum.String(f) }
+
+// ParseFormat parses a format name, ignoring case and surrounding space.
+// Any value other than "table", "json", "sarif" or "junit" yields a
+// *[ParseError] naming it.
+func ParseFormat(name string) (Format, error) {
+	return formatEnum.parse(name)
+}
+
+// MarshalText implements encoding.TextMarshaler, so a Format works with
+// flag.TextVar.
+func (f Format) MarshalText() ([]byte, error) { return formatEnum.marshal(f) }
+
+// UnmarshalText implements encoding.TextUnmarshaler using [ParseFormat].
+func (f *Format) UnmarshalText(text []byte) error {
+	return formatEnum.unmarshal(f, text, ParseFormat)
+}
+
+// Write writes r to w in format f.
+func Write(w io.Writer, r *Report, f Format) error {
+	switch f {
+	case FormatTable:
+		return WriteTable(w, r)
+	case FormatJSON:
+		return WriteJSON(w, r)
+	case FormatSARIF:
+		return WriteSARIF(w, r)
+	case FormatJUnit:
+		return WriteJUnit(w, r)
+	}
+	return fmt.Errorf("audit: write: invalid %v", f)
+}

@@ -1,0 +1,101 @@
+package audit
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+)
+
+// JSONSchema is the value of the "schema" field that [WriteJSON] writes and
+// [ReadJSON] requires. The version changes only on an incompatible change
+// (a field removed, renamed or retyped); adding optional fields keeps it,
+// so readers must ignore fields they do not know.
+const JSONSchema = "opskit.audit/v1"
+
+// ErrUnsupportedSchema is wrapped by [ReadJSON] when the document's
+// "schema" field is not [JSONSchema].
+var ErrUnsupportedSchema = errors.New("unsupported schema")
+
+// jsonReport is the opskit.audit/v1 document.
+type jsonReport struct {
+	Schema        string    `json:"schema"`
+	Tool          Tool      `json:"tool"`
+	Target        string    `json:"target,omitempty"`
+	Started       time.Time `json:"started,omitzero"`
+	Finished      time.Time `json:"finished,omitzero"`
+	Summary       Summary   `json:"summary"`
+	Checks        []Check   `json:"checks,omitempty"`
+	Findings      []Finding `json:"findings"`
+	UnusedWaivers []Waiver  `json:"unusedWaivers,omitempty"`
+}
+
+// WriteJSON writes r as one indented JSON object, schema "opskit.audit/v1":
+//
+//	schema         "opskit.audit/v1"
+//	tool           {name, version?, informationUri?}
+//	target?        string
+//	started?       RFC 3339 time
+//	finished?      RFC 3339 time
+//	summary        {total, pass, fail, error, waived,
+//	                failed: {critical, high, medium, low, info}}  (failed counts status fail only)
+//	checks?        [{id, title, description?, severity, remediation?, references?, tags?}]
+//	findings       [{checkId, title, severity, status, resource?, evidence?,
+//	                 remediation?: {text?, command?, sql?}, references?,
+//	                 waiver?, expiredWaiver?, error?}]
+//	unusedWaivers? [{checkId, resource, reason, owner?, expires, source?}]
+//
+// Fields marked ? are omitted when empty. Severities are "critical",
+// "high", "medium", "low" or "info"; statuses "pass", "fail", "error" or
+// "waived". waiver and expiredWaiver have the unusedWaivers shape.
+// findings is always an array, in report order. Writing fails if a
+// finding has an invalid severity or status.
+func WriteJSON(w io.Writer, r *Report) error {
+	doc := jsonReport{
+		Schema:        JSONSchema,
+		Tool:          r.Tool,
+		Target:        r.Target,
+		Started:       r.Started,
+		Finished:      r.Finished,
+		Summary:       r.Summary(),
+		Checks:        r.Checks,
+		Findings:      r.Findings,
+		UnusedWaivers: r.UnusedWaivers,
+	}
+	if doc.Findings == nil {
+		doc.Findings = []Finding{}
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return fmt.Errorf("audit: write json: %w", err)
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// ReadJSON reads a report written by [WriteJSON]. It fails, wrapping
+// [ErrUnsupportedSchema], unless the "schema" field is [JSONSchema]. The
+// summary is not read back; [Report.Summary] recomputes it.
+func ReadJSON(rd io.Reader) (*Report, error) {
+	var doc jsonReport
+	if err := json.NewDecoder(rd).Decode(&doc); err != nil {
+		return nil, fmt.Errorf("audit: read json: %w", err)
+	}
+	if doc.Schema != JSONSchema {
+		return nil, fmt.Errorf("audit: read json: schema %q, want %q: %w", doc.Schema, JSONSchema, ErrUnsupportedSchema)
+	}
+	return &Report{
+		Tool:          doc.Tool,
+		Target:        doc.Target,
+		Started:       doc.Started,
+		Finished:      doc.Finished,
+		Checks:        doc.Checks,
+		Findings:      doc.Findings,
+		UnusedWaivers: doc.UnusedWaivers,
+	}, nil
+}
