@@ -1,0 +1,247 @@
+# opskit access host script. Run as root by a constant command line:
+#   /bin/sh -c "<this script>" opskit-access snapshot|apply|facts
+# Every piece of user data arrives on stdin as validated, space-separated
+# records whose free-form parts are base64; nothing is ever evaluated.
+# This file must not contain a single-quote character.
+set -u
+umask 077
+PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export PATH LC_ALL=C
+MARK=opskit
+CAFILE=/etc/ssh/opskit_user_ca.pub
+REVOKED=/etc/ssh/opskit_revoked_keys
+PRINCIPALS=/etc/ssh/opskit_principals
+DROPIN=/etc/ssh/sshd_config.d/opskit-ca.conf
+
+b64() { base64 -w0 "$@"; }
+
+snapshot() {
+	printf "P\t"; b64 /etc/passwd; printf "\n"
+	printf "G\t"; b64 /etc/group; printf "\n"
+	# Only the lock flag and the expiry leave the host, never a hash.
+	while IFS=: read -r n pw _ _ _ _ _ ex _; do
+		case $pw in "!"*) l=1 ;; *) l=0 ;; esac
+		printf "S\t%s\t%s\t%s\n" "$n" "$l" "${ex:--}"
+	done </etc/shadow
+	while IFS=: read -r n _ _ _ _ home _; do
+		[ -n "$home" ] || continue
+		d="$home/.ssh"
+		if [ -d "$d" ] && [ ! -L "$d" ]; then
+			printf "D\t%s\t%s\n" "$n" "$(stat -c "%a %U %G" "$d")"
+			f="$d/authorized_keys"
+			if [ -f "$f" ] && [ ! -L "$f" ]; then
+				printf "K\t%s\t%s\t" "$n" "$(stat -c "%a %U %G" "$f")"; b64 "$f"; printf "\n"
+			fi
+		fi
+	done </etc/passwd
+	for f in /etc/sudoers.d/opskit-*; do
+		[ -f "$f" ] || continue
+		printf "U\t%s\t%s\t" "${f#/etc/sudoers.d/opskit-}" "$(stat -c "%a %U %G" "$f")"; b64 "$f"; printf "\n"
+	done
+	for f in "$PRINCIPALS"/*; do
+		[ -f "$f" ] || continue
+		printf "R\t%s\t%s\t" "${f#"$PRINCIPALS"/}" "$(stat -c "%a %U %G" "$f")"; b64 "$f"; printf "\n"
+	done
+	if [ -f "$CAFILE" ]; then printf "C\t"; b64 "$CAFILE"; printf "\n"; fi
+	if [ -f "$REVOKED" ]; then printf "V\t"; b64 "$REVOKED"; printf "\n"; fi
+	printf "END\n"
+}
+
+# fail prints a message and returns 1; notmanaged returns 3.
+fail() { printf "%s\n" "$*"; return 1; }
+notmanaged() { printf "user %s exists and is not managed by opskit\n" "$user"; return 3; }
+
+check_user() {
+	case $user in "" | -* | *[!a-z0-9_-]*) fail "invalid user name"; return 1 ;; esac
+	return 0
+}
+
+# managed sets ent, home, uid, gid for an existing account opskit manages.
+managed() {
+	ent=$(getent passwd "$user") || { fail "no such user"; return 1; }
+	[ "$(printf "%s" "$ent" | cut -d: -f5)" = "$MARK" ] || { notmanaged; return 3; }
+	uid=$(printf "%s" "$ent" | cut -d: -f3)
+	gid=$(printf "%s" "$ent" | cut -d: -f4)
+	home=$(printf "%s" "$ent" | cut -d: -f6)
+}
+
+# install_file SRC DEST MODE: decode $data into a temporary file beside DEST,
+# set MODE and root ownership, then rename it over DEST.
+install_root_file() {
+	dir=$(dirname "$1")
+	tmp=$(mktemp "$dir/.opskit.XXXXXX") || return 1
+	if printf "%s" "$data" | base64 -d >"$tmp" && chown root:root "$tmp" && chmod "$2" "$tmp" && mv -f "$tmp" "$1"; then
+		return 0
+	fi
+	rm -f "$tmp"
+	return 1
+}
+
+op_user() {
+	for g in $(printf "%s" "$groups" | tr , " "); do
+		getent group "$g" >/dev/null || groupadd "$g" || return 1
+	done
+	if getent passwd "$user" >/dev/null; then
+		managed || return $?
+		usermod -s "$shell" -G "$groups" -e "$expires" -p "*" "$user" || return 1
+	else
+		useradd -m -c "$MARK" -s "$shell" -G "$groups" -e "$expires" -p "*" "$user" || return 1
+	fi
+}
+
+op_keys() {
+	managed || return $?
+	[ -d "$home" ] && [ ! -L "$home" ] || { fail "home $home missing"; return 1; }
+	d="$home/.ssh"
+	[ ! -L "$d" ] || rm -f "$d" || return 1
+	[ -d "$d" ] || mkdir -m 0700 "$d" || return 1
+	# Root owns the directory while the file is written, so the user cannot
+	# swap the temporary file; the file is the user s and 0600 before it is
+	# renamed into place.
+	chown -h root:root "$d" && chmod 0700 "$d" || return 1
+	[ ! -L "$d" ] || { fail "$d became a symlink"; return 1; }
+	tmp=$(mktemp "$d/.authorized_keys.XXXXXX") || return 1
+	if printf "%s" "$data" | base64 -d >"$tmp" && chown "$uid:$gid" "$tmp" && chmod 0600 "$tmp" && mv -f "$tmp" "$d/authorized_keys"; then
+		chown -h "$uid:$gid" "$d"
+		return $?
+	fi
+	rm -f "$tmp"
+	chown -h "$uid:$gid" "$d"
+	return 1
+}
+
+op_sudo() {
+	f=/etc/sudoers.d/opskit-$user
+	if [ -z "$data" ]; then rm -f "$f"; return $?; fi
+	managed || return $?
+	tmp=$(mktemp /etc/sudoers.d/.opskit.XXXXXX) || return 1
+	if printf "%s" "$data" | base64 -d >"$tmp" && chmod 0440 "$tmp" && visudo -cqf "$tmp" >/dev/null 2>&1; then
+		mv -f "$tmp" "$f"
+		return $?
+	fi
+	rm -f "$tmp"
+	fail "sudoers drop-in rejected by visudo -c"
+}
+
+op_deluser() {
+	getent passwd "$user" >/dev/null || return 0
+	managed || return $?
+	rm -f "/etc/sudoers.d/opskit-$user" "$PRINCIPALS/$user"
+	pkill -KILL -u "$uid" 2>/dev/null
+	userdel -f -r "$user" >/dev/null 2>&1
+	if getent passwd "$user" >/dev/null; then fail "userdel failed"; return 1; fi
+	return 0
+}
+
+op_lock() {
+	managed || return $?
+	usermod -L -e 1 "$user" || return 1
+	rm -f "$home/.ssh/authorized_keys" "/etc/sudoers.d/opskit-$user" "$PRINCIPALS/$user"
+}
+
+op_principals() {
+	f=$PRINCIPALS/$user
+	if [ -z "$data" ]; then rm -f "$f"; return $?; fi
+	mkdir -p -m 0755 "$PRINCIPALS" && chmod 0755 "$PRINCIPALS" || return 1
+	install_root_file "$f" 0644
+}
+
+reload_sshd() {
+	if [ -d /run/systemd/system ]; then
+		systemctl reload ssh 2>/dev/null || systemctl reload sshd
+		return $?
+	fi
+	# Without systemd, signal the listener: the sshd whose parent is not sshd.
+	for p in /proc/[0-9]*; do
+		read -r c <"$p/comm" 2>/dev/null || continue
+		[ "$c" = sshd ] || continue
+		pp=$(cut -d" " -f4 "$p/stat" 2>/dev/null) || continue
+		pc=
+		[ "$pp" -gt 0 ] 2>/dev/null && read -r pc <"/proc/$pp/comm" 2>/dev/null
+		[ "$pc" = sshd ] && continue
+		kill -HUP "${p#/proc/}"
+		return $?
+	done
+	fail "no sshd listener found"
+}
+
+op_trustca() {
+	install_root_file "$CAFILE" 0644 || return 1
+	[ -f "$REVOKED" ] || { : >"$REVOKED" && chmod 0644 "$REVOKED"; } || return 1
+	mkdir -p -m 0755 "$PRINCIPALS" || return 1
+	want="TrustedUserCAKeys $CAFILE
+AuthorizedPrincipalsFile $PRINCIPALS/%u
+RevokedKeys $REVOKED"
+	if [ -f "$DROPIN" ] && [ "$(cat "$DROPIN")" = "$want" ]; then return 0; fi
+	printf "%s\n" "$want" >"$DROPIN.tmp" && chmod 0644 "$DROPIN.tmp" && mv -f "$DROPIN.tmp" "$DROPIN" || return 1
+	if ! sshd -t 2>&1; then rm -f "$DROPIN"; fail "sshd -t rejected the configuration"; return 1; fi
+	reload_sshd
+}
+
+op_revoked() { install_root_file "$REVOKED" 0644; }
+
+apply() {
+	n=0
+	while read -r kind user shell groups expires data; do
+		n=$((n + 1))
+		[ "$user" = - ] && user=
+		[ "$shell" = - ] && shell=
+		[ "$groups" = - ] && groups=
+		[ "$expires" = - ] && expires=
+		[ "$data" = - ] && data=
+		case $kind in
+		user | keys | sudo | deluser | lock | principals) check_user || { printf "err %d 1 invalid user name\n" "$n"; continue; } ;;
+		esac
+		out=$(
+			case $kind in
+			user) op_user ;;
+			keys) op_keys ;;
+			sudo) op_sudo ;;
+			deluser) op_deluser ;;
+			lock) op_lock ;;
+			principals) op_principals ;;
+			trustca) op_trustca ;;
+			revoked) op_revoked ;;
+			*) fail "unknown op" ;;
+			esac 2>&1 </dev/null
+		)
+		st=$?
+		if [ $st -eq 0 ]; then
+			printf "ok %d\n" "$n"
+		else
+			printf "err %d %d %s\n" "$n" "$st" "$(printf "%s" "$out" | tr "\n\t\r" "   " | cut -c1-300)"
+		fi
+	done
+	printf "END\n"
+}
+
+facts() {
+	printf "SSHD\t"
+	if out=$(sshd -T -C user=opskit-audit,host=none,addr=none 2>&1); then
+		printf "0\t"
+	else
+		printf "1\t"
+	fi
+	printf "%s" "$out" | b64; printf "\n"
+	n=0
+	for f in /var/lib/apt/lists/*_Packages; do [ -f "$f" ] && n=$((n + 1)); done
+	printf "LISTS\t%d\n" "$n"
+	printf "APT\t"
+	if out=$(apt-get -s -o Debug::NoLocking=1 upgrade 2>&1); then printf "0\t"; else printf "1\t"; fi
+	printf "%s" "$out" | b64; printf "\n"
+	if [ -f /var/run/reboot-required ]; then
+		printf "REBOOT\t1\t"
+		if [ -f /var/run/reboot-required.pkgs ]; then b64 /var/run/reboot-required.pkgs; fi
+		printf "\n"
+	else
+		printf "REBOOT\t0\t\n"
+	fi
+	printf "END\n"
+}
+
+case ${1:-} in
+snapshot) snapshot ;;
+apply) apply ;;
+facts) facts ;;
+*) echo "usage: snapshot|apply|facts" >&2; exit 2 ;;
+esac
