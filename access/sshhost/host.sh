@@ -56,13 +56,17 @@ check_user() {
 	return 0
 }
 
-# managed sets ent, home, uid, gid for an existing account opskit manages.
+# managed sets uid, gid and home for an existing account opskit manages,
+# splitting the passwd entry with IFS rather than forking cut.
 managed() {
 	ent=$(getent passwd "$user") || { fail "no such user"; return 1; }
-	[ "$(printf "%s" "$ent" | cut -d: -f5)" = "$MARK" ] || { notmanaged; return 3; }
-	uid=$(printf "%s" "$ent" | cut -d: -f3)
-	gid=$(printf "%s" "$ent" | cut -d: -f4)
-	home=$(printf "%s" "$ent" | cut -d: -f6)
+	oldifs=$IFS
+	IFS=:
+	# shellcheck disable=SC2086
+	set -- $ent
+	IFS=$oldifs
+	[ "${5:-}" = "$MARK" ] || { notmanaged; return 3; }
+	uid=$3 gid=$4 home=$6
 }
 
 # install_file SRC DEST MODE: decode $data into a temporary file beside DEST,
@@ -78,9 +82,13 @@ install_root_file() {
 }
 
 op_user() {
-	for g in $(printf "%s" "$groups" | tr , " "); do
+	oldifs=$IFS
+	IFS=,
+	for g in $groups; do
+		IFS=$oldifs
 		getent group "$g" >/dev/null || groupadd "$g" || return 1
 	done
+	IFS=$oldifs
 	if getent passwd "$user" >/dev/null; then
 		managed || return $?
 		usermod -s "$shell" -G "$groups" -e "$expires" -p "*" "$user" || return 1
@@ -96,15 +104,21 @@ op_keys() {
 	[ ! -L "$d" ] || rm -f "$d" || return 1
 	[ -d "$d" ] || mkdir -m 0700 "$d" || return 1
 	# Root owns the directory while the file is written, so the user cannot
-	# swap the temporary file; the file is the user s and 0600 before it is
-	# renamed into place.
-	chown -h root:root "$d" && chmod 0700 "$d" || return 1
+	# swap the temporary file; the file is created 0600 (umask) with O_EXCL
+	# (noclobber), given to the user, then renamed into place.
+	chown -h root:root "$d" || return 1
 	[ ! -L "$d" ] || { fail "$d became a symlink"; return 1; }
-	tmp=$(mktemp "$d/.authorized_keys.XXXXXX") || return 1
-	if printf "%s" "$data" | base64 -d >"$tmp" && chown "$uid:$gid" "$tmp" && chmod 0600 "$tmp" && mv -f "$tmp" "$d/authorized_keys"; then
-		chown -h "$uid:$gid" "$d"
-		return $?
+	SEQ=$((SEQ + 1))
+	tmp="$d/.authorized_keys.opskit.$$.$SEQ"
+	set -C
+	if printf "%s" "$data" | base64 -d >"$tmp"; then
+		set +C
+		if chown -h "$uid:$gid" "$tmp" && mv -f "$tmp" "$d/authorized_keys"; then
+			chown -h "$uid:$gid" "$d" && chmod 0700 "$d"
+			return $?
+		fi
 	fi
+	set +C
 	rm -f "$tmp"
 	chown -h "$uid:$gid" "$d"
 	return 1
@@ -180,8 +194,30 @@ RevokedKeys $REVOKED"
 
 op_revoked() { install_root_file "$REVOKED" 0644; }
 
+do_op() {
+	case $kind in
+	user | keys | sudo | deluser | lock | principals) check_user || return 1 ;;
+	esac
+	case $kind in
+	user) op_user ;;
+	keys) op_keys ;;
+	sudo) op_sudo ;;
+	deluser) op_deluser ;;
+	lock) op_lock ;;
+	principals) op_principals ;;
+	trustca) op_trustca ;;
+	revoked) op_revoked ;;
+	*) fail "unknown op" ;;
+	esac
+}
+
 apply() {
 	n=0
+	SEQ=0
+	# Ops run in this shell (no subshell per op); their output goes to a
+	# private file read back only when an op fails.
+	errf=$(mktemp) || exit 1
+	trap "rm -f $errf" EXIT
 	while read -r kind user shell groups expires data; do
 		n=$((n + 1))
 		[ "$user" = - ] && user=
@@ -189,27 +225,12 @@ apply() {
 		[ "$groups" = - ] && groups=
 		[ "$expires" = - ] && expires=
 		[ "$data" = - ] && data=
-		case $kind in
-		user | keys | sudo | deluser | lock | principals) check_user || { printf "err %d 1 invalid user name\n" "$n"; continue; } ;;
-		esac
-		out=$(
-			case $kind in
-			user) op_user ;;
-			keys) op_keys ;;
-			sudo) op_sudo ;;
-			deluser) op_deluser ;;
-			lock) op_lock ;;
-			principals) op_principals ;;
-			trustca) op_trustca ;;
-			revoked) op_revoked ;;
-			*) fail "unknown op" ;;
-			esac 2>&1 </dev/null
-		)
+		do_op >"$errf" 2>&1 </dev/null
 		st=$?
 		if [ $st -eq 0 ]; then
 			printf "ok %d\n" "$n"
 		else
-			printf "err %d %d %s\n" "$n" "$st" "$(printf "%s" "$out" | tr "\n\t\r" "   " | cut -c1-300)"
+			printf "err %d %d %s\n" "$n" "$st" "$(tr "\n\t\r" "   " <"$errf" | cut -c1-300)"
 		fi
 	done
 	printf "END\n"
