@@ -244,6 +244,11 @@ func (p *Provisioner) host(ctx context.Context, h Host, desired []*User, m mode,
 	var conflicts []error
 	if m == modeRevoke {
 		changes = p.planRevoke(st, revoke)
+		for _, name := range revoke {
+			if a := st.Account(name); a != nil && !a.Managed {
+				conflicts = append(conflicts, fmt.Errorf("%w: %s", ErrNotManaged, name))
+			}
+		}
 	} else {
 		changes, conflicts = p.planGrant(st, desired)
 		if m == modeReconcile {

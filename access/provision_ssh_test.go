@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -361,5 +360,4 @@ func TestHostLoss(t *testing.T) {
 			t.Errorf("lost host after re-run: %+v", a)
 		}
 	}
-	_ = os.Getenv
 }

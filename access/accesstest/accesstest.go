@@ -365,4 +365,14 @@ host_groups:
 	if r.Changed() {
 		t.Fatalf("second reconcile changed: %+v", r.Hosts[0].Changes)
 	}
+	// Revoking an account opskit does not manage is an error, and root
+	// stays as it was.
+	r, err = p.Revoke(ctx(t), []string{"root", "ct_ann"}, targets)
+	if err != nil || !errors.Is(r.Err(), access.ErrNotManaged) {
+		t.Fatalf("revoke root: %v %v; want ErrNotManaged", err, r.Err())
+	}
+	st := snapshot(t, h)
+	if st.Account("root") == nil || st.Account("ct_ann") != nil {
+		t.Fatal("revoke touched root or skipped the managed user")
+	}
 }
