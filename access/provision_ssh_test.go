@@ -5,12 +5,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/opskit-dev/opskit/access"
+	"github.com/opskit-dev/opskit/access/sshhost"
 	"github.com/opskit-dev/opskit/internal/testenv"
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/knownhosts"
@@ -359,5 +361,27 @@ func TestHostLoss(t *testing.T) {
 		if a == nil || a.AuthorizedKeys == nil || a.AuthorizedKeys.Mode != 0o600 || a.AuthorizedKeys.Owner != a.Name {
 			t.Errorf("lost host after re-run: %+v", a)
 		}
+	}
+}
+
+func TestHostKeyVerified(t *testing.T) {
+	hosts := sshTestHosts(t, 2)
+	// A known_hosts file that names host 0's port with host 1's keys: the
+	// connection must be refused before anything runs.
+	wrong := strings.ReplaceAll(hosts[1].Env.KnownHosts(), fmt.Sprintf("]:%d ", hosts[1].Env.Port), fmt.Sprintf("]:%d ", hosts[0].Env.Port))
+	path := t.TempDir() + "/known_hosts"
+	if err := os.WriteFile(path, []byte(wrong), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	signer, _ := newSigner(t, "x")
+	h, err := sshhost.New(hosts[0].Env.Addr, sshhost.Config{KnownHostsFile: path, Auth: []ssh.AuthMethod{ssh.PublicKeys(signer)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	_, err = h.Snapshot(context.Background())
+	var ke *knownhosts.KeyError
+	if !errors.As(err, &ke) && !strings.Contains(fmt.Sprint(err), "knownhosts") {
+		t.Fatalf("Snapshot with a wrong host key: %v; want a knownhosts key error", err)
 	}
 }

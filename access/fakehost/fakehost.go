@@ -283,7 +283,7 @@ const (
 	principalsDir = "/etc/ssh/opskit_principals"
 )
 
-var rootOwned = func(mode fs.FileMode) access.FileInfo {
+func rootOwned(mode fs.FileMode) access.FileInfo {
 	return access.FileInfo{Mode: mode, Owner: "root", Group: "root"}
 }
 

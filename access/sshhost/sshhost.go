@@ -159,7 +159,7 @@ func (h *Host) command(op string) string {
 func (h *Host) run(ctx context.Context, op string, stdin []byte) ([]byte, error) {
 	c, err := h.conn(ctx)
 	if err != nil {
-		return nil, &access.HostError{Host: h.Name(), Op: "connect", Err: fmt.Errorf("%w: %v", access.ErrHost, err)}
+		return nil, &access.HostError{Host: h.Name(), Op: "connect", Err: fmt.Errorf("%w: %w", access.ErrHost, err)}
 	}
 	sess, err := c.NewSession()
 	if err != nil {
