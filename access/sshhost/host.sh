@@ -23,28 +23,23 @@ snapshot() {
 		case $pw in "!"*) l=1 ;; *) l=0 ;; esac
 		printf "S\t%s\t%s\t%s\n" "$n" "$l" "${ex:--}"
 	done </etc/shadow
-	while IFS=: read -r n _ _ _ _ home _; do
+	# Every managed file goes into one tar stream (content, mode, owner),
+	# so the snapshot costs a handful of processes however many users.
+	set --
+	while IFS=: read -r _ _ _ _ _ home _; do
 		[ -n "$home" ] || continue
 		d="$home/.ssh"
 		if [ -d "$d" ] && [ ! -L "$d" ]; then
-			printf "D\t%s\t%s\n" "$n" "$(stat -c "%a %U %G" "$d")"
-			f="$d/authorized_keys"
-			if [ -f "$f" ] && [ ! -L "$f" ]; then
-				printf "K\t%s\t%s\t" "$n" "$(stat -c "%a %U %G" "$f")"; b64 "$f"; printf "\n"
-			fi
+			set -- "$@" "$d"
+			if [ -f "$d/authorized_keys" ] && [ ! -L "$d/authorized_keys" ]; then set -- "$@" "$d/authorized_keys"; fi
 		fi
 	done </etc/passwd
-	for f in /etc/sudoers.d/opskit-*; do
-		[ -f "$f" ] || continue
-		printf "U\t%s\t%s\t" "${f#/etc/sudoers.d/opskit-}" "$(stat -c "%a %U %G" "$f")"; b64 "$f"; printf "\n"
+	for f in /etc/sudoers.d/opskit-* "$PRINCIPALS"/* "$CAFILE" "$REVOKED"; do
+		if [ -f "$f" ] && [ ! -L "$f" ]; then set -- "$@" "$f"; fi
 	done
-	for f in "$PRINCIPALS"/*; do
-		[ -f "$f" ] || continue
-		printf "R\t%s\t%s\t" "${f#"$PRINCIPALS"/}" "$(stat -c "%a %U %G" "$f")"; b64 "$f"; printf "\n"
-	done
-	if [ -f "$CAFILE" ]; then printf "C\t"; b64 "$CAFILE"; printf "\n"; fi
-	if [ -f "$REVOKED" ]; then printf "V\t"; b64 "$REVOKED"; printf "\n"; fi
-	printf "END\n"
+	printf "T\t"
+	if [ $# -gt 0 ]; then tar --no-recursion -cf - "$@" 2>/dev/null | b64; fi
+	printf "\nEND\n"
 }
 
 # fail prints a message and returns 1; notmanaged returns 3.
@@ -56,27 +51,35 @@ check_user() {
 	return 0
 }
 
-# managed sets uid, gid and home for an existing account opskit manages,
-# splitting the passwd entry with IFS rather than forking cut.
-managed() {
-	ent=$(getent passwd "$user") || { fail "no such user"; return 1; }
-	oldifs=$IFS
-	IFS=:
-	# shellcheck disable=SC2086
-	set -- $ent
-	IFS=$oldifs
-	[ "${5:-}" = "$MARK" ] || { notmanaged; return 3; }
-	uid=$3 gid=$4 home=$6
+# lookup finds $user in /etc/passwd with the shell s own read (no fork) and
+# sets uid, gid, gecos and home.
+lookup() {
+	while IFS=: read -r lu_name _ uid gid gecos home _; do
+		[ "$lu_name" = "$user" ] && return 0
+	done </etc/passwd
+	return 1
 }
 
-# install_file SRC DEST MODE: decode $data into a temporary file beside DEST,
-# set MODE and root ownership, then rename it over DEST.
+# managed succeeds for an existing account opskit manages.
+managed() {
+	lookup || { fail "no such user"; return 1; }
+	[ "$gecos" = "$MARK" ] || { notmanaged; return 3; }
+}
+
+# install_root_file DEST MODE decodes $data into a new temporary file beside
+# DEST (created exclusively, root-owned), sets MODE and renames it over DEST.
 install_root_file() {
-	dir=$(dirname "$1")
-	tmp=$(mktemp "$dir/.opskit.XXXXXX") || return 1
-	if printf "%s" "$data" | base64 -d >"$tmp" && chown root:root "$tmp" && chmod "$2" "$tmp" && mv -f "$tmp" "$1"; then
-		return 0
+	SEQ=$((SEQ + 1))
+	tmp="${1%/*}/.opskit.$$.$SEQ"
+	set -C
+	if base64 -d >"$tmp" <<EOF
+$data
+EOF
+	then
+		set +C
+		chmod "$2" "$tmp" && mv -f "$tmp" "$1" && return 0
 	fi
+	set +C
 	rm -f "$tmp"
 	return 1
 }
@@ -89,7 +92,7 @@ op_user() {
 		getent group "$g" >/dev/null || groupadd "$g" || return 1
 	done
 	IFS=$oldifs
-	if getent passwd "$user" >/dev/null; then
+	if lookup; then
 		managed || return $?
 		usermod -s "$shell" -G "$groups" -e "$expires" -p "*" "$user" || return 1
 	else
@@ -102,19 +105,21 @@ op_keys() {
 	[ -d "$home" ] && [ ! -L "$home" ] || { fail "home $home missing"; return 1; }
 	d="$home/.ssh"
 	[ ! -L "$d" ] || rm -f "$d" || return 1
-	[ -d "$d" ] || mkdir -m 0700 "$d" || return 1
-	# Root owns the directory while the file is written, so the user cannot
-	# swap the temporary file; the file is created 0600 (umask) with O_EXCL
-	# (noclobber), given to the user, then renamed into place.
-	chown -h root:root "$d" || return 1
+	# Root owns the directory (0700) while the file is written, so the user
+	# cannot swap the temporary file; the file is created exclusively
+	# (noclobber) and 0600 (umask), given to the user, then renamed.
+	install -d -m 0700 -o root -g root "$d" || return 1
 	[ ! -L "$d" ] || { fail "$d became a symlink"; return 1; }
 	SEQ=$((SEQ + 1))
 	tmp="$d/.authorized_keys.opskit.$$.$SEQ"
 	set -C
-	if printf "%s" "$data" | base64 -d >"$tmp"; then
+	if base64 -d >"$tmp" <<EOF
+$data
+EOF
+	then
 		set +C
 		if chown -h "$uid:$gid" "$tmp" && mv -f "$tmp" "$d/authorized_keys"; then
-			chown -h "$uid:$gid" "$d" && chmod 0700 "$d"
+			chown -h "$uid:$gid" "$d"
 			return $?
 		fi
 	fi
@@ -128,22 +133,31 @@ op_sudo() {
 	f=/etc/sudoers.d/opskit-$user
 	if [ -z "$data" ]; then rm -f "$f"; return $?; fi
 	managed || return $?
-	tmp=$(mktemp /etc/sudoers.d/.opskit.XXXXXX) || return 1
-	if printf "%s" "$data" | base64 -d >"$tmp" && chmod 0440 "$tmp" && visudo -cqf "$tmp" >/dev/null 2>&1; then
-		mv -f "$tmp" "$f"
-		return $?
+	SEQ=$((SEQ + 1))
+	tmp="/etc/sudoers.d/.opskit.$$.$SEQ"
+	set -C
+	if base64 -d >"$tmp" <<EOF
+$data
+EOF
+	then
+		set +C
+		if chmod 0440 "$tmp" && visudo -cqf "$tmp" >/dev/null 2>&1; then
+			mv -f "$tmp" "$f"
+			return $?
+		fi
 	fi
+	set +C
 	rm -f "$tmp"
 	fail "sudoers drop-in rejected by visudo -c"
 }
 
 op_deluser() {
-	getent passwd "$user" >/dev/null || return 0
+	lookup || return 0
 	managed || return $?
 	rm -f "/etc/sudoers.d/opskit-$user" "$PRINCIPALS/$user"
 	pkill -KILL -u "$uid" 2>/dev/null
 	userdel -f -r "$user" >/dev/null 2>&1
-	if getent passwd "$user" >/dev/null; then fail "userdel failed"; return 1; fi
+	if lookup; then fail "userdel failed"; return 1; fi
 	return 0
 }
 

@@ -1,12 +1,15 @@
 package sshhost
 
 import (
+	"archive/tar"
 	"bufio"
 	"bytes"
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
+	"path"
 	"sort"
 	"strconv"
 	"strings"
@@ -35,19 +38,6 @@ func lines(out []byte) ([]string, error) {
 
 func unb64(s string) ([]byte, error) { return base64.StdEncoding.DecodeString(s) }
 
-// parseStat parses "MODE OWNER GROUP" from stat -c "%a %U %G".
-func parseStat(s string) (access.FileInfo, error) {
-	f := strings.Fields(s)
-	if len(f) != 3 {
-		return access.FileInfo{}, fmt.Errorf("bad stat %q", s)
-	}
-	m, err := strconv.ParseUint(f[0], 8, 32)
-	if err != nil {
-		return access.FileInfo{}, fmt.Errorf("bad mode %q", f[0])
-	}
-	return access.FileInfo{Mode: fs.FileMode(m), Owner: f[1], Group: f[2]}, nil
-}
-
 func parseSnapshot(out []byte) (*access.HostState, error) {
 	ls, err := lines(out)
 	if err != nil {
@@ -61,12 +51,7 @@ func parseSnapshot(out []byte) (*access.HostState, error) {
 		expires string
 	}
 	shadows := map[string]shadow{}
-	type file struct {
-		kind, user string
-		info       access.FileInfo
-		content    []byte
-	}
-	var files []file
+	var tarData []byte
 	for _, l := range ls {
 		f := strings.Split(l, "\t")
 		switch f[0] {
@@ -100,35 +85,9 @@ func parseSnapshot(out []byte) (*access.HostState, error) {
 				s.expires = time.Unix(int64(days)*86400, 0).UTC().Format("2006-01-02")
 			}
 			shadows[f[1]] = s
-		case "D":
-			info, err := parseStat(field(f, 2))
-			if err != nil {
-				return nil, err
-			}
-			files = append(files, file{kind: "D", user: f[1], info: info})
-		case "K", "U", "R":
-			info, err := parseStat(field(f, 2))
-			if err != nil {
-				return nil, err
-			}
-			c, err := unb64(field(f, 3))
-			if err != nil {
-				return nil, err
-			}
-			files = append(files, file{kind: f[0], user: f[1], info: info, content: c})
-		case "C":
-			if st.TrustedCAKeys, err = unb64(field(f, 1)); err != nil {
-				return nil, err
-			}
-			if st.TrustedCAKeys == nil {
-				st.TrustedCAKeys = []byte{}
-			}
-		case "V":
-			if st.RevokedKeys, err = unb64(field(f, 1)); err != nil {
-				return nil, err
-			}
-			if st.RevokedKeys == nil {
-				st.RevokedKeys = []byte{}
+		case "T":
+			if tarData, err = unb64(field(f, 1)); err != nil {
+				return nil, fmt.Errorf("files: %v", err)
 			}
 		default:
 			return nil, fmt.Errorf("unexpected line %.20q", l)
@@ -154,25 +113,81 @@ func parseSnapshot(out []byte) (*access.HostState, error) {
 	for i := range st.Accounts {
 		sort.Strings(st.Accounts[i].Groups)
 	}
-	for _, fl := range files {
-		i, ok := idx[fl.user]
-		if !ok {
-			continue
-		}
-		a := &st.Accounts[i]
-		info := fl.info
-		switch fl.kind {
-		case "D":
-			a.SSHDir = &info
-		case "K":
-			a.AuthorizedKeys = &access.File{FileInfo: info, Content: nonNil(fl.content)}
-		case "U":
-			a.Sudoers = &access.File{FileInfo: info, Content: nonNil(fl.content)}
-		case "R":
-			a.Principals = &access.File{FileInfo: info, Content: nonNil(fl.content)}
-		}
+	if err := addFiles(st, tarData); err != nil {
+		return nil, err
 	}
 	return st, nil
+}
+
+const (
+	caFile        = "/etc/ssh/opskit_user_ca.pub"
+	revokedFile   = "/etc/ssh/opskit_revoked_keys"
+	principalsDir = "/etc/ssh/opskit_principals/"
+	sudoersPrefix = "/etc/sudoers.d/opskit-"
+)
+
+// addFiles reads the snapshot's tar stream and attaches each managed file to
+// its account(s) by path.
+func addFiles(st *access.HostState, data []byte) error {
+	if len(data) == 0 {
+		return nil
+	}
+	byHome := map[string][]int{}
+	byName := map[string]int{}
+	for i, a := range st.Accounts {
+		h := path.Clean(a.Home)
+		byHome[h] = append(byHome[h], i)
+		byName[a.Name] = i
+	}
+	tr := tar.NewReader(bytes.NewReader(data))
+	for {
+		hdr, err := tr.Next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("files: %v", err)
+		}
+		content, err := io.ReadAll(io.LimitReader(tr, 16<<20))
+		if err != nil {
+			return fmt.Errorf("files: %v", err)
+		}
+		owner, group := hdr.Uname, hdr.Gname
+		if owner == "" {
+			owner = strconv.Itoa(hdr.Uid)
+		}
+		if group == "" {
+			group = strconv.Itoa(hdr.Gid)
+		}
+		info := access.FileInfo{Mode: fs.FileMode(hdr.Mode & 0o777), Owner: owner, Group: group}
+		file := &access.File{FileInfo: info, Content: nonNil(content)}
+		name := path.Clean("/" + hdr.Name)
+		switch {
+		case hdr.Typeflag == tar.TypeDir && path.Base(name) == ".ssh":
+			for _, i := range byHome[path.Dir(name)] {
+				d := info
+				st.Accounts[i].SSHDir = &d
+			}
+		case hdr.Typeflag != tar.TypeReg:
+		case name == caFile:
+			st.TrustedCAKeys = file.Content
+		case name == revokedFile:
+			st.RevokedKeys = file.Content
+		case strings.HasPrefix(name, sudoersPrefix):
+			if i, ok := byName[strings.TrimPrefix(name, sudoersPrefix)]; ok {
+				st.Accounts[i].Sudoers = file
+			}
+		case strings.HasPrefix(name, principalsDir):
+			if i, ok := byName[strings.TrimPrefix(name, principalsDir)]; ok {
+				st.Accounts[i].Principals = file
+			}
+		case strings.HasSuffix(name, "/.ssh/authorized_keys"):
+			for _, i := range byHome[path.Dir(path.Dir(name))] {
+				c := *file
+				st.Accounts[i].AuthorizedKeys = &c
+			}
+		}
+	}
 }
 
 func nonNil(b []byte) []byte {
