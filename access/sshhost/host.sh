@@ -42,6 +42,14 @@ snapshot() {
 	printf "\nEND\n"
 }
 
+# rm_present removes the files that exist, forking rm only when needed.
+rm_present() {
+	for f; do
+		if [ -e "$f" ] || [ -L "$f" ]; then rm -f -- "$@"; return $?; fi
+	done
+	return 0
+}
+
 # fail prints a message and returns 1; notmanaged returns 3.
 fail() { printf "%s\n" "$*"; return 1; }
 notmanaged() { printf "user %s exists and is not managed by opskit\n" "$user"; return 3; }
@@ -154,7 +162,8 @@ EOF
 op_deluser() {
 	lookup || return 0
 	managed || return $?
-	rm -f "/etc/sudoers.d/opskit-$user" "$PRINCIPALS/$user"
+	rm_present "/etc/sudoers.d/opskit-$user" "$PRINCIPALS/$user"
+	# Revoked means out now: end the user s running sessions too.
 	pkill -KILL -u "$uid" 2>/dev/null
 	userdel -f -r "$user" >/dev/null 2>&1
 	if lookup; then fail "userdel failed"; return 1; fi
