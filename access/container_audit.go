@@ -1,0 +1,310 @@
+package access
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/client"
+	"github.com/opskit-dev/opskit/internal/audit"
+)
+
+// DockerAPI is the part of the Docker Engine API the container audit reads;
+// *client.Client implements it.
+type DockerAPI interface {
+	ContainerList(ctx context.Context, options client.ContainerListOptions) (client.ContainerListResult, error)
+	ContainerInspect(ctx context.Context, id string, options client.ContainerInspectOptions) (client.ContainerInspectResult, error)
+	Info(ctx context.Context, options client.InfoOptions) (client.SystemInfoResult, error)
+}
+
+var _ DockerAPI = (*client.Client)(nil)
+
+// ContainerAuditOptions selects the containers to audit.
+type ContainerAuditOptions struct {
+	// Labels keeps only containers with every label ("key" or "key=value").
+	Labels []string
+	// All includes stopped containers.
+	All bool
+	// Getenv reads the auditing process's environment for the content trust
+	// check; default os.Getenv.
+	Getenv func(string) string
+}
+
+// containerTarget is what the container checks inspect.
+type containerTarget struct {
+	containers      []container.InspectResponse
+	securityOptions []string
+	getenv          func(string) string
+}
+
+// dockerDefaultCaps is Docker's default capability set (CIS Docker 5.4).
+var dockerDefaultCaps = []string{"CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD", "NET_BIND_SERVICE",
+	"NET_RAW", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT", "AUDIT_WRITE"}
+
+// sensitiveHostDirs are host directories that must not be mounted
+// read-write (CIS Docker 5.6).
+var sensitiveHostDirs = []string{"/", "/boot", "/dev", "/etc", "/lib", "/proc", "/sys", "/usr"}
+
+func containerResource(c container.InspectResponse) string {
+	id := c.ID
+	if len(id) > 12 {
+		id = id[:12]
+	}
+	return "container " + strings.TrimPrefix(c.Name, "/") + " (" + id + ")"
+}
+
+// perContainer builds a checker that passes or fails each container by bad,
+// which returns the evidence of a failure or "".
+func perContainer(c Check, bad func(container.InspectResponse) string) audit.Checker[*containerTarget] {
+	return audit.Checker[*containerTarget]{Check: c, Func: func(_ context.Context, t *containerTarget) ([]Finding, error) {
+		var out []Finding
+		for _, ct := range t.containers {
+			if ev := bad(ct); ev != "" {
+				out = append(out, c.Fail(containerResource(ct), ev))
+			} else {
+				out = append(out, c.Pass(containerResource(ct)))
+			}
+		}
+		return out, nil
+	}}
+}
+
+func hostConfig(c container.InspectResponse) *container.HostConfig {
+	if c.HostConfig == nil {
+		return &container.HostConfig{}
+	}
+	return c.HostConfig
+}
+
+func hasSecurityOpt(c container.InspectResponse, pred func(string) bool) string {
+	for _, o := range hostConfig(c).SecurityOpt {
+		if pred(o) {
+			return o
+		}
+	}
+	return ""
+}
+
+// runsAsRoot reports whether a Config.User means uid 0: "", "0", "root",
+// or those with a group.
+func runsAsRoot(user string) bool {
+	u, _, _ := strings.Cut(strings.TrimSpace(user), ":")
+	return u == "" || u == "0" || u == "root"
+}
+
+func nsShared(name string, mode func(*container.HostConfig) string, cis string, sev Severity) audit.Checker[*containerTarget] {
+	id := "access.container.host_" + name
+	return perContainer(Check{
+		ID: id, Title: "container shares the host's " + strings.ToUpper(name) + " namespace", Severity: sev,
+		Remediation: Remediation{Text: "Do not run the container with --" + name + "=host."},
+		References:  []string{"CIS Docker Benchmark " + cis},
+		Tags:        []string{"cis", "docker", "container"},
+	}, func(c container.InspectResponse) string {
+		if m := mode(hostConfig(c)); m == "host" {
+			return name + " mode is host"
+		}
+		return ""
+	})
+}
+
+// ContainerChecks returns the container and daemon checks the container
+// audit runs, for reports and documentation.
+func ContainerChecks() []Check {
+	var out []Check
+	for _, c := range containerCheckers() {
+		out = append(out, c.Check)
+	}
+	return out
+}
+
+func containerCheckers() []audit.Checker[*containerTarget] {
+	tags := []string{"cis", "docker", "container"}
+	return []audit.Checker[*containerTarget]{
+		perContainer(Check{ID: "access.container.root_user", Title: "container runs as root", Severity: SeverityMedium,
+			Remediation: Remediation{Text: "Run as an unprivileged user: USER in the Dockerfile or --user 1000:1000."},
+			References:  []string{"CIS Docker Benchmark 4.1"}, Tags: tags},
+			func(c container.InspectResponse) string {
+				user := ""
+				if c.Config != nil {
+					user = c.Config.User
+				}
+				if runsAsRoot(user) {
+					return fmt.Sprintf("user is %q", user)
+				}
+				return ""
+			}),
+		perContainer(Check{ID: "access.container.privileged", Title: "container is privileged", Severity: SeverityCritical,
+			Remediation: Remediation{Text: "Remove --privileged; add only the capabilities the workload needs."},
+			References:  []string{"CIS Docker Benchmark 5.5"}, Tags: tags},
+			func(c container.InspectResponse) string {
+				if hostConfig(c).Privileged {
+					return "Privileged is true"
+				}
+				return ""
+			}),
+		perContainer(Check{ID: "access.container.capabilities", Title: "container adds capabilities beyond Docker's defaults", Severity: SeverityHigh,
+			Remediation: Remediation{Text: "Drop the added capabilities (--cap-add); prefer --cap-drop ALL plus the few needed."},
+			References:  []string{"CIS Docker Benchmark 5.4"}, Tags: tags},
+			func(c container.InspectResponse) string {
+				var extra []string
+				for _, cp := range hostConfig(c).CapAdd {
+					n := strings.TrimPrefix(strings.ToUpper(cp), "CAP_")
+					if !slices.Contains(dockerDefaultCaps, n) {
+						extra = append(extra, n)
+					}
+				}
+				if len(extra) > 0 {
+					return "CapAdd " + strings.Join(extra, ",")
+				}
+				return ""
+			}),
+		perContainer(Check{ID: "access.container.memory_limit", Title: "container has no memory limit", Severity: SeverityMedium,
+			Remediation: Remediation{Text: "Set a memory limit, e.g. --memory 512m."},
+			References:  []string{"CIS Docker Benchmark 5.11"}, Tags: tags},
+			func(c container.InspectResponse) string {
+				if hostConfig(c).Memory <= 0 {
+					return "Memory is 0 (unlimited)"
+				}
+				return ""
+			}),
+		perContainer(Check{ID: "access.container.cpu_limit", Title: "container has no CPU limit or shares", Severity: SeverityLow,
+			Remediation: Remediation{Text: "Set --cpus or --cpu-shares."},
+			References:  []string{"CIS Docker Benchmark 5.12"}, Tags: tags},
+			func(c container.InspectResponse) string {
+				hc := hostConfig(c)
+				if hc.NanoCPUs == 0 && hc.CPUShares == 0 && hc.CPUQuota == 0 {
+					return "NanoCpus, CpuShares and CpuQuota are 0"
+				}
+				return ""
+			}),
+		perContainer(Check{ID: "access.container.pids_limit", Title: "container has no PIDs limit", Severity: SeverityMedium,
+			Remediation: Remediation{Text: "Set --pids-limit, e.g. 256."},
+			References:  []string{"CIS Docker Benchmark 5.29"}, Tags: tags},
+			func(c container.InspectResponse) string {
+				if p := hostConfig(c).PidsLimit; p == nil || *p <= 0 {
+					return "PidsLimit is unset"
+				}
+				return ""
+			}),
+		perContainer(Check{ID: "access.container.writable_rootfs", Title: "container root filesystem is writable", Severity: SeverityMedium,
+			Remediation: Remediation{Text: "Run with --read-only and mount writable paths explicitly (tmpfs or volumes)."},
+			References:  []string{"CIS Docker Benchmark 5.13"}, Tags: tags},
+			func(c container.InspectResponse) string {
+				if !hostConfig(c).ReadonlyRootfs {
+					return "ReadonlyRootfs is false"
+				}
+				return ""
+			}),
+		perContainer(Check{ID: "access.container.no_new_privileges", Title: "container may gain new privileges", Severity: SeverityMedium,
+			Remediation: Remediation{Text: "Run with --security-opt no-new-privileges."},
+			References:  []string{"CIS Docker Benchmark 5.26"}, Tags: tags},
+			func(c container.InspectResponse) string {
+				set := hasSecurityOpt(c, func(o string) bool {
+					o = strings.ReplaceAll(o, "=", ":")
+					return o == "no-new-privileges" || o == "no-new-privileges:true"
+				})
+				if set == "" {
+					return "SecurityOpt lacks no-new-privileges"
+				}
+				return ""
+			}),
+		nsShared("network", func(h *container.HostConfig) string { return string(h.NetworkMode) }, "5.10", SeverityHigh),
+		nsShared("pid", func(h *container.HostConfig) string { return string(h.PidMode) }, "5.16", SeverityHigh),
+		nsShared("ipc", func(h *container.HostConfig) string { return string(h.IpcMode) }, "5.17", SeverityHigh),
+		nsShared("uts", func(h *container.HostConfig) string { return string(h.UTSMode) }, "5.21", SeverityMedium),
+		nsShared("userns", func(h *container.HostConfig) string { return string(h.UsernsMode) }, "5.31", SeverityMedium),
+		perContainer(Check{ID: "access.container.docker_socket", Title: "container mounts the Docker socket", Severity: SeverityCritical,
+			Remediation: Remediation{Text: "Do not mount docker.sock into containers: it is root on the host."},
+			References:  []string{"CIS Docker Benchmark 5.32"}, Tags: tags},
+			func(c container.InspectResponse) string {
+				for _, m := range c.Mounts {
+					if strings.Contains(m.Source, "docker.sock") || strings.Contains(m.Destination, "docker.sock") {
+						return "mounts " + m.Source + " at " + m.Destination
+					}
+				}
+				return ""
+			}),
+		perContainer(Check{ID: "access.container.sensitive_mount", Title: "container mounts a sensitive host directory read-write", Severity: SeverityHigh,
+			Remediation: Remediation{Text: "Mount host system directories read-only (:ro), or not at all."},
+			References:  []string{"CIS Docker Benchmark 5.6"}, Tags: tags},
+			func(c container.InspectResponse) string {
+				for _, m := range c.Mounts {
+					src := m.Source
+					if src != "/" {
+						src = strings.TrimSuffix(src, "/")
+					}
+					if m.Type == "bind" && m.RW && slices.Contains(sensitiveHostDirs, src) {
+						return "mounts " + m.Source + " read-write at " + m.Destination
+					}
+				}
+				return ""
+			}),
+		perContainer(Check{ID: "access.container.seccomp_unconfined", Title: "container runs without seccomp", Severity: SeverityHigh,
+			Remediation: Remediation{Text: "Remove --security-opt seccomp=unconfined; use the default or a custom profile."},
+			References:  []string{"CIS Docker Benchmark 5.22"}, Tags: tags},
+			func(c container.InspectResponse) string {
+				if o := hasSecurityOpt(c, func(o string) bool {
+					return strings.ReplaceAll(o, ":", "=") == "seccomp=unconfined"
+				}); o != "" {
+					return "SecurityOpt " + o
+				}
+				return ""
+			}),
+		{Check: Check{ID: "access.docker.userns_remap", Title: "Docker daemon does not remap user namespaces", Severity: SeverityMedium,
+			Remediation: Remediation{Text: `Set "userns-remap": "default" in /etc/docker/daemon.json and restart dockerd.`},
+			References:  []string{"CIS Docker Benchmark 2.9"}, Tags: []string{"cis", "docker", "daemon"}},
+			Func: func(_ context.Context, t *containerTarget) ([]Finding, error) {
+				c := Check{ID: "access.docker.userns_remap"}
+				for _, o := range t.securityOptions {
+					if o == "name=userns" || strings.HasPrefix(o, "name=userns,") || o == "name=rootless" {
+						return []Finding{c.Pass("docker daemon")}, nil
+					}
+				}
+				return []Finding{c.Fail("docker daemon", "security options: "+strings.Join(t.securityOptions, " "))}, nil
+			}},
+		{Check: Check{ID: "access.docker.content_trust", Title: "Docker content trust is not enabled", Severity: SeverityMedium,
+			Remediation: Remediation{Text: "Export DOCKER_CONTENT_TRUST=1 where images are pulled and run.", Command: "export DOCKER_CONTENT_TRUST=1"},
+			References:  []string{"CIS Docker Benchmark 4.5"}, Tags: []string{"cis", "docker", "daemon"}},
+			Func: func(_ context.Context, t *containerTarget) ([]Finding, error) {
+				c := Check{ID: "access.docker.content_trust"}
+				if v := t.getenv("DOCKER_CONTENT_TRUST"); v != "1" {
+					return []Finding{c.Fail("docker client environment", fmt.Sprintf("DOCKER_CONTENT_TRUST=%q", v))}, nil
+				}
+				return []Finding{c.Pass("docker client environment")}, nil
+			}},
+	}
+}
+
+// AuditContainers runs the CIS Docker runtime checks on every selected
+// container and the daemon checks on the engine, returning one finding per
+// check and container.
+func AuditContainers(ctx context.Context, api DockerAPI, opts ContainerAuditOptions) ([]Finding, error) {
+	if opts.Getenv == nil {
+		opts.Getenv = os.Getenv
+	}
+	f := client.Filters{}
+	for _, l := range opts.Labels {
+		f = f.Add("label", l)
+	}
+	list, err := api.ContainerList(ctx, client.ContainerListOptions{All: opts.All, Filters: f})
+	if err != nil {
+		return nil, fmt.Errorf("list containers: %w", err)
+	}
+	t := &containerTarget{getenv: opts.Getenv}
+	for _, s := range list.Items {
+		res, err := api.ContainerInspect(ctx, s.ID, client.ContainerInspectOptions{})
+		if err != nil {
+			return nil, fmt.Errorf("inspect container %s: %w", s.ID, err)
+		}
+		t.containers = append(t.containers, res.Container)
+	}
+	info, err := api.Info(ctx, client.InfoOptions{})
+	if err != nil {
+		return nil, fmt.Errorf("docker info: %w", err)
+	}
+	t.securityOptions = info.Info.SecurityOptions
+	return audit.Run(ctx, t, containerCheckers()...), nil
+}

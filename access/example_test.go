@@ -1,0 +1,207 @@
+package access_test
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"fmt"
+	"log"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/moby/moby/client"
+	"github.com/opskit-dev/opskit/access"
+	"github.com/opskit-dev/opskit/access/fakehost"
+	"github.com/opskit-dev/opskit/access/sshhost"
+	"golang.org/x/crypto/ssh"
+)
+
+const exampleTeam = `teams:
+  backend: {description: Backend engineers}
+  dba: {}
+users:
+  - name: alice
+    teams: [backend]
+    sudo: true
+    keys:
+      - ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA11atLoaVLgjdaq9k+DDlfJ0ibnxoU+ljzJ1cAPhQ2W alice@laptop
+  - name: bob
+    teams: [dba]
+    expires: 2099-06-30
+    keys:
+      - ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGuoKtSwHRubGh4GeRgy+4KV6JQJS5bAytDFmabzRAMf bob@laptop
+host_groups:
+  web: {teams: [backend]}
+  db: {teams: [backend, dba]}
+`
+
+func ExampleParseTeamFile() {
+	ctx := context.Background()
+	tf, err := access.ParseTeamFile(ctx, "team.yaml", []byte(exampleTeam), access.LoadOptions{
+		// github:USER keys would be fetched (and cached) through this.
+		Fetcher: access.NewGitHubKeys(access.GitHubOptions{}),
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	users, _ := tf.UsersFor([]string{"db"}, time.Now())
+	for _, u := range users {
+		fmt.Println(u.Name, u.Keys[0].Comment, u.Sudo)
+	}
+
+	// Errors name the file, line, user and field.
+	_, err = access.ParseTeamFile(ctx, "team.yaml", []byte("users:\n  - name: Eve\n    keys: ['command=\"sh\" ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA11atLoaVLgjdaq9k+DDlfJ0ibnxoU+ljzJ1cAPhQ2W']\n"), access.LoadOptions{})
+	fmt.Println(err)
+	// Output:
+	// alice alice@laptop true
+	// bob bob@laptop false
+	// team.yaml:2: user "Eve": name: invalid user name: "Eve": character 1 ('E') not allowed; want [a-z_][a-z0-9_-]*
+	// team.yaml:3: user "Eve": key 1: key options are not allowed: command="sh"
+}
+
+func ExampleProvisioner_Grant() {
+	ctx := context.Background()
+	tf, err := access.ParseTeamFile(ctx, "team.yaml", []byte(exampleTeam), access.LoadOptions{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Fake hosts here; sshhost.New gives real ones.
+	web, db := fakehost.New("web1", fakehost.Options{}), fakehost.New("db1", fakehost.Options{})
+	targets := []access.Target{{Host: web, Groups: []string{"web"}}, {Host: db, Groups: []string{"db"}}}
+	p, err := access.NewProvisioner(access.Options{Concurrency: 32, HostTimeout: time.Minute})
+	if err != nil {
+		log.Fatal(err)
+	}
+	plan, _ := p.Plan(ctx, tf, targets)
+	for _, c := range plan.Hosts[0].Changes {
+		fmt.Println("web1 plan:", c)
+	}
+	res, _ := p.Grant(ctx, tf, targets)
+	fmt.Print(res.Summary())
+	res, _ = p.Grant(ctx, tf, targets)
+	fmt.Print(res.Summary())
+	if err := res.Err(); err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// web1 plan: alice: create user
+	// web1 plan: alice: write authorized_keys
+	// web1 plan: alice: install sudoers drop-in
+	// web1: 3 changes applied
+	// db1: 5 changes applied
+	// web1: no change
+	// db1: no change
+}
+
+func ExampleProvisioner_Revoke() {
+	ctx := context.Background()
+	tf, _ := access.ParseTeamFile(ctx, "team.yaml", []byte(exampleTeam), access.LoadOptions{})
+	db := fakehost.New("db1", fakehost.Options{})
+	targets := []access.Target{{Host: db, Groups: []string{"db"}}}
+	p, _ := access.NewProvisioner(access.Options{})
+	if _, err := p.Grant(ctx, tf, targets); err != nil {
+		log.Fatal(err)
+	}
+	res, _ := p.Revoke(ctx, []string{"bob"}, targets)
+	fmt.Print(res.Summary())
+	st, _ := db.Snapshot(ctx)
+	fmt.Println("bob present:", st.Account("bob") != nil)
+	// Output:
+	// db1: 1 changes applied
+	// bob present: false
+}
+
+func ExampleCA_IssueUserCert() {
+	ca, caPEM, err := access.GenerateCA("opskit user CA", access.CAOptions{MaxTTL: 12 * time.Hour})
+	if err != nil {
+		log.Fatal(err)
+	}
+	_ = caPEM // keep the CA key in a secret store
+	pub, _, _ := ed25519.GenerateKey(rand.Reader)
+	userKey, _ := ssh.NewPublicKey(pub)
+	cert, err := ca.IssueUserCert(access.CertRequest{
+		PublicKey:       userKey,
+		KeyID:           "alice@laptop INC-1234",
+		Principals:      []string{"alice"},
+		TTL:             time.Hour,
+		SourceAddresses: []string{"10.0.0.0/8"},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(cert.ValidPrincipals, cert.CriticalOptions["source-address"])
+	// Hosts trust the CA, map principals to accounts and refuse revoked keys.
+	rl := access.NewRevocationList()
+	ops := []access.Op{ca.TrustOp(), access.PrincipalsOp("alice", "alice"), rl.Op()}
+	fmt.Println(ops[0].Kind, ops[1].Kind, ops[2].Kind)
+	fmt.Println(ca.CheckUserCert(cert, "alice", rl) == nil)
+	// Output:
+	// [alice] 10.0.0.0/8
+	// trustca principals revoked
+	// true
+}
+
+func ExampleAuditHost() {
+	h := fakehost.New("web1", fakehost.Options{Facts: access.HostFacts{PackageLists: true}})
+	h.SetSSHD("PasswordAuthentication", "yes")
+	findings, err := access.AuditHost(context.Background(), h, access.HostAuditOptions{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, f := range findings {
+		if f.Status == access.StatusFail && f.Severity >= access.SeverityHigh {
+			fmt.Println(f.CheckID, f.Evidence)
+		}
+	}
+	// Output:
+	// access.host.sshd.password_authentication is yes
+}
+
+func Example_auditHostOverSSH() {
+	signer, _ := ssh.ParsePrivateKey(nil) // load your key here
+	h, err := sshhost.New("db1.example.com:22", sshhost.Config{
+		KnownHostsFile: "/home/ops/.ssh/known_hosts",
+		Auth:           []ssh.AuthMethod{ssh.PublicKeys(signer)},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer h.Close()
+	tf, _ := access.LoadTeamFile(context.Background(), "team.yaml", access.LoadOptions{})
+	findings, err := access.AuditHost(context.Background(), h, access.HostAuditOptions{TeamFile: tf})
+	if err != nil {
+		log.Fatal(err)
+	}
+	report := &access.Report{Target: h.Name(), Findings: findings}
+	_ = report // write with the audit writers: table, JSON, SARIF, JUnit
+}
+
+func ExampleAuditContainers() {
+	cli, err := client.New(client.FromEnv)
+	if err != nil {
+		log.Fatal(err)
+	}
+	findings, err := access.AuditContainers(context.Background(), cli, access.ContainerAuditOptions{Labels: []string{"team=payments"}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, f := range findings {
+		if f.Status == access.StatusFail {
+			fmt.Println(f.Severity, f.CheckID, f.Resource, f.Evidence)
+		}
+	}
+}
+
+func ExampleAuditNetwork() {
+	// Usually ec2.NewFromConfig(cfg) with cfg from config.LoadDefaultConfig.
+	api := ec2.New(ec2.Options{Region: "eu-west-1"})
+	findings, err := access.AuditNetwork(context.Background(), api, access.NetworkAuditOptions{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, f := range findings {
+		if f.Status == access.StatusFail {
+			fmt.Println(f.CheckID, f.Resource, f.Evidence)
+		}
+	}
+}

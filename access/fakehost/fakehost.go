@@ -1,0 +1,511 @@
+// Package fakehost is an in-memory access.Host: accounts, groups, files with
+// modes and owners, sshd settings and package state, changed by the same
+// operations and with the same rules as a real Debian host reached by
+// access/sshhost. It passes the same conformance suite (access/accesstest),
+// so automation built on access can be unit-tested against it.
+//
+// It is for tests, not production.
+package fakehost
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/opskit-dev/opskit/access"
+)
+
+// Options seeds a fake host.
+type Options struct {
+	// RootAuthorizedKeys is root's authorized_keys content, if any.
+	RootAuthorizedKeys []byte
+	// SSHD is the effective sshd configuration (`sshd -T` keywords in lower
+	// case); nil means Debian 12's defaults with root login by key only and
+	// password authentication off.
+	SSHD map[string][]string
+	// Facts seeds the package and reboot state Facts reports (SSHD is taken
+	// from the SSHD field).
+	Facts access.HostFacts
+}
+
+// Host is an in-memory access.Host. It is safe for concurrent use.
+type Host struct {
+	name string
+	mu   sync.Mutex
+	accs []*account
+	grps []*group
+	// files and dirs are keyed by absolute path.
+	files       map[string]*access.File
+	dirs        map[string]access.FileInfo
+	facts       access.HostFacts
+	unreachable bool
+	closed      bool
+}
+
+type account struct {
+	name, home, shell, gecos string
+	uid, gid                 int
+	locked                   bool
+	expires                  string
+}
+
+type group struct {
+	name    string
+	gid     int
+	members []string
+}
+
+var _ access.Host = (*Host)(nil)
+
+// New returns a fake Debian host with the usual system accounts.
+func New(name string, opts Options) *Host {
+	h := &Host{name: name, files: map[string]*access.File{}, dirs: map[string]access.FileInfo{}}
+	for _, a := range []account{
+		{name: "root", uid: 0, gid: 0, home: "/root", shell: "/bin/bash", gecos: "root"},
+		{name: "daemon", uid: 1, gid: 1, home: "/usr/sbin", shell: "/usr/sbin/nologin", gecos: "daemon"},
+		{name: "bin", uid: 2, gid: 2, home: "/bin", shell: "/usr/sbin/nologin", gecos: "bin"},
+		{name: "sys", uid: 3, gid: 3, home: "/dev", shell: "/usr/sbin/nologin", gecos: "sys"},
+		{name: "nobody", uid: 65534, gid: 65534, home: "/nonexistent", shell: "/usr/sbin/nologin", gecos: "nobody"},
+		{name: "sshd", uid: 100, gid: 65534, home: "/run/sshd", shell: "/usr/sbin/nologin"},
+	} {
+		a := a
+		a.locked = a.name != "root"
+		h.accs = append(h.accs, &a)
+	}
+	for _, g := range []group{{"root", 0, nil}, {"daemon", 1, nil}, {"bin", 2, nil}, {"sys", 3, nil}, {"adm", 4, nil}, {"sudo", 27, nil}, {"users", 100, nil}, {"nogroup", 65534, nil}} {
+		g := g
+		h.grps = append(h.grps, &g)
+	}
+	h.dirs["/root"] = access.FileInfo{Mode: 0o700, Owner: "root", Group: "root"}
+	if opts.RootAuthorizedKeys != nil {
+		h.dirs["/root/.ssh"] = access.FileInfo{Mode: 0o700, Owner: "root", Group: "root"}
+		h.files["/root/.ssh/authorized_keys"] = &access.File{FileInfo: access.FileInfo{Mode: 0o600, Owner: "root", Group: "root"}, Content: append([]byte{}, opts.RootAuthorizedKeys...)}
+	}
+	h.facts = opts.Facts
+	h.facts.SSHD = opts.SSHD
+	if h.facts.SSHD == nil {
+		h.facts.SSHD = DefaultSSHD()
+	}
+	return h
+}
+
+// DefaultSSHD returns the effective sshd settings of a Debian 12 host with
+// root login by key only and password authentication off.
+func DefaultSSHD() map[string][]string {
+	return map[string][]string{
+		"port":                            {"22"},
+		"permitrootlogin":                 {"without-password"},
+		"passwordauthentication":          {"no"},
+		"kbdinteractiveauthentication":    {"no"},
+		"permitemptypasswords":            {"no"},
+		"pubkeyauthentication":            {"yes"},
+		"usepam":                          {"yes"},
+		"maxauthtries":                    {"6"},
+		"x11forwarding":                   {"yes"},
+		"allowtcpforwarding":              {"yes"},
+		"hostbasedauthentication":         {"no"},
+		"ignorerhosts":                    {"yes"},
+		"permituserenvironment":           {"no"},
+		"ciphers":                         {"chacha20-poly1305@openssh.com,aes128-ctr,aes192-ctr,aes256-ctr,aes128-gcm@openssh.com,aes256-gcm@openssh.com"},
+		"macs":                            {"umac-64-etm@openssh.com,umac-128-etm@openssh.com,hmac-sha2-256-etm@openssh.com,hmac-sha2-512-etm@openssh.com,hmac-sha1-etm@openssh.com,umac-64@openssh.com,umac-128@openssh.com,hmac-sha2-256,hmac-sha2-512,hmac-sha1"},
+		"kexalgorithms":                   {"sntrup761x25519-sha512@openssh.com,curve25519-sha256,curve25519-sha256@libssh.org,ecdh-sha2-nistp256,ecdh-sha2-nistp384,ecdh-sha2-nistp521,diffie-hellman-group-exchange-sha256,diffie-hellman-group16-sha512,diffie-hellman-group18-sha512,diffie-hellman-group14-sha256"},
+		"authorizedkeysfile":              {".ssh/authorized_keys .ssh/authorized_keys2"},
+		"strictmodes":                     {"yes"},
+		"logingracetime":                  {"120"},
+		"challengeresponseauthentication": {"no"},
+	}
+}
+
+// Name returns the host's name.
+func (h *Host) Name() string { return h.name }
+
+// Close marks the host closed; later calls fail.
+func (h *Host) Close() error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.closed = true
+	return nil
+}
+
+// SetUnreachable makes every call fail as if the host stopped answering,
+// or answer again.
+func (h *Host) SetUnreachable(down bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.unreachable = down
+}
+
+// SetSSHD replaces one effective sshd setting.
+func (h *Host) SetSSHD(keyword string, values ...string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.facts.SSHD[strings.ToLower(keyword)] = values
+}
+
+// SetFacts replaces the package and reboot state (SSHD is kept).
+func (h *Host) SetFacts(f access.HostFacts) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	f.SSHD = h.facts.SSHD
+	h.facts = f
+}
+
+// AddAccount adds an account opskit does not manage, as an administrator
+// (or intruder) would, with optional authorized_keys content.
+func (h *Host) AddAccount(name string, uid int, authorizedKeys []byte) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	a := &account{name: name, uid: uid, gid: uid, home: "/home/" + name, shell: "/bin/sh", gecos: name}
+	h.accs = append(h.accs, a)
+	if h.findGroup(name) == nil {
+		h.grps = append(h.grps, &group{name: name, gid: uid})
+	}
+	h.dirs[a.home] = access.FileInfo{Mode: 0o700, Owner: name, Group: name}
+	if authorizedKeys != nil {
+		h.writeKeys(a, authorizedKeys)
+	}
+}
+
+// File returns a copy of the file at p, or nil.
+func (h *Host) File(p string) *access.File {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	f, ok := h.files[p]
+	if !ok {
+		return nil
+	}
+	c := *f
+	c.Content = append([]byte{}, f.Content...)
+	return &c
+}
+
+func (h *Host) check(ctx context.Context, op string) error {
+	if err := ctx.Err(); err != nil {
+		return &access.HostError{Host: h.name, Op: op, Err: fmt.Errorf("%w: %w", access.ErrHost, err)}
+	}
+	if h.closed {
+		return &access.HostError{Host: h.name, Op: op, Err: fmt.Errorf("%w: host closed", access.ErrHost)}
+	}
+	if h.unreachable {
+		return &access.HostError{Host: h.name, Op: op, Err: fmt.Errorf("%w: host unreachable", access.ErrHost)}
+	}
+	return nil
+}
+
+func (h *Host) findAccount(name string) *account {
+	for _, a := range h.accs {
+		if a.name == name {
+			return a
+		}
+	}
+	return nil
+}
+
+func (h *Host) findGroup(name string) *group {
+	for _, g := range h.grps {
+		if g.name == name {
+			return g
+		}
+	}
+	return nil
+}
+
+func (h *Host) groupName(gid int) string {
+	for _, g := range h.grps {
+		if g.gid == gid {
+			return g.name
+		}
+	}
+	return fmt.Sprint(gid)
+}
+
+func (h *Host) nextID(used func(int) bool) int {
+	for id := 1000; ; id++ {
+		if !used(id) {
+			return id
+		}
+	}
+}
+
+// Snapshot returns the accounts and managed files.
+func (h *Host) Snapshot(ctx context.Context) (*access.HostState, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if err := h.check(ctx, "snapshot"); err != nil {
+		return nil, err
+	}
+	st := &access.HostState{}
+	for _, a := range h.accs {
+		acc := access.Account{Name: a.name, UID: a.uid, GID: a.gid, Home: a.home, Shell: a.shell,
+			Managed: a.gecos == access.ManagedMarker, Locked: a.locked, Expires: a.expires}
+		for _, g := range h.grps {
+			for _, m := range g.members {
+				if m == a.name {
+					acc.Groups = append(acc.Groups, g.name)
+				}
+			}
+		}
+		sort.Strings(acc.Groups)
+		if d, ok := h.dirs[a.home+"/.ssh"]; ok {
+			acc.SSHDir = &d
+			acc.AuthorizedKeys = h.copyFile(a.home + "/.ssh/authorized_keys")
+		}
+		acc.Sudoers = h.copyFile("/etc/sudoers.d/opskit-" + a.name)
+		acc.Principals = h.copyFile(principalsDir + "/" + a.name)
+		st.Accounts = append(st.Accounts, acc)
+	}
+	if f := h.copyFile(caFile); f != nil {
+		st.TrustedCAKeys = f.Content
+	}
+	if f := h.copyFile(revokedFile); f != nil {
+		st.RevokedKeys = f.Content
+	}
+	return st, nil
+}
+
+func (h *Host) copyFile(p string) *access.File {
+	f, ok := h.files[p]
+	if !ok {
+		return nil
+	}
+	c := *f
+	c.Content = append([]byte{}, f.Content...)
+	return &c
+}
+
+const (
+	caFile        = "/etc/ssh/opskit_user_ca.pub"
+	revokedFile   = "/etc/ssh/opskit_revoked_keys"
+	principalsDir = "/etc/ssh/opskit_principals"
+)
+
+func rootOwned(mode fs.FileMode) access.FileInfo {
+	return access.FileInfo{Mode: mode, Owner: "root", Group: "root"}
+}
+
+// Apply runs ops in order with the same rules as the SSH host's script.
+func (h *Host) Apply(ctx context.Context, ops []access.Op) ([]access.OpResult, error) {
+	for _, op := range ops {
+		if err := op.Validate(); err != nil {
+			return nil, err
+		}
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if err := h.check(ctx, "apply"); err != nil {
+		return nil, err
+	}
+	if len(ops) == 0 {
+		return nil, nil
+	}
+	res := make([]access.OpResult, len(ops))
+	for i, op := range ops {
+		res[i].Op = op
+		if err := h.apply(op); err != nil {
+			res[i].Err = &access.HostError{Op: op.String(), Err: err}
+		}
+	}
+	return res, nil
+}
+
+func (h *Host) managed(name string) (*account, error) {
+	a := h.findAccount(name)
+	if a == nil {
+		return nil, fmt.Errorf("%w: no such user", access.ErrHost)
+	}
+	if a.gecos != access.ManagedMarker {
+		return nil, fmt.Errorf("%w: %s", access.ErrNotManaged, name)
+	}
+	return a, nil
+}
+
+func (h *Host) apply(op access.Op) error {
+	switch op.Kind {
+	case access.OpEnsureUser:
+		for _, g := range op.Groups {
+			if h.findGroup(g) == nil {
+				h.grps = append(h.grps, &group{name: g, gid: h.nextID(h.gidUsed)})
+			}
+		}
+		a := h.findAccount(op.User)
+		if a != nil {
+			if a.gecos != access.ManagedMarker {
+				return fmt.Errorf("%w: %s", access.ErrNotManaged, op.User)
+			}
+		} else {
+			uid := h.nextID(func(id int) bool { return h.uidUsed(id) || h.gidUsed(id) })
+			a = &account{name: op.User, uid: uid, gid: uid, home: "/home/" + op.User, gecos: access.ManagedMarker}
+			h.accs = append(h.accs, a)
+			h.grps = append(h.grps, &group{name: op.User, gid: uid})
+			h.dirs[a.home] = access.FileInfo{Mode: 0o700, Owner: op.User, Group: op.User}
+		}
+		a.shell, a.expires, a.locked = op.Shell, op.Expires, false
+		for _, g := range h.grps {
+			g.members = remove(g.members, op.User)
+			for _, want := range op.Groups {
+				if g.name == want {
+					g.members = append(g.members, op.User)
+				}
+			}
+		}
+	case access.OpSetKeys:
+		a, err := h.managed(op.User)
+		if err != nil {
+			return err
+		}
+		h.writeKeys(a, op.Content)
+	case access.OpSetSudoers:
+		p := "/etc/sudoers.d/opskit-" + op.User
+		if len(op.Content) == 0 {
+			delete(h.files, p)
+			return nil
+		}
+		if _, err := h.managed(op.User); err != nil {
+			return err
+		}
+		if err := checkSudoers(op.Content); err != nil {
+			return err
+		}
+		h.files[p] = &access.File{FileInfo: rootOwned(0o440), Content: append([]byte{}, op.Content...)}
+	case access.OpRemoveUser:
+		a := h.findAccount(op.User)
+		if a == nil {
+			return nil
+		}
+		if a.gecos != access.ManagedMarker {
+			return fmt.Errorf("%w: %s", access.ErrNotManaged, op.User)
+		}
+		delete(h.files, "/etc/sudoers.d/opskit-"+op.User)
+		delete(h.files, principalsDir+"/"+op.User)
+		h.removeTree(a.home)
+		for i, x := range h.accs {
+			if x == a {
+				h.accs = append(h.accs[:i], h.accs[i+1:]...)
+				break
+			}
+		}
+		for i, g := range h.grps {
+			g.members = remove(g.members, op.User)
+			if g.name == op.User && g.gid == a.gid && len(g.members) == 0 {
+				h.grps = append(h.grps[:i], h.grps[i+1:]...)
+			}
+		}
+	case access.OpLockUser:
+		a, err := h.managed(op.User)
+		if err != nil {
+			return err
+		}
+		a.locked, a.expires = true, "1970-01-02"
+		delete(h.files, a.home+"/.ssh/authorized_keys")
+		delete(h.files, "/etc/sudoers.d/opskit-"+op.User)
+		delete(h.files, principalsDir+"/"+op.User)
+	case access.OpSetPrincipals:
+		p := principalsDir + "/" + op.User
+		if len(op.Content) == 0 {
+			delete(h.files, p)
+			return nil
+		}
+		h.files[p] = &access.File{FileInfo: rootOwned(0o644), Content: append([]byte{}, op.Content...)}
+	case access.OpTrustCA:
+		h.files[caFile] = &access.File{FileInfo: rootOwned(0o644), Content: append([]byte{}, op.Content...)}
+		if _, ok := h.files[revokedFile]; !ok {
+			h.files[revokedFile] = &access.File{FileInfo: rootOwned(0o644), Content: []byte{}}
+		}
+		h.facts.SSHD["trustedusercakeys"] = []string{caFile}
+		h.facts.SSHD["authorizedprincipalsfile"] = []string{principalsDir + "/%u"}
+		h.facts.SSHD["revokedkeys"] = []string{revokedFile}
+	case access.OpSetRevokedKeys:
+		h.files[revokedFile] = &access.File{FileInfo: rootOwned(0o644), Content: append([]byte{}, op.Content...)}
+	}
+	return nil
+}
+
+func (h *Host) writeKeys(a *account, content []byte) {
+	grp := h.groupName(a.gid)
+	h.dirs[a.home+"/.ssh"] = access.FileInfo{Mode: 0o700, Owner: a.name, Group: grp}
+	h.files[a.home+"/.ssh/authorized_keys"] = &access.File{FileInfo: access.FileInfo{Mode: 0o600, Owner: a.name, Group: grp}, Content: append([]byte{}, content...)}
+}
+
+func (h *Host) removeTree(root string) {
+	for p := range h.files {
+		if p == root || strings.HasPrefix(p, root+"/") {
+			delete(h.files, p)
+		}
+	}
+	for p := range h.dirs {
+		if p == root || strings.HasPrefix(p, root+"/") {
+			delete(h.dirs, p)
+		}
+	}
+}
+
+func (h *Host) uidUsed(id int) bool {
+	for _, a := range h.accs {
+		if a.uid == id {
+			return true
+		}
+	}
+	return false
+}
+
+func (h *Host) gidUsed(id int) bool {
+	for _, g := range h.grps {
+		if g.gid == id {
+			return true
+		}
+	}
+	return false
+}
+
+func remove(list []string, s string) []string {
+	out := list[:0]
+	for _, x := range list {
+		if x != s {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// sudoersLine is the subset of sudoers syntax the fake accepts: user
+// specifications granting commands as (runas), optionally NOPASSWD.
+var sudoersLine = regexp.MustCompile(`^[a-z_][a-z0-9_-]*\s+ALL\s*=\s*\(\s*ALL(\s*:\s*ALL)?\s*\)\s*(NOPASSWD:\s*)?(ALL|/[^\s,]+(\s*,\s*/[^\s,]+)*)$`)
+
+// checkSudoers stands in for visudo -c: it rejects anything outside a
+// small, valid subset of sudoers syntax.
+func checkSudoers(content []byte) error {
+	if content[len(content)-1] != '\n' {
+		return fmt.Errorf("%w: sudoers drop-in rejected by visudo -c: no final newline", access.ErrHost)
+	}
+	for i, l := range strings.Split(strings.TrimSuffix(string(content), "\n"), "\n") {
+		l = strings.TrimSpace(l)
+		if l == "" || strings.HasPrefix(l, "#") && !strings.HasPrefix(l, "#include") {
+			continue
+		}
+		if !sudoersLine.MatchString(l) {
+			return fmt.Errorf("%w: sudoers drop-in rejected by visudo -c: line %d", access.ErrHost, i+1)
+		}
+	}
+	return nil
+}
+
+// Facts returns the seeded sshd, package and reboot state.
+func (h *Host) Facts(ctx context.Context) (*access.HostFacts, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if err := h.check(ctx, "facts"); err != nil {
+		return nil, err
+	}
+	f := h.facts
+	f.SSHD = map[string][]string{}
+	for k, v := range h.facts.SSHD {
+		f.SSHD[k] = append([]string{}, v...)
+	}
+	f.Upgrades = append([]access.PackageUpgrade{}, h.facts.Upgrades...)
+	f.RebootPackages = append([]string{}, h.facts.RebootPackages...)
+	return &f, nil
+}

@@ -1,0 +1,308 @@
+package access
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"io/fs"
+	"strings"
+)
+
+// Host is one machine whose accounts opskit manages. The SSH-backed
+// implementation is in access/sshhost, the in-memory one in access/fakehost;
+// access/accesstest is the conformance suite both pass.
+//
+// Implementations must apply ops in order and independently: a failing op
+// yields its OpResult.Err and the rest still run. An error returned by Apply
+// itself means the host could not be reached or the exchange broke, and
+// says nothing about which ops ran.
+type Host interface {
+	// Name identifies the host in results and errors.
+	Name() string
+	// Snapshot returns the host's accounts and the files opskit manages.
+	Snapshot(ctx context.Context) (*HostState, error)
+	// Apply runs ops in order and returns one result per op.
+	Apply(ctx context.Context, ops []Op) ([]OpResult, error)
+	// Facts returns what the host audit reads: effective sshd settings,
+	// pending upgrades and whether a reboot is required.
+	Facts(ctx context.Context) (*HostFacts, error)
+	// Close releases the host's connection, if any.
+	Close() error
+}
+
+// ManagedMarker is the GECOS field of every account opskit creates; an
+// account without it is never modified or removed.
+const ManagedMarker = "opskit"
+
+// HostState is what a Host reports about its accounts.
+type HostState struct {
+	// Accounts are every account in /etc/passwd, in file order.
+	Accounts []Account
+	// TrustedCAKeys is the content of the CA keys file opskit installs, nil
+	// when absent.
+	TrustedCAKeys []byte
+	// RevokedKeys is the content of the revoked keys file, nil when absent.
+	RevokedKeys []byte
+}
+
+// Account returns the named account, or nil.
+func (s *HostState) Account(name string) *Account {
+	for i := range s.Accounts {
+		if s.Accounts[i].Name == name {
+			return &s.Accounts[i]
+		}
+	}
+	return nil
+}
+
+// Account is one user account on a host.
+type Account struct {
+	Name  string
+	UID   int
+	GID   int
+	Home  string
+	Shell string
+	// Groups are the supplementary groups, sorted.
+	Groups []string
+	// Managed reports that opskit created the account (ManagedMarker).
+	Managed bool
+	// Locked reports a locked password ('!' in /etc/shadow).
+	Locked bool
+	// Expires is the account expiry date (YYYY-MM-DD), "" for never.
+	Expires string
+	// SSHDir is ~/.ssh, nil when absent.
+	SSHDir *FileInfo
+	// AuthorizedKeys is ~/.ssh/authorized_keys, nil when absent.
+	AuthorizedKeys *File
+	// Sudoers is opskit's drop-in /etc/sudoers.d/opskit-NAME, nil when absent.
+	Sudoers *File
+	// Principals is the user's AuthorizedPrincipalsFile, nil when absent.
+	Principals *File
+}
+
+// FileInfo is a file's permission bits and owner.
+type FileInfo struct {
+	Mode  fs.FileMode
+	Owner string
+	Group string
+}
+
+// File is a file's content with its permissions and owner.
+type File struct {
+	FileInfo
+	Content []byte
+}
+
+// OpKind names an operation a Host applies.
+type OpKind string
+
+// The operations.
+const (
+	// OpEnsureUser creates the user (home, shell, groups, expiry) or updates
+	// an account opskit manages, unlocking it.
+	OpEnsureUser OpKind = "user"
+	// OpSetKeys replaces ~/.ssh/authorized_keys with Content: written to a
+	// temporary file in ~/.ssh (0700, owned by the user), made 0600 and owned
+	// by the user, then renamed.
+	OpSetKeys OpKind = "keys"
+	// OpSetSudoers installs Content as /etc/sudoers.d/opskit-USER after
+	// visudo -c accepts it; empty Content removes the drop-in.
+	OpSetSudoers OpKind = "sudo"
+	// OpRemoveUser deletes the user with its home (userdel -r) and its
+	// drop-ins. Removing an absent user succeeds.
+	OpRemoveUser OpKind = "deluser"
+	// OpLockUser locks the password, expires the account and removes its
+	// authorized_keys and sudoers drop-in, keeping the home.
+	OpLockUser OpKind = "lock"
+	// OpSetPrincipals writes the user's AuthorizedPrincipalsFile; empty
+	// Content removes it.
+	OpSetPrincipals OpKind = "principals"
+	// OpTrustCA installs Content as the trusted user CA keys and configures
+	// sshd (TrustedUserCAKeys, AuthorizedPrincipalsFile, RevokedKeys),
+	// validating with sshd -t before reloading it.
+	OpTrustCA OpKind = "trustca"
+	// OpSetRevokedKeys replaces the revoked keys file with Content.
+	OpSetRevokedKeys OpKind = "revoked"
+)
+
+// Op is one change to a host. Every field is validated before any host is
+// contacted; Content travels base64-encoded on stdin.
+type Op struct {
+	Kind OpKind
+	// User is the account the op applies to (not used by OpTrustCA and
+	// OpSetRevokedKeys).
+	User string
+	// Shell, Groups and Expires (YYYY-MM-DD or "") are used by OpEnsureUser.
+	Shell   string
+	Groups  []string
+	Expires string
+	// Content is the file content for OpSetKeys, OpSetSudoers,
+	// OpSetPrincipals, OpTrustCA and OpSetRevokedKeys.
+	Content []byte
+}
+
+// OpResult is the outcome of one Op.
+type OpResult struct {
+	Op  Op
+	Err error
+}
+
+func (o Op) String() string {
+	switch o.Kind {
+	case OpTrustCA, OpSetRevokedKeys:
+		return string(o.Kind)
+	}
+	return string(o.Kind) + " " + o.User
+}
+
+// Validate checks every field of o against the allow-lists the host script
+// relies on.
+func (o Op) Validate() error {
+	switch o.Kind {
+	case OpEnsureUser, OpSetKeys, OpSetSudoers, OpRemoveUser, OpLockUser, OpSetPrincipals:
+		if err := ValidateUserName(o.User); err != nil {
+			return fmt.Errorf("op %s: %w", o.Kind, err)
+		}
+	case OpTrustCA, OpSetRevokedKeys:
+		if o.User != "" {
+			return fmt.Errorf("%w: op %s takes no user", ErrInvalidField, o.Kind)
+		}
+	default:
+		return fmt.Errorf("%w: unknown op %q", ErrInvalidField, o.Kind)
+	}
+	if o.Kind == OpEnsureUser {
+		if !validShell(o.Shell) {
+			return fmt.Errorf("%w: op %s: shell %q", ErrInvalidField, o, o.Shell)
+		}
+		for _, g := range o.Groups {
+			if !validToken(g) {
+				return fmt.Errorf("%w: op %s: group %q", ErrInvalidField, o, g)
+			}
+		}
+		if o.Expires != "" && !validDate(o.Expires) {
+			return fmt.Errorf("%w: op %s: expires %q", ErrInvalidField, o, o.Expires)
+		}
+	} else if o.Shell != "" || len(o.Groups) > 0 || o.Expires != "" {
+		return fmt.Errorf("%w: op %s: shell, groups and expires only apply to %s", ErrInvalidField, o, OpEnsureUser)
+	}
+	switch o.Kind {
+	case OpEnsureUser, OpRemoveUser, OpLockUser:
+		if len(o.Content) > 0 {
+			return fmt.Errorf("%w: op %s takes no content", ErrInvalidField, o)
+		}
+	case OpTrustCA:
+		if len(o.Content) == 0 {
+			return fmt.Errorf("%w: op %s needs the CA keys", ErrInvalidField, o)
+		}
+	}
+	if len(o.Content) > 1<<20 {
+		return fmt.Errorf("%w: op %s: content over 1 MiB", ErrInvalidField, o)
+	}
+	return nil
+}
+
+// Record encodes o as the one-line record the host script reads on stdin:
+// kind, user, shell, groups, expires and base64 content separated by single
+// spaces, "-" for an empty field. Only validated ops may be encoded.
+func (o Op) Record() (string, error) {
+	if err := o.Validate(); err != nil {
+		return "", err
+	}
+	dash := func(s string) string {
+		if s == "" {
+			return "-"
+		}
+		return s
+	}
+	return strings.Join([]string{
+		string(o.Kind), dash(o.User), dash(o.Shell), dash(strings.Join(o.Groups, ",")),
+		dash(o.Expires), dash(base64.StdEncoding.EncodeToString(o.Content)),
+	}, " ") + "\n", nil
+}
+
+func validDate(s string) bool {
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+		return false
+	}
+	for i, c := range []byte(s) {
+		if i != 4 && i != 7 && (c < '0' || c > '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// HostFacts is what the host audit reads from a host.
+type HostFacts struct {
+	// SSHD maps each lowercase keyword printed by `sshd -T` to its values,
+	// one entry per line (HostKey, for example, appears several times).
+	SSHD map[string][]string
+	// SSHDError says why sshd -T failed, "" when it worked.
+	SSHDError string
+	// PackageLists reports whether apt has package lists; without them
+	// pending updates cannot be known.
+	PackageLists bool
+	// Upgrades are the packages `apt-get -s upgrade` would upgrade.
+	Upgrades []PackageUpgrade
+	// UpgradesError says why the simulation failed, "" when it worked.
+	UpgradesError string
+	// RebootRequired reports /var/run/reboot-required.
+	RebootRequired bool
+	// RebootPackages lists /var/run/reboot-required.pkgs.
+	RebootPackages []string
+}
+
+// PackageUpgrade is one pending package upgrade.
+type PackageUpgrade struct {
+	Name    string
+	Version string
+	// Origin is the archive the new version comes from, e.g.
+	// "Debian-Security:12/stable-security".
+	Origin string
+	// Security reports an upgrade from a security pocket.
+	Security bool
+}
+
+// ParseAptSimulation parses the "Inst" lines of `apt-get -s upgrade`.
+func ParseAptSimulation(out string) []PackageUpgrade {
+	var ups []PackageUpgrade
+	for _, line := range strings.Split(out, "\n") {
+		rest, ok := strings.CutPrefix(line, "Inst ")
+		if !ok {
+			continue
+		}
+		f := strings.Fields(rest)
+		if len(f) == 0 {
+			continue
+		}
+		u := PackageUpgrade{Name: f[0]}
+		if i := strings.Index(rest, "("); i >= 0 {
+			inner := strings.TrimSuffix(strings.TrimSpace(rest[i+1:]), ")")
+			pf := strings.Fields(inner)
+			if len(pf) > 0 {
+				u.Version = pf[0]
+			}
+			if len(pf) > 1 {
+				u.Origin = strings.TrimSuffix(pf[1], ",")
+			}
+		}
+		u.Security = strings.Contains(strings.ToLower(rest), "-security") || strings.Contains(rest, "Debian-Security")
+		ups = append(ups, u)
+	}
+	return ups
+}
+
+// ParseSSHDConfig parses `sshd -T` output into lowercase keyword → values.
+func ParseSSHDConfig(out string) map[string][]string {
+	m := map[string][]string{}
+	for _, line := range strings.Split(out, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(line, " ")
+		k = strings.ToLower(k)
+		m[k] = append(m[k], strings.TrimSpace(v))
+	}
+	return m
+}

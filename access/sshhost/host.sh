@@ -1,0 +1,291 @@
+# opskit access host script. Run as root by a constant command line:
+#   /bin/sh -c "<this script>" opskit-access snapshot|apply|facts
+# Every piece of user data arrives on stdin as validated, space-separated
+# records whose free-form parts are base64; nothing is ever evaluated.
+# This file must not contain a single-quote character.
+set -u
+umask 077
+PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export PATH LC_ALL=C
+MARK=opskit
+CAFILE=/etc/ssh/opskit_user_ca.pub
+REVOKED=/etc/ssh/opskit_revoked_keys
+PRINCIPALS=/etc/ssh/opskit_principals
+DROPIN=/etc/ssh/sshd_config.d/opskit-ca.conf
+
+b64() { base64 -w0 "$@"; }
+
+snapshot() {
+	printf "P\t"; b64 /etc/passwd; printf "\n"
+	printf "G\t"; b64 /etc/group; printf "\n"
+	# Only the lock flag and the expiry leave the host, never a hash.
+	while IFS=: read -r n pw _ _ _ _ _ ex _; do
+		case $pw in "!"*) l=1 ;; *) l=0 ;; esac
+		printf "S\t%s\t%s\t%s\n" "$n" "$l" "${ex:--}"
+	done </etc/shadow
+	# Every managed file goes into one tar stream (content, mode, owner),
+	# so the snapshot costs a handful of processes however many users.
+	set --
+	while IFS=: read -r _ _ _ _ _ home _; do
+		[ -n "$home" ] || continue
+		d="$home/.ssh"
+		if [ -d "$d" ] && [ ! -L "$d" ]; then
+			set -- "$@" "$d"
+			if [ -f "$d/authorized_keys" ] && [ ! -L "$d/authorized_keys" ]; then set -- "$@" "$d/authorized_keys"; fi
+		fi
+	done </etc/passwd
+	for f in /etc/sudoers.d/opskit-* "$PRINCIPALS"/* "$CAFILE" "$REVOKED"; do
+		if [ -f "$f" ] && [ ! -L "$f" ]; then set -- "$@" "$f"; fi
+	done
+	printf "T\t"
+	if [ $# -gt 0 ]; then tar --no-recursion -cf - "$@" 2>/dev/null | b64; fi
+	printf "\nEND\n"
+}
+
+# rm_present removes the files that exist, forking rm only when needed.
+rm_present() {
+	for f; do
+		if [ -e "$f" ] || [ -L "$f" ]; then rm -f -- "$@"; return $?; fi
+	done
+	return 0
+}
+
+# fail prints a message and returns 1; notmanaged returns 3.
+fail() { printf "%s\n" "$*"; return 1; }
+notmanaged() { printf "user %s exists and is not managed by opskit\n" "$user"; return 3; }
+
+check_user() {
+	case $user in "" | -* | *[!a-z0-9_-]*) fail "invalid user name"; return 1 ;; esac
+	return 0
+}
+
+# lookup finds $user in /etc/passwd with the shell s own read (no fork) and
+# sets uid, gid, gecos and home.
+lookup() {
+	while IFS=: read -r lu_name _ uid gid gecos home _; do
+		[ "$lu_name" = "$user" ] && return 0
+	done </etc/passwd
+	return 1
+}
+
+# managed succeeds for an existing account opskit manages.
+managed() {
+	lookup || { fail "no such user"; return 1; }
+	[ "$gecos" = "$MARK" ] || { notmanaged; return 3; }
+}
+
+# install_root_file DEST MODE decodes $data into a new temporary file beside
+# DEST (created exclusively, root-owned), sets MODE and renames it over DEST.
+install_root_file() {
+	SEQ=$((SEQ + 1))
+	tmp="${1%/*}/.opskit.$$.$SEQ"
+	set -C
+	if base64 -d >"$tmp" <<EOF
+$data
+EOF
+	then
+		set +C
+		chmod "$2" "$tmp" && mv -f "$tmp" "$1" && return 0
+	fi
+	set +C
+	rm -f "$tmp"
+	return 1
+}
+
+op_user() {
+	oldifs=$IFS
+	IFS=,
+	for g in $groups; do
+		IFS=$oldifs
+		getent group "$g" >/dev/null || groupadd "$g" || return 1
+	done
+	IFS=$oldifs
+	if lookup; then
+		managed || return $?
+		usermod -s "$shell" -G "$groups" -e "$expires" -p "*" "$user" || return 1
+	else
+		useradd -m -c "$MARK" -s "$shell" -G "$groups" -e "$expires" -p "*" "$user" || return 1
+	fi
+}
+
+op_keys() {
+	managed || return $?
+	[ -d "$home" ] && [ ! -L "$home" ] || { fail "home $home missing"; return 1; }
+	d="$home/.ssh"
+	[ ! -L "$d" ] || rm -f "$d" || return 1
+	# Root owns the directory (0700) while the file is written, so the user
+	# cannot swap the temporary file; the file is created exclusively
+	# (noclobber) and 0600 (umask), given to the user, then renamed.
+	install -d -m 0700 -o root -g root "$d" || return 1
+	[ ! -L "$d" ] || { fail "$d became a symlink"; return 1; }
+	SEQ=$((SEQ + 1))
+	tmp="$d/.authorized_keys.opskit.$$.$SEQ"
+	set -C
+	if base64 -d >"$tmp" <<EOF
+$data
+EOF
+	then
+		set +C
+		if chown -h "$uid:$gid" "$tmp" && mv -f "$tmp" "$d/authorized_keys"; then
+			chown -h "$uid:$gid" "$d"
+			return $?
+		fi
+	fi
+	set +C
+	rm -f "$tmp"
+	chown -h "$uid:$gid" "$d"
+	return 1
+}
+
+op_sudo() {
+	f=/etc/sudoers.d/opskit-$user
+	if [ -z "$data" ]; then rm -f "$f"; return $?; fi
+	managed || return $?
+	SEQ=$((SEQ + 1))
+	tmp="/etc/sudoers.d/.opskit.$$.$SEQ"
+	set -C
+	if base64 -d >"$tmp" <<EOF
+$data
+EOF
+	then
+		set +C
+		if chmod 0440 "$tmp" && visudo -cqf "$tmp" >/dev/null 2>&1; then
+			mv -f "$tmp" "$f"
+			return $?
+		fi
+	fi
+	set +C
+	rm -f "$tmp"
+	fail "sudoers drop-in rejected by visudo -c"
+}
+
+op_deluser() {
+	lookup || return 0
+	managed || return $?
+	rm_present "/etc/sudoers.d/opskit-$user" "$PRINCIPALS/$user"
+	# Revoked means out now: end the user s running sessions too.
+	pkill -KILL -u "$uid" 2>/dev/null
+	userdel -f -r "$user" >/dev/null 2>&1
+	if lookup; then fail "userdel failed"; return 1; fi
+	return 0
+}
+
+op_lock() {
+	managed || return $?
+	usermod -L -e 1 "$user" || return 1
+	rm -f "$home/.ssh/authorized_keys" "/etc/sudoers.d/opskit-$user" "$PRINCIPALS/$user"
+}
+
+op_principals() {
+	f=$PRINCIPALS/$user
+	if [ -z "$data" ]; then rm -f "$f"; return $?; fi
+	mkdir -p -m 0755 "$PRINCIPALS" && chmod 0755 "$PRINCIPALS" || return 1
+	install_root_file "$f" 0644
+}
+
+reload_sshd() {
+	if [ -d /run/systemd/system ]; then
+		systemctl reload ssh 2>/dev/null || systemctl reload sshd
+		return $?
+	fi
+	# Without systemd, signal the listener: the sshd whose parent is not sshd.
+	for p in /proc/[0-9]*; do
+		read -r c <"$p/comm" 2>/dev/null || continue
+		[ "$c" = sshd ] || continue
+		pp=$(cut -d" " -f4 "$p/stat" 2>/dev/null) || continue
+		pc=
+		[ "$pp" -gt 0 ] 2>/dev/null && read -r pc <"/proc/$pp/comm" 2>/dev/null
+		[ "$pc" = sshd ] && continue
+		kill -HUP "${p#/proc/}"
+		return $?
+	done
+	fail "no sshd listener found"
+}
+
+op_trustca() {
+	install_root_file "$CAFILE" 0644 || return 1
+	[ -f "$REVOKED" ] || { : >"$REVOKED" && chmod 0644 "$REVOKED"; } || return 1
+	mkdir -p -m 0755 "$PRINCIPALS" || return 1
+	want="TrustedUserCAKeys $CAFILE
+AuthorizedPrincipalsFile $PRINCIPALS/%u
+RevokedKeys $REVOKED"
+	if [ -f "$DROPIN" ] && [ "$(cat "$DROPIN")" = "$want" ]; then return 0; fi
+	printf "%s\n" "$want" >"$DROPIN.tmp" && chmod 0644 "$DROPIN.tmp" && mv -f "$DROPIN.tmp" "$DROPIN" || return 1
+	if ! sshd -t 2>&1; then rm -f "$DROPIN"; fail "sshd -t rejected the configuration"; return 1; fi
+	reload_sshd
+}
+
+op_revoked() { install_root_file "$REVOKED" 0644; }
+
+do_op() {
+	case $kind in
+	user | keys | sudo | deluser | lock | principals) check_user || return 1 ;;
+	esac
+	case $kind in
+	user) op_user ;;
+	keys) op_keys ;;
+	sudo) op_sudo ;;
+	deluser) op_deluser ;;
+	lock) op_lock ;;
+	principals) op_principals ;;
+	trustca) op_trustca ;;
+	revoked) op_revoked ;;
+	*) fail "unknown op" ;;
+	esac
+}
+
+apply() {
+	n=0
+	SEQ=0
+	# Ops run in this shell (no subshell per op); their output goes to a
+	# private file read back only when an op fails.
+	errf=$(mktemp) || exit 1
+	trap "rm -f $errf" EXIT
+	while read -r kind user shell groups expires data; do
+		n=$((n + 1))
+		[ "$user" = - ] && user=
+		[ "$shell" = - ] && shell=
+		[ "$groups" = - ] && groups=
+		[ "$expires" = - ] && expires=
+		[ "$data" = - ] && data=
+		do_op >"$errf" 2>&1 </dev/null
+		st=$?
+		if [ $st -eq 0 ]; then
+			printf "ok %d\n" "$n"
+		else
+			printf "err %d %d %s\n" "$n" "$st" "$(tr "\n\t\r" "   " <"$errf" | cut -c1-300)"
+		fi
+	done
+	printf "END\n"
+}
+
+facts() {
+	printf "SSHD\t"
+	if out=$(sshd -T -C user=opskit-audit,host=none,addr=none 2>&1); then
+		printf "0\t"
+	else
+		printf "1\t"
+	fi
+	printf "%s" "$out" | b64; printf "\n"
+	n=0
+	for f in /var/lib/apt/lists/*_Packages; do [ -f "$f" ] && n=$((n + 1)); done
+	printf "LISTS\t%d\n" "$n"
+	printf "APT\t"
+	if out=$(apt-get -s -o Debug::NoLocking=1 upgrade 2>&1); then printf "0\t"; else printf "1\t"; fi
+	printf "%s" "$out" | b64; printf "\n"
+	if [ -f /var/run/reboot-required ]; then
+		printf "REBOOT\t1\t"
+		if [ -f /var/run/reboot-required.pkgs ]; then b64 /var/run/reboot-required.pkgs; fi
+		printf "\n"
+	else
+		printf "REBOOT\t0\t\n"
+	fi
+	printf "END\n"
+}
+
+case ${1:-} in
+snapshot) snapshot ;;
+apply) apply ;;
+facts) facts ;;
+*) echo "usage: snapshot|apply|facts" >&2; exit 2 ;;
+esac

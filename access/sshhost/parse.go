@@ -1,0 +1,295 @@
+package sshhost
+
+import (
+	"archive/tar"
+	"bufio"
+	"bytes"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/opskit-dev/opskit/access"
+)
+
+var errTruncated = errors.New("output ended early (no END marker)")
+
+func lines(out []byte) ([]string, error) {
+	var ls []string
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	sc.Buffer(make([]byte, 0, 64<<10), 16<<20)
+	for sc.Scan() {
+		ls = append(ls, sc.Text())
+	}
+	if err := sc.Err(); err != nil {
+		return nil, err
+	}
+	if len(ls) == 0 || ls[len(ls)-1] != "END" {
+		return nil, errTruncated
+	}
+	return ls[:len(ls)-1], nil
+}
+
+func unb64(s string) ([]byte, error) { return base64.StdEncoding.DecodeString(s) }
+
+func parseSnapshot(out []byte) (*access.HostState, error) {
+	ls, err := lines(out)
+	if err != nil {
+		return nil, err
+	}
+	st := &access.HostState{}
+	idx := map[string]int{}
+	var groupData []byte
+	type shadow struct {
+		locked  bool
+		expires string
+	}
+	shadows := map[string]shadow{}
+	var tarData []byte
+	for _, l := range ls {
+		f := strings.Split(l, "\t")
+		switch f[0] {
+		case "P":
+			data, err := unb64(field(f, 1))
+			if err != nil {
+				return nil, fmt.Errorf("passwd: %v", err)
+			}
+			for _, pl := range strings.Split(string(data), "\n") {
+				p := strings.Split(pl, ":")
+				if len(p) != 7 {
+					continue
+				}
+				uid, _ := strconv.Atoi(p[2])
+				gid, _ := strconv.Atoi(p[3])
+				idx[p[0]] = len(st.Accounts)
+				st.Accounts = append(st.Accounts, access.Account{
+					Name: p[0], UID: uid, GID: gid, Home: p[5], Shell: p[6], Managed: p[4] == access.ManagedMarker,
+				})
+			}
+		case "G":
+			if groupData, err = unb64(field(f, 1)); err != nil {
+				return nil, fmt.Errorf("group: %v", err)
+			}
+		case "S":
+			if len(f) != 4 {
+				return nil, fmt.Errorf("bad shadow line")
+			}
+			s := shadow{locked: f[2] == "1"}
+			if days, err := strconv.Atoi(f[3]); err == nil {
+				s.expires = time.Unix(int64(days)*86400, 0).UTC().Format("2006-01-02")
+			}
+			shadows[f[1]] = s
+		case "T":
+			if tarData, err = unb64(field(f, 1)); err != nil {
+				return nil, fmt.Errorf("files: %v", err)
+			}
+		default:
+			return nil, fmt.Errorf("unexpected line %.20q", l)
+		}
+	}
+	for name, s := range shadows {
+		if i, ok := idx[name]; ok {
+			st.Accounts[i].Locked = s.locked
+			st.Accounts[i].Expires = s.expires
+		}
+	}
+	for _, gl := range strings.Split(string(groupData), "\n") {
+		g := strings.Split(gl, ":")
+		if len(g) != 4 || g[3] == "" {
+			continue
+		}
+		for _, m := range strings.Split(g[3], ",") {
+			if i, ok := idx[m]; ok {
+				st.Accounts[i].Groups = append(st.Accounts[i].Groups, g[0])
+			}
+		}
+	}
+	for i := range st.Accounts {
+		sort.Strings(st.Accounts[i].Groups)
+	}
+	if err := addFiles(st, tarData); err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+const (
+	caFile        = "/etc/ssh/opskit_user_ca.pub"
+	revokedFile   = "/etc/ssh/opskit_revoked_keys"
+	principalsDir = "/etc/ssh/opskit_principals/"
+	sudoersPrefix = "/etc/sudoers.d/opskit-"
+)
+
+// addFiles reads the snapshot's tar stream and attaches each managed file to
+// its account(s) by path.
+func addFiles(st *access.HostState, data []byte) error {
+	if len(data) == 0 {
+		return nil
+	}
+	byHome := map[string][]int{}
+	byName := map[string]int{}
+	for i, a := range st.Accounts {
+		h := path.Clean(a.Home)
+		byHome[h] = append(byHome[h], i)
+		byName[a.Name] = i
+	}
+	tr := tar.NewReader(bytes.NewReader(data))
+	for {
+		hdr, err := tr.Next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("files: %v", err)
+		}
+		content, err := io.ReadAll(io.LimitReader(tr, 16<<20))
+		if err != nil {
+			return fmt.Errorf("files: %v", err)
+		}
+		owner, group := hdr.Uname, hdr.Gname
+		if owner == "" {
+			owner = strconv.Itoa(hdr.Uid)
+		}
+		if group == "" {
+			group = strconv.Itoa(hdr.Gid)
+		}
+		info := access.FileInfo{Mode: fs.FileMode(hdr.Mode & 0o777), Owner: owner, Group: group}
+		file := &access.File{FileInfo: info, Content: nonNil(content)}
+		name := path.Clean("/" + hdr.Name)
+		switch {
+		case hdr.Typeflag == tar.TypeDir && path.Base(name) == ".ssh":
+			for _, i := range byHome[path.Dir(name)] {
+				d := info
+				st.Accounts[i].SSHDir = &d
+			}
+		case hdr.Typeflag != tar.TypeReg:
+		case name == caFile:
+			st.TrustedCAKeys = file.Content
+		case name == revokedFile:
+			st.RevokedKeys = file.Content
+		case strings.HasPrefix(name, sudoersPrefix):
+			if i, ok := byName[strings.TrimPrefix(name, sudoersPrefix)]; ok {
+				st.Accounts[i].Sudoers = file
+			}
+		case strings.HasPrefix(name, principalsDir):
+			if i, ok := byName[strings.TrimPrefix(name, principalsDir)]; ok {
+				st.Accounts[i].Principals = file
+			}
+		case strings.HasSuffix(name, "/.ssh/authorized_keys"):
+			for _, i := range byHome[path.Dir(path.Dir(name))] {
+				c := *file
+				st.Accounts[i].AuthorizedKeys = &c
+			}
+		}
+	}
+}
+
+func nonNil(b []byte) []byte {
+	if b == nil {
+		return []byte{}
+	}
+	return b
+}
+
+func field(f []string, i int) string {
+	if i < len(f) {
+		return f[i]
+	}
+	return ""
+}
+
+func parseApply(out []byte, ops []access.Op) ([]access.OpResult, error) {
+	ls, err := lines(out)
+	if err != nil {
+		return nil, err
+	}
+	if len(ls) != len(ops) {
+		return nil, fmt.Errorf("%d results for %d ops", len(ls), len(ops))
+	}
+	res := make([]access.OpResult, len(ops))
+	for i, l := range ls {
+		res[i].Op = ops[i]
+		f := strings.SplitN(l, " ", 4)
+		if len(f) < 2 || f[1] != strconv.Itoa(i+1) {
+			return nil, fmt.Errorf("bad result line %.40q", l)
+		}
+		switch f[0] {
+		case "ok":
+		case "err":
+			msg := strings.TrimSpace(field(f, 3))
+			if field(f, 2) == "3" {
+				res[i].Err = &access.HostError{Op: ops[i].String(), Err: fmt.Errorf("%w: %s", access.ErrNotManaged, ops[i].User)}
+			} else {
+				res[i].Err = &access.HostError{Op: ops[i].String(), Err: fmt.Errorf("%w: %s", access.ErrHost, msg)}
+			}
+		default:
+			return nil, fmt.Errorf("bad result line %.40q", l)
+		}
+	}
+	return res, nil
+}
+
+func parseFacts(out []byte) (*access.HostFacts, error) {
+	ls, err := lines(out)
+	if err != nil {
+		return nil, err
+	}
+	fa := &access.HostFacts{}
+	for _, l := range ls {
+		f := strings.Split(l, "\t")
+		switch f[0] {
+		case "SSHD":
+			data, err := unb64(field(f, 2))
+			if err != nil {
+				return nil, err
+			}
+			if field(f, 1) == "0" {
+				fa.SSHD = access.ParseSSHDConfig(string(data))
+			} else {
+				fa.SSHDError = strings.TrimSpace(string(data))
+				if fa.SSHDError == "" {
+					fa.SSHDError = "sshd -T failed"
+				}
+			}
+		case "LISTS":
+			fa.PackageLists = field(f, 1) != "0"
+		case "APT":
+			data, err := unb64(field(f, 2))
+			if err != nil {
+				return nil, err
+			}
+			if field(f, 1) == "0" {
+				fa.Upgrades = access.ParseAptSimulation(string(data))
+			} else {
+				fa.UpgradesError = lastLine(string(data))
+			}
+		case "REBOOT":
+			fa.RebootRequired = field(f, 1) == "1"
+			data, err := unb64(field(f, 2))
+			if err != nil {
+				return nil, err
+			}
+			fa.RebootPackages = strings.Fields(string(data))
+		default:
+			return nil, fmt.Errorf("unexpected line %.20q", l)
+		}
+	}
+	return fa, nil
+}
+
+func lastLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.LastIndex(s, "\n"); i >= 0 {
+		s = s[i+1:]
+	}
+	if s == "" {
+		s = "apt-get -s upgrade failed"
+	}
+	return s
+}

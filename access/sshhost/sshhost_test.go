@@ -1,0 +1,53 @@
+package sshhost
+
+import (
+	"crypto/ed25519"
+	"crypto/rand"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/opskit-dev/opskit/access"
+	"golang.org/x/crypto/ssh"
+)
+
+func TestScriptIsQuotable(t *testing.T) {
+	if strings.Contains(script, "'") {
+		t.Fatal("host.sh contains a single quote; it is sent inside single quotes")
+	}
+	h := &Host{cfg: Config{}}
+	for _, op := range []string{"snapshot", "apply", "facts"} {
+		if c := h.command(op); !strings.HasPrefix(c, "/bin/sh -c '") || !strings.HasSuffix(c, "' opskit-access "+op) {
+			t.Fatalf("command for %s is not the constant form", op)
+		}
+	}
+}
+
+func TestNewRequiresHostKeyCheck(t *testing.T) {
+	_, priv, _ := ed25519.GenerateKey(rand.Reader)
+	s, _ := ssh.NewSignerFromKey(priv)
+	auth := []ssh.AuthMethod{ssh.PublicKeys(s)}
+	if _, err := New("127.0.0.1:22", Config{Auth: auth}); !errors.Is(err, ErrNoHostKeyCheck) {
+		t.Fatalf("New without host key check: %v", err)
+	}
+	if _, err := New("127.0.0.1:22", Config{Auth: auth, KnownHostsFile: "/nonexistent/known_hosts"}); err == nil {
+		t.Fatal("missing known_hosts file accepted")
+	}
+	if _, err := New("127.0.0.1:22", Config{Auth: auth, InsecureIgnoreHostKey: true}); err != nil {
+		t.Fatalf("InsecureIgnoreHostKey: %v", err)
+	}
+	if _, err := New("127.0.0.1:22", Config{InsecureIgnoreHostKey: true}); !errors.Is(err, access.ErrInvalidOption) {
+		t.Fatalf("no auth: %v", err)
+	}
+}
+
+func TestParseApplyTruncated(t *testing.T) {
+	ops := []access.Op{{Kind: access.OpRemoveUser, User: "a"}, {Kind: access.OpRemoveUser, User: "b"}}
+	if _, err := parseApply([]byte("ok 1\n"), ops); err == nil {
+		t.Fatal("output without END accepted")
+	}
+	res, err := parseApply([]byte("ok 1\nerr 2 3 user b exists and is not managed by opskit\nEND\n"), ops)
+	if err != nil || res[0].Err != nil || !errors.Is(res[1].Err, access.ErrNotManaged) {
+		t.Fatalf("parseApply = %v, %v", res, err)
+	}
+}

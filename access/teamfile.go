@@ -1,0 +1,382 @@
+package access
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// TeamFile is a validated team file: teams, users with their keys, and host
+// groups with the teams that may enter them.
+type TeamFile struct {
+	// Path names the file in errors.
+	Path string
+	// Teams by name.
+	Teams map[string]*Team
+	// Users in file order.
+	Users []*User
+	// HostGroups by name.
+	HostGroups map[string]*HostGroup
+}
+
+// Team is a named group of users.
+type Team struct {
+	Name        string
+	Description string
+	Line        int
+}
+
+// User is one declared user.
+type User struct {
+	// Name is the login name on hosts.
+	Name string
+	// Teams the user belongs to.
+	Teams []string
+	// Keys are the user's validated public keys, github: sources resolved.
+	Keys []Key
+	// Sudo grants passwordless sudo through a drop-in in /etc/sudoers.d.
+	Sudo bool
+	// Shell is the login shell (default /bin/bash).
+	Shell string
+	// Groups are supplementary groups on the host.
+	Groups []string
+	// Expires is the last day the user may log in; zero means never. An
+	// expired user is treated as absent, and hosts get the date as the
+	// account expiry so access lapses even without a re-run.
+	Expires time.Time
+	// Line is the line that declares the user.
+	Line int
+}
+
+// Expired reports whether the user's expiry date is before now's date.
+func (u *User) Expired(now time.Time) bool {
+	if u.Expires.IsZero() {
+		return false
+	}
+	y, m, d := now.UTC().Date()
+	today := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	return u.Expires.Before(today)
+}
+
+// HostGroup is a set of hosts and the teams that may enter them.
+type HostGroup struct {
+	Name  string
+	Teams []string
+	Line  int
+}
+
+// LoadOptions configures team file loading.
+type LoadOptions struct {
+	// Keys is the policy every key must meet.
+	Keys KeyPolicy
+	// Fetcher resolves github:USER key sources; nil rejects them.
+	Fetcher KeyFetcher
+}
+
+// DefaultShell is the login shell given to users that do not name one.
+const DefaultShell = "/bin/bash"
+
+// LoadTeamFile reads and validates the team file at path.
+func LoadTeamFile(ctx context.Context, path string, opts LoadOptions) (*TeamFile, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read team file: %w", err)
+	}
+	return ParseTeamFile(ctx, path, data, opts)
+}
+
+// ParseTeamFile validates data as a team file named name. Every problem is
+// reported, each as a *ValidationError naming the file, line, user and
+// field, together in a ValidationErrors.
+func ParseTeamFile(ctx context.Context, name string, data []byte, opts LoadOptions) (*TeamFile, error) {
+	if _, err := opts.Keys.minRSA(); err != nil {
+		return nil, err
+	}
+	p := &parser{file: name, opts: opts, tf: &TeamFile{Path: name, Teams: map[string]*Team{}, HostGroups: map[string]*HostGroup{}}}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, ValidationErrors{{File: name, Err: fmt.Errorf("%w: %v", ErrInvalidField, err)}}
+	}
+	if len(doc.Content) == 0 {
+		return nil, ValidationErrors{{File: name, Line: 1, Err: fmt.Errorf("%w: empty file", ErrInvalidField)}}
+	}
+	p.parseRoot(ctx, doc.Content[0])
+	if len(p.errs) > 0 {
+		sort.SliceStable(p.errs, func(i, j int) bool { return p.errs[i].Line < p.errs[j].Line })
+		return nil, p.errs
+	}
+	return p.tf, nil
+}
+
+type parser struct {
+	file string
+	opts LoadOptions
+	tf   *TeamFile
+	errs ValidationErrors
+}
+
+func (p *parser) fail(n *yaml.Node, user, field string, err error) {
+	line := 0
+	if n != nil {
+		line = n.Line
+	}
+	p.errs = append(p.errs, &ValidationError{File: p.file, Line: line, User: user, Field: field, Err: err})
+}
+
+// mapping iterates a mapping node's pairs, reporting keys not in allowed.
+func (p *parser) mapping(n *yaml.Node, user, where string, allowed []string, fn func(key string, k, v *yaml.Node)) {
+	if n.Kind != yaml.MappingNode {
+		p.fail(n, user, where, fmt.Errorf("%w: want a mapping", ErrInvalidField))
+		return
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if allowed != nil && !contains(allowed, k.Value) {
+			p.fail(k, user, where, fmt.Errorf("%w: unknown field %q (allowed: %s)", ErrInvalidField, k.Value, strings.Join(allowed, ", ")))
+			continue
+		}
+		fn(k.Value, k, v)
+	}
+}
+
+func (p *parser) strings(n *yaml.Node, user, field string) []*yaml.Node {
+	if n.Kind != yaml.SequenceNode {
+		p.fail(n, user, field, fmt.Errorf("%w: want a list", ErrInvalidField))
+		return nil
+	}
+	var out []*yaml.Node
+	for _, c := range n.Content {
+		if c.Kind != yaml.ScalarNode {
+			p.fail(c, user, field, fmt.Errorf("%w: want a string", ErrInvalidField))
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+func (p *parser) parseRoot(ctx context.Context, root *yaml.Node) {
+	var usersNode, groupsNode *yaml.Node
+	p.mapping(root, "", "", []string{"teams", "users", "host_groups"}, func(key string, _, v *yaml.Node) {
+		switch key {
+		case "teams":
+			p.parseTeams(v)
+		case "users":
+			usersNode = v
+		case "host_groups":
+			groupsNode = v
+		}
+	})
+	if usersNode != nil {
+		p.parseUsers(ctx, usersNode)
+	}
+	if groupsNode != nil {
+		p.parseHostGroups(groupsNode)
+	}
+}
+
+func (p *parser) parseTeams(n *yaml.Node) {
+	p.mapping(n, "", "teams", nil, func(name string, k, v *yaml.Node) {
+		if !validToken(name) {
+			p.fail(k, "", "teams", fmt.Errorf("%w: team name %q", ErrInvalidField, name))
+			return
+		}
+		t := &Team{Name: name, Line: k.Line}
+		if v.Kind == yaml.MappingNode {
+			p.mapping(v, "", "team "+name, []string{"description"}, func(_ string, _, dv *yaml.Node) { t.Description = dv.Value })
+		} else if !(v.Kind == yaml.ScalarNode && (v.Tag == "!!null" || v.Value == "")) {
+			p.fail(v, "", "team "+name, fmt.Errorf("%w: want a mapping", ErrInvalidField))
+		}
+		p.tf.Teams[name] = t
+	})
+}
+
+func (p *parser) parseHostGroups(n *yaml.Node) {
+	p.mapping(n, "", "host_groups", nil, func(name string, k, v *yaml.Node) {
+		if !validToken(name) {
+			p.fail(k, "", "host_groups", fmt.Errorf("%w: host group name %q", ErrInvalidField, name))
+			return
+		}
+		g := &HostGroup{Name: name, Line: k.Line}
+		p.mapping(v, "", "host group "+name, []string{"teams"}, func(_ string, _, tv *yaml.Node) {
+			for _, t := range p.strings(tv, "", "host group "+name+" teams") {
+				if _, ok := p.tf.Teams[t.Value]; !ok {
+					p.fail(t, "", "host group "+name+" teams", fmt.Errorf("%w: %q", ErrUnknownTeam, t.Value))
+					continue
+				}
+				g.Teams = append(g.Teams, t.Value)
+			}
+		})
+		p.tf.HostGroups[name] = g
+	})
+}
+
+func (p *parser) parseUsers(ctx context.Context, n *yaml.Node) {
+	if n.Kind != yaml.SequenceNode {
+		p.fail(n, "", "users", fmt.Errorf("%w: want a list", ErrInvalidField))
+		return
+	}
+	seenUser := map[string]int{}
+	seenKey := map[string]string{}
+	for _, un := range n.Content {
+		u := &User{Line: un.Line, Shell: DefaultShell}
+		var keyNodes []*yaml.Node
+		// The name first, so every other error can name the user.
+		if un.Kind == yaml.MappingNode {
+			for i := 0; i+1 < len(un.Content); i += 2 {
+				if un.Content[i].Value == "name" {
+					u.Name = un.Content[i+1].Value
+				}
+			}
+		}
+		p.mapping(un, u.Name, "", []string{"name", "teams", "keys", "sudo", "shell", "groups", "expires"}, func(key string, _, v *yaml.Node) {
+			switch key {
+			case "name":
+				if err := ValidateUserName(v.Value); err != nil {
+					p.fail(v, u.Name, "name", err)
+				}
+			case "teams":
+				for _, t := range p.strings(v, u.Name, "teams") {
+					if _, ok := p.tf.Teams[t.Value]; !ok {
+						p.fail(t, u.Name, "teams", fmt.Errorf("%w: %q", ErrUnknownTeam, t.Value))
+						continue
+					}
+					u.Teams = append(u.Teams, t.Value)
+				}
+			case "keys":
+				keyNodes = p.strings(v, u.Name, "keys")
+			case "sudo":
+				if err := v.Decode(&u.Sudo); err != nil {
+					p.fail(v, u.Name, "sudo", fmt.Errorf("%w: want true or false", ErrInvalidField))
+				}
+			case "shell":
+				if !validShell(v.Value) {
+					p.fail(v, u.Name, "shell", fmt.Errorf("%w: %q is not an absolute path of [A-Za-z0-9/._-]", ErrInvalidField, v.Value))
+				}
+				u.Shell = v.Value
+			case "groups":
+				for _, g := range p.strings(v, u.Name, "groups") {
+					if !validToken(g.Value) {
+						p.fail(g, u.Name, "groups", fmt.Errorf("%w: group name %q", ErrInvalidField, g.Value))
+						continue
+					}
+					u.Groups = append(u.Groups, g.Value)
+				}
+			case "expires":
+				t, err := time.Parse("2006-01-02", v.Value)
+				if err != nil {
+					p.fail(v, u.Name, "expires", fmt.Errorf("%w: want YYYY-MM-DD, got %q", ErrInvalidField, v.Value))
+				}
+				u.Expires = t
+			}
+		})
+		if u.Name == "" {
+			p.fail(un, "", "name", fmt.Errorf("%w: missing", ErrInvalidUserName))
+			continue
+		}
+		if first, dup := seenUser[u.Name]; dup {
+			p.fail(un, u.Name, "name", fmt.Errorf("%w: first declared on line %d", ErrDuplicateUser, first))
+		}
+		seenUser[u.Name] = un.Line
+		for i, kn := range keyNodes {
+			field := fmt.Sprintf("key %d", i+1)
+			keys, err := p.resolveKey(ctx, kn.Value)
+			if err != nil {
+				p.fail(kn, u.Name, field, err)
+				continue
+			}
+			for _, k := range keys {
+				k.Line = kn.Line
+				fp := k.Fingerprint()
+				if owner, dup := seenKey[fp]; dup {
+					p.fail(kn, u.Name, field, fmt.Errorf("%w: %s already given to %s", ErrDuplicateKey, fp, owner))
+					continue
+				}
+				seenKey[fp] = fmt.Sprintf("%s (line %d)", u.Name, kn.Line)
+				u.Keys = append(u.Keys, k)
+			}
+		}
+		p.tf.Users = append(p.tf.Users, u)
+	}
+}
+
+func (p *parser) resolveKey(ctx context.Context, v string) ([]Key, error) {
+	account, ok := strings.CutPrefix(v, "github:")
+	if !ok {
+		k, err := ParseKey(v, p.opts.Keys)
+		return []Key{k}, err
+	}
+	if p.opts.Fetcher == nil {
+		return nil, fmt.Errorf("%w: %s: no key fetcher configured", ErrFetchKeys, v)
+	}
+	lines, err := p.opts.Fetcher.FetchKeys(ctx, account)
+	if err != nil {
+		return nil, err
+	}
+	if len(lines) == 0 {
+		return nil, fmt.Errorf("%w: %s: no keys published", ErrFetchKeys, v)
+	}
+	var out []Key
+	for i, l := range lines {
+		k, err := ParseKey(l, p.opts.Keys)
+		if err != nil {
+			return nil, fmt.Errorf("%s key %d: %w", v, i+1, err)
+		}
+		k.Source = v
+		out = append(out, k)
+	}
+	return out, nil
+}
+
+// User returns the named user, or nil.
+func (tf *TeamFile) User(name string) *User {
+	for _, u := range tf.Users {
+		if u.Name == name {
+			return u
+		}
+	}
+	return nil
+}
+
+// UsersFor returns the users that may enter hosts in any of the given host
+// groups and have not expired at now, sorted by name.
+func (tf *TeamFile) UsersFor(hostGroups []string, now time.Time) ([]*User, error) {
+	teams := map[string]bool{}
+	for _, g := range hostGroups {
+		hg, ok := tf.HostGroups[g]
+		if !ok {
+			return nil, fmt.Errorf("%w: %q", ErrUnknownHostGroup, g)
+		}
+		for _, t := range hg.Teams {
+			teams[t] = true
+		}
+	}
+	var out []*User
+	for _, u := range tf.Users {
+		if u.Expired(now) {
+			continue
+		}
+		for _, t := range u.Teams {
+			if teams[t] {
+				out = append(out, u)
+				break
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
