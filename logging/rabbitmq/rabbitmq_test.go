@@ -16,11 +16,11 @@ import (
 	"github.com/opskit-dev/opskit/logging/rabbitmq"
 )
 
-// TestEventExchange declares and deletes a queue and opens and closes a
-// connection, and sees the broker's events arrive through the source.
-func TestEventExchange(t *testing.T) {
-	cluster := testenv.RabbitMQ(t)
-	src, err := rabbitmq.NewSource(rabbitmq.Options{URLs: cluster.AMQPURLs(), Keys: []string{"queue.#", "connection.#"}})
+// ship runs a source with opts into a fake sink until t ends, and returns
+// the sink once the source has had a second to bind its queue.
+func ship(t *testing.T, opts rabbitmq.Options) *fake.Sink {
+	t.Helper()
+	src, err := rabbitmq.NewSource(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,8 +29,16 @@ func TestEventExchange(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- p.Run(ctx, src) }()
-	defer func() { cancel(); <-done; _ = p.Close(context.Background()) }()
-	time.Sleep(time.Second) // let the source bind its queue
+	t.Cleanup(func() { cancel(); <-done; _ = p.Close(context.Background()) })
+	time.Sleep(time.Second)
+	return sink
+}
+
+// TestEventExchange declares and deletes a queue and opens and closes a
+// connection, and sees the broker's events arrive through the source.
+func TestEventExchange(t *testing.T) {
+	cluster := testenv.RabbitMQ(t)
+	sink := ship(t, rabbitmq.Options{URLs: cluster.AMQPURLs(), Keys: []string{"queue.#", "connection.#"}})
 
 	qname := fmt.Sprintf("opskit-logging-evt-%d", time.Now().UnixNano())
 	connName := "opskit-logging-evt-conn-" + qname
@@ -84,17 +92,7 @@ func TestEventExchange(t *testing.T) {
 // line with this connection's client port must arrive.
 func TestLogExchange(t *testing.T) {
 	cluster := testenv.RabbitMQ(t)
-	src, err := rabbitmq.NewSource(rabbitmq.Options{URLs: cluster.AMQPURLs(), Exchange: rabbitmq.LogExchange})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sink := fake.New(fake.Options{Limits: &logging.Limits{}})
-	p, _ := logging.New(logging.Options{Linger: 10 * time.Millisecond}, sink)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- p.Run(ctx, src) }()
-	defer func() { cancel(); <-done; _ = p.Close(context.Background()) }()
-	time.Sleep(time.Second) // let the source bind its queue
+	sink := ship(t, rabbitmq.Options{URLs: cluster.AMQPURLs(), Exchange: rabbitmq.LogExchange})
 
 	conn, err := amqp.Dial(cluster.Nodes[1].AMQPURL)
 	if err != nil {
