@@ -190,16 +190,3 @@ func (h SSHHost) Exec(ctx context.Context, argv ...string) (string, int, error) 
 	}
 	return out.String(), insp.ExitCode, nil
 }
-
-// Pause freezes every process of the host, so it stops answering without
-// closing connections: a host that hangs mid-operation.
-func (h SSHHost) Pause(ctx context.Context) error {
-	_, err := h.docker.ContainerPause(ctx, h.ContainerID, client.ContainerPauseOptions{})
-	return err
-}
-
-// Unpause resumes a paused host.
-func (h SSHHost) Unpause(ctx context.Context) error {
-	_, err := h.docker.ContainerUnpause(ctx, h.ContainerID, client.ContainerUnpauseOptions{})
-	return err
-}

@@ -4,8 +4,10 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
+	"net"
 	"os"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -182,5 +184,59 @@ func TestSSHHost(t *testing.T) {
 		if _, code, err := h.Exec(context.Background(), "test", "-s", "/root/.ssh/authorized_keys"); err != nil || code != 0 {
 			t.Fatalf("exec on %s: code %d, %v", h.Addr, code, err)
 		}
+	}
+}
+
+// TestSSHHostStopped stops a host both ways Pause can (the cgroup freezer
+// and SIGSTOP to every process) and checks that it stops answering SSH and
+// answers again after Unpause.
+func TestSSHHostStopped(t *testing.T) {
+	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sshPub, _ := ssh.NewPublicKey(pub)
+	signer, _ := ssh.NewSignerFromKey(priv)
+	h := SSHHosts(t, 1, strings.TrimSpace(string(ssh.MarshalAuthorizedKey(sshPub))))[0]
+	ctx := context.Background()
+	// ssh.Dial's Timeout bounds only the TCP connect, and a stopped host's
+	// kernel still completes that; the deadline bounds the handshake.
+	dial := func(timeout time.Duration) error {
+		nc, err := net.DialTimeout("tcp", h.Addr, timeout)
+		if err != nil {
+			return err
+		}
+		defer nc.Close()
+		_ = nc.SetDeadline(time.Now().Add(timeout))
+		c, _, _, err := ssh.NewClientConn(nc, h.Addr, &ssh.ClientConfig{
+			User:            "root",
+			Auth:            []ssh.AuthMethod{ssh.PublicKeys(signer)},
+			HostKeyCallback: ssh.InsecureIgnoreHostKey(), // only liveness is checked here
+		})
+		if err == nil {
+			c.Close()
+		}
+		return err
+	}
+	stops := map[string]func() error{
+		"freezer": func() error { return h.Pause(ctx) },
+		"sigstop": func() error { return h.signalAll(ctx, syscall.SIGSTOP) },
+	}
+	for name, stop := range stops {
+		t.Run(name, func(t *testing.T) {
+			if err := stop(); err != nil {
+				t.Fatal(err)
+			}
+			err := dial(time.Second)
+			if uerr := h.Unpause(ctx); uerr != nil {
+				t.Fatal(uerr)
+			}
+			if err == nil {
+				t.Fatal("a stopped host answered SSH")
+			}
+			if err := dial(10 * time.Second); err != nil {
+				t.Fatalf("after Unpause: %v", err)
+			}
+		})
 	}
 }
