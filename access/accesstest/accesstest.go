@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -201,6 +202,45 @@ func testRemoveUser(t *testing.T, h access.Host) {
 	a := snapshot(t, h).Account("ct_dave")
 	if a == nil || a.AuthorizedKeys != nil || a.Sudoers != nil || a.Principals != nil {
 		t.Fatalf("recreated user inherited files: %+v", a)
+	}
+
+	// Removals in one Apply, with other ops between them and a refused one
+	// among them, keep their order and their own results.
+	mustApply(t, h, ensure("ct_rm1", "ct_rm"), ensure("ct_rm2", "ct_rm"), ensure("ct_rm3", "ct_rm"))
+	keys := []byte(KeyLine(t, "rm3") + "\n")
+	res := apply(t, h,
+		access.Op{Kind: access.OpRemoveUser, User: "ct_rm1"},
+		access.Op{Kind: access.OpRemoveUser, User: "root"},
+		ensure("ct_rm4"),
+		access.Op{Kind: access.OpRemoveUser, User: "ct_rm2"},
+		access.Op{Kind: access.OpRemoveUser, User: "ct_rm4"},
+		access.Op{Kind: access.OpSetKeys, User: "ct_rm3", Content: keys},
+	)
+	for i, r := range res {
+		switch {
+		case i == 1 && !errors.Is(r.Err, access.ErrNotManaged):
+			t.Errorf("op %d (%s): err = %v; want ErrNotManaged", i, r.Op, r.Err)
+		case i != 1 && r.Err != nil:
+			t.Errorf("op %d (%s): %v", i, r.Op, r.Err)
+		}
+	}
+	st = snapshot(t, h)
+	for _, gone := range []string{"ct_rm1", "ct_rm2", "ct_rm4"} {
+		if a := st.Account(gone); a != nil {
+			t.Errorf("%s still there: %+v", gone, a)
+		}
+	}
+	if a := st.Account("ct_rm3"); a == nil || a.AuthorizedKeys == nil || !bytes.Equal(a.AuthorizedKeys.Content, keys) || !slices.Equal(a.Groups, []string{"ct_rm"}) {
+		t.Errorf("ct_rm3 = %+v; want its keys and group ct_rm", a)
+	}
+	if st.Account("root") == nil {
+		t.Fatal("root removed")
+	}
+	// Memberships go with the account: recreated without groups, a removed
+	// user is in none.
+	mustApply(t, h, ensure("ct_rm1"))
+	if a := snapshot(t, h).Account("ct_rm1"); a == nil || len(a.Groups) != 0 {
+		t.Errorf("recreated ct_rm1 = %+v; want no groups", a)
 	}
 }
 

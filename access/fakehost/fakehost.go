@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io/fs"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -388,12 +389,14 @@ func (h *Host) apply(op access.Op) error {
 				break
 			}
 		}
-		for i, g := range h.grps {
+		// As userdel with USERGROUPS_ENAB: the user leaves every group, and
+		// its private group goes when nobody else is in it or has it as
+		// primary group.
+		h.grps = slices.DeleteFunc(h.grps, func(g *group) bool {
 			g.members = remove(g.members, op.User)
-			if g.name == op.User && g.gid == a.gid && len(g.members) == 0 {
-				h.grps = append(h.grps[:i], h.grps[i+1:]...)
-			}
-		}
+			return g.name == op.User && g.gid == a.gid && len(g.members) == 0 &&
+				!slices.ContainsFunc(h.accs, func(x *account) bool { return x.gid == g.gid })
+		})
 	case access.OpLockUser:
 		a, err := h.managed(op.User)
 		if err != nil {
