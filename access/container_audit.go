@@ -59,10 +59,16 @@ func containerResource(c container.InspectResponse) string {
 // perContainer builds a checker that passes or fails each container by bad,
 // which returns the evidence of a failure or "".
 func perContainer(c Check, bad func(container.InspectResponse) string) audit.Checker[*containerTarget] {
+	return perContainerOnDaemon(c, func(_ *containerTarget, ct container.InspectResponse) string { return bad(ct) })
+}
+
+// perContainerOnDaemon is perContainer for checks whose answer also depends
+// on the daemon's defaults.
+func perContainerOnDaemon(c Check, bad func(*containerTarget, container.InspectResponse) string) audit.Checker[*containerTarget] {
 	return audit.Checker[*containerTarget]{Check: c, Func: func(_ context.Context, t *containerTarget) ([]Finding, error) {
 		var out []Finding
 		for _, ct := range t.containers {
-			if ev := bad(ct); ev != "" {
+			if ev := bad(t, ct); ev != "" {
 				out = append(out, c.Fail(containerResource(ct), ev))
 			} else {
 				out = append(out, c.Pass(containerResource(ct)))
@@ -198,18 +204,25 @@ func containerCheckers() []audit.Checker[*containerTarget] {
 				}
 				return ""
 			}),
-		perContainer(Check{ID: "access.container.no_new_privileges", Title: "container may gain new privileges", Severity: SeverityMedium,
-			Remediation: Remediation{Text: "Run with --security-opt no-new-privileges."},
+		perContainerOnDaemon(Check{ID: "access.container.no_new_privileges", Title: "container may gain new privileges", Severity: SeverityMedium,
+			Remediation: Remediation{Text: "Run with --security-opt no-new-privileges, or set \"no-new-privileges\": true in daemon.json."},
 			References:  []string{"CIS Docker Benchmark 5.26"}, Tags: tags},
-			func(c container.InspectResponse) string {
-				set := hasSecurityOpt(c, func(o string) bool {
-					o = strings.ReplaceAll(o, "=", ":")
-					return o == "no-new-privileges" || o == "no-new-privileges:true"
-				})
-				if set == "" {
-					return "SecurityOpt lacks no-new-privileges"
+			func(t *containerTarget, c container.InspectResponse) string {
+				// An explicit option wins; without one the container
+				// inherits the daemon's default (daemon.json
+				// "no-new-privileges", shown by docker info).
+				for _, o := range hostConfig(c).SecurityOpt {
+					switch strings.ReplaceAll(o, "=", ":") {
+					case "no-new-privileges", "no-new-privileges:true":
+						return ""
+					case "no-new-privileges:false":
+						return "SecurityOpt sets " + o
+					}
 				}
-				return ""
+				if slices.Contains(t.securityOptions, "name=no-new-privileges") {
+					return ""
+				}
+				return "SecurityOpt lacks no-new-privileges and the daemon does not default to it"
 			}),
 		nsShared("network", func(h *container.HostConfig) string { return string(h.NetworkMode) }, "5.10", SeverityHigh),
 		nsShared("pid", func(h *container.HostConfig) string { return string(h.PidMode) }, "5.16", SeverityHigh),

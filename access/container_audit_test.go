@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -178,5 +179,43 @@ func TestContainerAudit(t *testing.T) {
 	if st := daemon(nil, "1")["access.docker.content_trust"]; st != access.StatusPass {
 		t.Errorf("content_trust with DOCKER_CONTENT_TRUST=1 = %v; want pass", st)
 	}
-	t.Logf("%d checks (%d per container, 2 daemon), %d containers", len(checks), perContainerChecks, len(cases))
+
+	// A daemon that defaults to no-new-privileges covers a container without
+	// the option, but not one that turns it off.
+	nnpOff := "opskit-access-audit-" + run + "-nnp-off"
+	cfg, hc := good()
+	hc.SecurityOpt = []string{"no-new-privileges=false"}
+	created, err := cli.ContainerCreate(ctx, client.ContainerCreateOptions{Config: cfg, HostConfig: hc, Name: nnpOff})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_, _ = cli.ContainerRemove(context.Background(), created.ID, client.ContainerRemoveOptions{Force: true})
+	})
+	if _, err := cli.ContainerStart(ctx, created.ID, client.ContainerStartOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	nnpDefault := append(slices.Clone(real.Info.SecurityOptions), "name=no-new-privileges")
+	fs, err := access.AuditContainers(ctx, infoOverride{DockerAPI: cli, securityOptions: nnpDefault}, access.ContainerAuditOptions{Labels: []string{label}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]access.Status{
+		"opskit-access-audit-" + run + "-no_new_privileges": access.StatusPass,
+		"opskit-access-audit-" + run + "-good":              access.StatusPass,
+		nnpOff:                                              access.StatusFail,
+	}
+	for _, f := range fs {
+		cname := strings.Fields(strings.TrimPrefix(f.Resource, "container "))[0]
+		if w, ok := want[cname]; ok && f.CheckID == "access.container.no_new_privileges" {
+			if f.Status != w {
+				t.Errorf("no_new_privileges on %s with the daemon default: %v; want %v (%s)", cname, f.Status, w, f.Evidence)
+			}
+			delete(want, cname)
+		}
+	}
+	if len(want) != 0 {
+		t.Errorf("no finding for %v", want)
+	}
+	t.Logf("%d checks (%d per container, 2 daemon), %d containers", len(checks), perContainerChecks, len(cases)+1)
 }
