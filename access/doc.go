@@ -5,8 +5,8 @@
 // # Keys as code
 //
 // A team file (YAML) declares teams, users (keys inline or github:USER,
-// sudo, shell, groups, expiry) and host groups with the teams that may enter
-// them. ParseTeamFile and LoadTeamFile validate everything up front and
+// sudo everywhere, shell, groups, expiry) and host groups with the teams
+// that may enter them and the teams that get sudo there (sudo_teams). ParseTeamFile and LoadTeamFile validate everything up front and
 // report every problem as a *ValidationError naming file, line, user and
 // field: user names as useradd accepts them, keys parsed by
 // ssh.ParseAuthorizedKey with nothing left over, no options, no newlines,
@@ -25,7 +25,11 @@
 // on stdin as validated records with base64 content. authorized_keys is
 // written 0600 to a temporary file in a 0700 ~/.ssh and renamed; sudoers
 // drop-ins pass visudo -c before they are installed; opskit never touches
-// an account it did not create. Host keys are checked against known_hosts;
+// an account it did not create. A host's removals are applied together:
+// one pkill for the revoked users, one edit of passwd, shadow, group,
+// gshadow, subuid and subgid run as vipw's editor (so it holds lckpwdf and
+// the shadow-utils file locks useradd and passwd respect), then their homes;
+// userdel one at a time is the fallback. Host keys are checked against known_hosts;
 // skipping that takes sshhost.Config.InsecureIgnoreHostKey.
 //
 // access/fakehost is an in-memory host with users, groups, files, modes,

@@ -183,7 +183,7 @@ func (p *Provisioner) Revoke(ctx context.Context, users []string, targets []Targ
 func (p *Provisioner) run(ctx context.Context, tf *TeamFile, targets []Target, m mode, revoke []string, dry bool) (*Result, error) {
 	// Everything that can be checked without a host is checked first, so bad
 	// input is rejected before anything is applied anywhere.
-	desired := make([][]*User, len(targets))
+	desired := make([][]Grant, len(targets))
 	names := map[string]bool{}
 	for i, t := range targets {
 		if t.Host == nil {
@@ -194,7 +194,7 @@ func (p *Provisioner) run(ctx context.Context, tf *TeamFile, targets []Target, m
 		}
 		names[t.Host.Name()] = true
 		if tf != nil {
-			us, err := tf.UsersFor(t.Groups, p.opts.Now())
+			us, err := tf.GrantsFor(t.Groups, p.opts.Now())
 			if err != nil {
 				return nil, fmt.Errorf("host %s: %w", t.Host.Name(), err)
 			}
@@ -229,7 +229,7 @@ func (p *Provisioner) run(ctx context.Context, tf *TeamFile, targets []Target, m
 	return res, nil
 }
 
-func (p *Provisioner) host(ctx context.Context, h Host, desired []*User, m mode, revoke []string, dry bool) HostResult {
+func (p *Provisioner) host(ctx context.Context, h Host, desired []Grant, m mode, revoke []string, dry bool) HostResult {
 	start := time.Now()
 	hr := HostResult{Host: h.Name()}
 	defer func() { hr.Duration = time.Since(start) }()
@@ -253,8 +253,8 @@ func (p *Provisioner) host(ctx context.Context, h Host, desired []*User, m mode,
 		changes, conflicts = p.planGrant(st, desired)
 		if m == modeReconcile {
 			keep := map[string]bool{}
-			for _, u := range desired {
-				keep[u.Name] = true
+			for _, g := range desired {
+				keep[g.User.Name] = true
 			}
 			var gone []string
 			for _, a := range st.Accounts {
@@ -322,10 +322,11 @@ func SudoersContent(name string) []byte {
 	return []byte("# managed by opskit\n" + name + " ALL=(ALL:ALL) NOPASSWD: ALL\n")
 }
 
-func (p *Provisioner) planGrant(st *HostState, desired []*User) ([]Change, []error) {
+func (p *Provisioner) planGrant(st *HostState, desired []Grant) ([]Change, []error) {
 	var changes []Change
 	var conflicts []error
-	for _, u := range desired {
+	for _, g := range desired {
+		u := g.User
 		a := st.Account(u.Name)
 		if a != nil && !a.Managed {
 			conflicts = append(conflicts, fmt.Errorf("%w: %s", ErrNotManaged, u.Name))
@@ -350,7 +351,7 @@ func (p *Provisioner) planGrant(st *HostState, desired []*User) ([]Change, []err
 			changes = append(changes, Change{User: u.Name, What: "write authorized_keys", Op: Op{Kind: OpSetKeys, User: u.Name, Content: keys}})
 		}
 		var sudo []byte
-		if u.Sudo {
+		if g.Sudo {
 			sudo = SudoersContent(u.Name)
 		}
 		have := a != nil && a.Sudoers != nil

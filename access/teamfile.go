@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -39,7 +40,9 @@ type User struct {
 	Teams []string
 	// Keys are the user's validated public keys, github: sources resolved.
 	Keys []Key
-	// Sudo grants passwordless sudo through a drop-in in /etc/sudoers.d.
+	// Sudo grants passwordless sudo on every host the user may enter,
+	// through a drop-in in /etc/sudoers.d. HostGroup.SudoTeams grants it on
+	// the hosts of one group only.
 	Sudo bool
 	// Shell is the login shell (default /bin/bash).
 	Shell string
@@ -67,7 +70,10 @@ func (u *User) Expired(now time.Time) bool {
 type HostGroup struct {
 	Name  string
 	Teams []string
-	Line  int
+	// SudoTeams are the teams, among Teams, whose users get passwordless
+	// sudo on the group's hosts (key sudo_teams).
+	SudoTeams []string
+	Line      int
 }
 
 // LoadOptions configures team file loading.
@@ -203,15 +209,30 @@ func (p *parser) parseHostGroups(n *yaml.Node) {
 			return
 		}
 		g := &HostGroup{Name: name, Line: k.Line}
-		p.mapping(v, "", "host group "+name, []string{"teams"}, func(_ string, _, tv *yaml.Node) {
-			for _, t := range p.strings(tv, "", "host group "+name+" teams") {
+		var sudoNodes []*yaml.Node
+		p.mapping(v, "", "host group "+name, []string{"teams", "sudo_teams"}, func(key string, _, tv *yaml.Node) {
+			field := "host group " + name + " " + key
+			for _, t := range p.strings(tv, "", field) {
 				if _, ok := p.tf.Teams[t.Value]; !ok {
-					p.fail(t, "", "host group "+name+" teams", fmt.Errorf("%w: %q", ErrUnknownTeam, t.Value))
+					p.fail(t, "", field, fmt.Errorf("%w: %q", ErrUnknownTeam, t.Value))
 					continue
 				}
-				g.Teams = append(g.Teams, t.Value)
+				if key == "teams" {
+					g.Teams = append(g.Teams, t.Value)
+				} else {
+					sudoNodes = append(sudoNodes, t)
+				}
 			}
 		})
+		// Checked once every team of the group is known, whatever the key
+		// order: sudo only where the team may enter.
+		for _, t := range sudoNodes {
+			if !contains(g.Teams, t.Value) {
+				p.fail(t, "", "host group "+name+" sudo_teams", fmt.Errorf("%w: team %q may not enter host group %q, so it cannot have sudo there", ErrInvalidField, t.Value, name))
+				continue
+			}
+			g.SudoTeams = append(g.SudoTeams, t.Value)
+		}
 		p.tf.HostGroups[name] = g
 	})
 }
@@ -369,6 +390,34 @@ func (tf *TeamFile) UsersFor(hostGroups []string, now time.Time) ([]*User, error
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, nil
+}
+
+// Grant is what one user gets on one host.
+type Grant struct {
+	User *User
+	// Sudo is set when the user has sudo everywhere (User.Sudo) or is in
+	// one of the SudoTeams of a host group the host belongs to.
+	Sudo bool
+}
+
+// GrantsFor returns what each user gets on a host in the given host groups:
+// the users of UsersFor, each with its sudo right there.
+func (tf *TeamFile) GrantsFor(hostGroups []string, now time.Time) ([]Grant, error) {
+	users, err := tf.UsersFor(hostGroups, now)
+	if err != nil {
+		return nil, err
+	}
+	sudoTeams := map[string]bool{}
+	for _, g := range hostGroups {
+		for _, t := range tf.HostGroups[g].SudoTeams {
+			sudoTeams[t] = true
+		}
+	}
+	out := make([]Grant, len(users))
+	for i, u := range users {
+		out[i] = Grant{User: u, Sudo: u.Sudo || slices.ContainsFunc(u.Teams, func(t string) bool { return sudoTeams[t] })}
+	}
 	return out, nil
 }
 
