@@ -9,9 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"golang.org/x/crypto/ssh"
@@ -170,9 +168,12 @@ func (ca *CA) IssueUserCert(req CertRequest) (*ssh.Certificate, error) {
 	if ext == nil {
 		ext = map[string]string{"permit-pty": ""}
 	}
+	// Serial 0 cannot be revoked by serial in a KRL; draw again.
 	var serial [8]byte
-	if _, err := rand.Read(serial[:]); err != nil {
-		return nil, err
+	for binary.BigEndian.Uint64(serial[:]) == 0 {
+		if _, err := rand.Read(serial[:]); err != nil {
+			return nil, err
+		}
 	}
 	now := ca.opts.Now()
 	cert := &ssh.Certificate{
@@ -190,60 +191,6 @@ func (ca *CA) IssueUserCert(req CertRequest) (*ssh.Certificate, error) {
 	}
 	return cert, nil
 }
-
-// RevocationList is the revoked keys list hosts refuse: any key in it, and
-// every certificate of such a key, fails public-key authentication. It is
-// safe for concurrent use.
-type RevocationList struct {
-	mu   sync.Mutex
-	keys map[string]ssh.PublicKey
-}
-
-// NewRevocationList returns an empty list.
-func NewRevocationList() *RevocationList {
-	return &RevocationList{keys: map[string]ssh.PublicKey{}}
-}
-
-// Revoke adds key (for a certificate, its underlying key) to the list.
-func (r *RevocationList) Revoke(key ssh.PublicKey) {
-	if c, ok := key.(*ssh.Certificate); ok {
-		key = c.Key
-	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.keys[ssh.FingerprintSHA256(key)] = key
-}
-
-// IsRevoked reports whether key or the key of a certificate is revoked.
-func (r *RevocationList) IsRevoked(key ssh.PublicKey) bool {
-	if c, ok := key.(*ssh.Certificate); ok {
-		key = c.Key
-	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	_, ok := r.keys[ssh.FingerprintSHA256(key)]
-	return ok
-}
-
-// Content is the list as sshd's RevokedKeys file: one public key a line,
-// sorted by fingerprint.
-func (r *RevocationList) Content() []byte {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	fps := make([]string, 0, len(r.keys))
-	for fp := range r.keys {
-		fps = append(fps, fp)
-	}
-	sort.Strings(fps)
-	var b bytes.Buffer
-	for _, fp := range fps {
-		b.Write(ssh.MarshalAuthorizedKey(r.keys[fp]))
-	}
-	return b.Bytes()
-}
-
-// Op returns the op that installs the list on a host.
-func (r *RevocationList) Op() Op { return Op{Kind: OpSetRevokedKeys, Content: r.Content()} }
 
 // CheckUserCert verifies cert the way sshd does for a login as principal:
 // signed by this CA, a user certificate, valid now, for principal, not

@@ -13,6 +13,14 @@ import (
 
 func certSigner(t *testing.T, ca *access.CA, req access.CertRequest, key ssh.Signer) ssh.AuthMethod {
 	t.Helper()
+	auth, _ := certAuth(t, ca, req, key)
+	return auth
+}
+
+// certAuth issues a certificate for key and returns it with an auth method
+// that presents it.
+func certAuth(t *testing.T, ca *access.CA, req access.CertRequest, key ssh.Signer) (ssh.AuthMethod, *ssh.Certificate) {
+	t.Helper()
 	req.PublicKey = key.PublicKey()
 	cert, err := ca.IssueUserCert(req)
 	if err != nil {
@@ -22,7 +30,7 @@ func certSigner(t *testing.T, ca *access.CA, req access.CertRequest, key ssh.Sig
 	if err != nil {
 		t.Fatal(err)
 	}
-	return ssh.PublicKeys(s)
+	return ssh.PublicKeys(s), cert
 }
 
 func TestCertificateRequests(t *testing.T) {
@@ -67,8 +75,9 @@ func TestCertificateRequests(t *testing.T) {
 	if err := ca.CheckUserCert(cert, "alice", rl); err == nil {
 		t.Error("revoked cert accepted")
 	}
-	if !strings.Contains(string(rl.Content()), strings.TrimSpace(string(ssh.MarshalAuthorizedKey(user.PublicKey())))) {
-		t.Error("revocation list lacks the key")
+	back, err := access.ParseRevocationList(rl.Content())
+	if err != nil || !back.IsRevoked(user.PublicKey()) {
+		t.Errorf("revocation list read back: %v, revoked=%v", err, err == nil && back.IsRevoked(user.PublicKey()))
 	}
 }
 
@@ -140,6 +149,33 @@ func TestCertificateLogin(t *testing.T) {
 	if _, err := dialRetry(h, "carol", certSigner(t, other, valid, key)); err == nil {
 		t.Fatal("a certificate from an untrusted CA logged in")
 	}
+	// One certificate revoked by serial stops; another certificate of the
+	// same key keeps working.
+	authA, certA := certAuth(t, ca, valid, key)
+	authB, _ := certAuth(t, ca, valid, key)
+	if err := rl.RevokeCertificate(certA); err != nil {
+		t.Fatal(err)
+	}
+	// Every certificate with a revoked key ID stops, whoever the CA.
+	tempReq := valid
+	tempReq.KeyID = "contractor@test"
+	authTemp, _ := certAuth(t, ca, tempReq, key2)
+	if err := rl.RevokeKeyID(nil, "contractor@test"); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := h.Host.Apply(ctx, []access.Op{rl.Op()}); err != nil || res[0].Err != nil {
+		t.Fatalf("install KRL: %v %v", err, res)
+	}
+	if _, err := dialRetry(h, "carol", authA); err == nil {
+		t.Fatal("a certificate revoked by serial logged in")
+	}
+	if out, err := dialRetry(h, "carol", authB); err != nil || out != "carol" {
+		t.Fatalf("the same key's other certificate after a serial revocation: %q %v", out, err)
+	}
+	if _, err := dialRetry(h, "carol", authTemp); err == nil {
+		t.Fatal("a certificate with a revoked key ID logged in")
+	}
+
 	// Emergency: revoke the key; its still-valid certificate stops working,
 	// another key's certificate keeps working.
 	rl.Revoke(key.PublicKey())

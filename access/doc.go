@@ -41,7 +41,9 @@
 // A CA issues short-lived user certificates (principals, validity,
 // extensions, source-address, force-command). TrustOp and PrincipalsOp
 // configure hosts (TrustedUserCAKeys, AuthorizedPrincipalsFile), and a
-// RevocationList becomes sshd's RevokedKeys file for emergencies; access
+// RevocationList becomes sshd's RevokedKeys file for emergencies: an
+// OpenSSH KRL that revokes keys, single certificates by serial, or every
+// certificate of a key ID (ParseRevocationList reads one back). Access
 // otherwise expires with the certificate.
 //
 // # Audits
