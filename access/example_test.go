@@ -32,7 +32,8 @@ users:
       - ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGuoKtSwHRubGh4GeRgy+4KV6JQJS5bAytDFmabzRAMf bob@laptop
 host_groups:
   web: {teams: [backend]}
-  db: {teams: [backend, dba]}
+  # dba members get sudo on the database hosts only.
+  db: {teams: [backend, dba], sudo_teams: [dba]}
 `
 
 func ExampleParseTeamFile() {
@@ -44,17 +45,17 @@ func ExampleParseTeamFile() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	users, _ := tf.UsersFor([]string{"db"}, time.Now())
-	for _, u := range users {
-		fmt.Println(u.Name, u.Keys[0].Comment, u.Sudo)
+	grants, _ := tf.GrantsFor([]string{"db"}, time.Now())
+	for _, g := range grants {
+		fmt.Println(g.User.Name, g.User.Keys[0].Comment, "sudo:", g.Sudo)
 	}
 
 	// Errors name the file, line, user and field.
 	_, err = access.ParseTeamFile(ctx, "team.yaml", []byte("users:\n  - name: Eve\n    keys: ['command=\"sh\" ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA11atLoaVLgjdaq9k+DDlfJ0ibnxoU+ljzJ1cAPhQ2W']\n"), access.LoadOptions{})
 	fmt.Println(err)
 	// Output:
-	// alice alice@laptop true
-	// bob bob@laptop false
+	// alice alice@laptop sudo: true
+	// bob bob@laptop sudo: true
 	// team.yaml:2: user "Eve": name: invalid user name: "Eve": character 1 ('E') not allowed; want [a-z_][a-z0-9_-]*
 	// team.yaml:3: user "Eve": key 1: key options are not allowed: command="sh"
 }
@@ -88,7 +89,7 @@ func ExampleProvisioner_Grant() {
 	// web1 plan: alice: write authorized_keys
 	// web1 plan: alice: install sudoers drop-in
 	// web1: 3 changes applied
-	// db1: 5 changes applied
+	// db1: 6 changes applied
 	// web1: no change
 	// db1: no change
 }
@@ -139,6 +140,32 @@ func ExampleCA_IssueUserCert() {
 	// [alice] 10.0.0.0/8
 	// trustca principals revoked
 	// true
+}
+
+func ExampleRevocationList() {
+	ca, _, _ := access.GenerateCA("opskit user CA", access.CAOptions{})
+	pub, _, _ := ed25519.GenerateKey(rand.Reader)
+	userKey, _ := ssh.NewPublicKey(pub)
+	laptop, _ := ca.IssueUserCert(access.CertRequest{PublicKey: userKey, KeyID: "alice@laptop", Principals: []string{"alice"}})
+	ci, _ := ca.IssueUserCert(access.CertRequest{PublicKey: userKey, KeyID: "alice@ci", Principals: []string{"alice"}})
+
+	rl := access.NewRevocationList()
+	// The laptop was stolen: that one certificate stops, by serial.
+	if err := rl.RevokeCertificate(laptop); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("laptop:", rl.IsRevoked(laptop), "ci:", rl.IsRevoked(ci))
+	// Every certificate ever issued for an identity, by key ID.
+	_ = rl.RevokeKeyID(ca.PublicKey(), "alice@ci")
+	fmt.Println("ci:", rl.IsRevoked(ci))
+
+	// rl.Op() installs it as sshd's RevokedKeys; a host's copy reads back.
+	back, err := access.ParseRevocationList(rl.Content())
+	fmt.Println(err, back.IsRevoked(laptop), back.Version())
+	// Output:
+	// laptop: true ci: false
+	// ci: true
+	// <nil> true 2
 }
 
 func ExampleAuditHost() {
