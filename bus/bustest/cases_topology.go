@@ -13,6 +13,7 @@ func cases() []testCase {
 		{"ApplyIdempotent", testApplyIdempotent},
 		{"ApplyInvalidNothingDeclared", testApplyInvalidNothingDeclared},
 		{"StreamQueue", testStreamQueue},
+		{"StreamConsume", testStreamConsume},
 		{"DiffReportsDrift", testDiff},
 		{"InvalidQueueArguments", testInvalidQueueArguments},
 		{"ConflictQueueType", testConflictQueueType},

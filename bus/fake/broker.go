@@ -14,9 +14,10 @@
 // One Broker stands for a whole cluster: every address dialled reaches the
 // same state, and StopNode/StartNode simulate losing one node.
 //
-// Limits: one virtual host, no streams consumption (streams can be declared
-// and published to), no transactions, no priorities, no lazy expiry
-// semantics (expired messages are removed wherever they are in the queue).
+// Limits: one virtual host; stream queues are read from any offset but
+// never truncated (no retention), no transactions, no priorities, no lazy
+// expiry semantics (expired messages are removed wherever they are in the
+// queue).
 package fake
 
 import (

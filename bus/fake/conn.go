@@ -276,8 +276,15 @@ func (ch *channel) Consume(queueName, tag string, exclusive bool, args driver.Ta
 	if q.exclusive && q.owner != ch.c {
 		return nil, ch.fail(driver.CodeResourceLocked, "RESOURCE_LOCKED - cannot obtain exclusive access to locked queue '%s' in vhost '/'", queueName)
 	}
+	var pos int64
 	if q.qtype == "stream" {
-		return nil, ch.fail(driver.CodeNotImplemented, "NOT_IMPLEMENTED - the fake broker does not consume streams ('%s')", queueName)
+		if ch.prefetch == 0 {
+			return nil, ch.fail(driver.CodePreconditionFailed, "PRECONDITION_FAILED - consumer prefetch count is not set for '%s'", queueName)
+		}
+		var err error
+		if pos, err = q.streamStart(args["x-stream-offset"], time.Now()); err != nil {
+			return nil, ch.fail(driver.CodePreconditionFailed, "PRECONDITION_FAILED - %v", err)
+		}
 	}
 	for _, c := range q.consumers {
 		if c.exclusive || exclusive {
@@ -288,6 +295,7 @@ func (ch *channel) Consume(queueName, tag string, exclusive bool, args driver.Ta
 		return nil, ch.connFail(driver.CodeNotAllowed, "NOT_ALLOWED - attempt to reuse consumer tag '%s'", tag)
 	}
 	cons := newConsumer(ch, q, tag, ch.prefetch, exclusive)
+	cons.pos = pos
 	ch.consumers[tag] = cons
 	q.consumers = append(q.consumers, cons)
 	q.hadCons = true
@@ -372,6 +380,7 @@ type consumer struct {
 	prefetch  int
 	exclusive bool
 	unacked   int
+	pos       int64 // next stream offset to deliver (stream queues)
 	out       chan driver.Delivery
 
 	mu      sync.Mutex

@@ -18,6 +18,7 @@ type queue struct {
 	qtype      string
 
 	ready     []*qmsg
+	log       []streamEntry // stream queues only
 	consumers []*consumer
 	rr        int
 	hadCons   bool
@@ -55,6 +56,11 @@ func (q *queue) strArg(name string) (string, bool) {
 // it (reject-publish overflow). Callers hold b.mu.
 func (q *queue) enqueue(exchange, key string, m driver.Message, now time.Time) bool {
 	qm := &qmsg{exchange: exchange, key: key, msg: m}
+	if q.qtype == "stream" {
+		q.log = append(q.log, streamEntry{m: qm, at: now})
+		q.dispatchStream()
+		return true
+	}
 	ttl, hasTTL := q.intArg("x-message-ttl")
 	if m.Expiration != "" {
 		if e, err := strconv.ParseInt(m.Expiration, 10, 64); err == nil && (!hasTTL || e < ttl) {
@@ -101,7 +107,7 @@ func (q *queue) full(n, size int) bool {
 // requeue returns a delivered message to the head of the queue, counting
 // the failed delivery and dead-lettering it past the delivery limit.
 func (q *queue) requeue(m *qmsg) {
-	if q.deleted {
+	if q.deleted || q.qtype == "stream" {
 		return
 	}
 	m.redelivered = true
@@ -161,7 +167,7 @@ func (q *queue) schedule(now time.Time) {
 // deadLetter routes m to the queue's dead-letter exchange, if any.
 func (q *queue) deadLetter(m *qmsg, reason string) {
 	dlx, ok := q.strArg("x-dead-letter-exchange")
-	if !ok {
+	if !ok || q.qtype == "stream" {
 		return
 	}
 	key := m.key
@@ -214,6 +220,10 @@ func (q *queue) deadLetter(m *qmsg, reason string) {
 // dispatch hands ready messages to consumers with prefetch room, round-robin.
 // Callers hold b.mu.
 func (q *queue) dispatch() {
+	if q.qtype == "stream" {
+		q.dispatchStream()
+		return
+	}
 	now := time.Now()
 	q.expire(now)
 	for len(q.ready) > 0 {
