@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sync"
 	"time"
@@ -28,7 +29,6 @@ type RevocationList struct {
 	cas     map[string]*krlCA        // CA fingerprint ("" for any CA)
 	version uint64
 	date    uint64
-	now     func() time.Time
 }
 
 // krlCA is what one CA's certificates have revoked.
@@ -43,7 +43,7 @@ var ErrInvalidKRL = errors.New("invalid revoked keys list")
 
 // NewRevocationList returns an empty list.
 func NewRevocationList() *RevocationList {
-	return &RevocationList{keys: map[string]ssh.PublicKey{}, cas: map[string]*krlCA{}, now: time.Now}
+	return &RevocationList{keys: map[string]ssh.PublicKey{}, cas: map[string]*krlCA{}}
 }
 
 func plainKey(key ssh.PublicKey) ssh.PublicKey {
@@ -56,7 +56,7 @@ func plainKey(key ssh.PublicKey) ssh.PublicKey {
 // changed bumps the list's version and date; the caller holds mu.
 func (r *RevocationList) changed() {
 	r.version++
-	r.date = uint64(r.now().Unix())
+	r.date = uint64(time.Now().Unix())
 }
 
 // Revoke adds key (for a certificate, its underlying key) to the list:
@@ -173,6 +173,13 @@ func putString(b *bytes.Buffer, s []byte) {
 	b.Write(s)
 }
 
+// putSection writes a KRL section or certificate subsection: its type, then
+// its body as a string.
+func putSection(b *bytes.Buffer, typ byte, body []byte) {
+	b.WriteByte(typ)
+	putString(b, body)
+}
+
 // Content is the list as a KRL, the same bytes for the same revocations
 // (sections and entries sorted; the version and date are the last change's).
 func (r *RevocationList) Content() []byte {
@@ -186,12 +193,7 @@ func (r *RevocationList) Content() []byte {
 	_ = binary.Write(&b, binary.BigEndian, uint64(0)) // flags
 	putString(&b, nil)                                // reserved
 	putString(&b, []byte("opskit"))                   // comment
-	cafps := make([]string, 0, len(r.cas))
-	for fp := range r.cas {
-		cafps = append(cafps, fp)
-	}
-	slices.Sort(cafps)
-	for _, fp := range cafps {
+	for _, fp := range slices.Sorted(maps.Keys(r.cas)) {
 		c := r.cas[fp]
 		if len(c.serials) == 0 && len(c.keyIDs) == 0 {
 			continue
@@ -204,46 +206,27 @@ func (r *RevocationList) Content() []byte {
 		}
 		putString(&sect, nil) // reserved
 		if len(c.serials) > 0 {
-			serials := make([]uint64, 0, len(c.serials))
-			for s := range c.serials {
-				serials = append(serials, s)
-			}
-			slices.Sort(serials)
 			var sub bytes.Buffer
-			for _, s := range serials {
+			for _, s := range slices.Sorted(maps.Keys(c.serials)) {
 				_ = binary.Write(&sub, binary.BigEndian, s)
 			}
-			sect.WriteByte(krlCertSerialList)
-			putString(&sect, sub.Bytes())
+			putSection(&sect, krlCertSerialList, sub.Bytes())
 		}
 		if len(c.keyIDs) > 0 {
-			ids := make([]string, 0, len(c.keyIDs))
-			for id := range c.keyIDs {
-				ids = append(ids, id)
-			}
-			slices.Sort(ids)
 			var sub bytes.Buffer
-			for _, id := range ids {
+			for _, id := range slices.Sorted(maps.Keys(c.keyIDs)) {
 				putString(&sub, []byte(id))
 			}
-			sect.WriteByte(krlCertKeyID)
-			putString(&sect, sub.Bytes())
+			putSection(&sect, krlCertKeyID, sub.Bytes())
 		}
-		b.WriteByte(krlCertificates)
-		putString(&b, sect.Bytes())
+		putSection(&b, krlCertificates, sect.Bytes())
 	}
 	if len(r.keys) > 0 {
-		fps := make([]string, 0, len(r.keys))
-		for fp := range r.keys {
-			fps = append(fps, fp)
-		}
-		slices.Sort(fps)
 		var sect bytes.Buffer
-		for _, fp := range fps {
+		for _, fp := range slices.Sorted(maps.Keys(r.keys)) {
 			putString(&sect, r.keys[fp].Marshal())
 		}
-		b.WriteByte(krlExplicitKey)
-		putString(&b, sect.Bytes())
+		putSection(&b, krlExplicitKey, sect.Bytes())
 	}
 	return b.Bytes()
 }

@@ -76,6 +76,19 @@ func (k *krlReader) str() ([]byte, error) {
 	return s, nil
 }
 
+// section reads a section or subsection: its type and its body.
+func (k *krlReader) section() (byte, *krlReader, error) {
+	typ, err := k.byte()
+	if err != nil {
+		return 0, nil, err
+	}
+	body, err := k.str()
+	if err != nil {
+		return 0, nil, fmt.Errorf("section %d: %v", typ, err)
+	}
+	return typ, &krlReader{b: body}, nil
+}
+
 func (k *krlReader) byte() (byte, error) {
 	if len(k.b) < 1 {
 		return 0, fmt.Errorf("truncated")
@@ -127,21 +140,17 @@ func (r *RevocationList) parseKRL(k *krlReader) error {
 		}
 	}
 	for len(k.b) > 0 {
-		typ, err := k.byte()
+		typ, body, err := k.section()
 		if err != nil {
 			return err
 		}
-		body, err := k.str()
-		if err != nil {
-			return fmt.Errorf("section %d: %v", typ, err)
-		}
 		switch typ {
 		case krlCertificates:
-			err = r.parseCertSection(&krlReader{b: body})
+			err = r.parseCertSection(body)
 		case krlExplicitKey:
-			err = r.parseExplicitKeys(&krlReader{b: body})
+			err = r.parseExplicitKeys(body)
 		case 255:
-			err = extension(body)
+			err = extension(body.b)
 		default:
 			err = fmt.Errorf("section type %d not supported", typ)
 		}
@@ -170,22 +179,17 @@ func (r *RevocationList) parseCertSection(k *krlReader) error {
 		return err
 	}
 	for len(k.b) > 0 {
-		typ, err := k.byte()
+		typ, sub, err := k.section()
 		if err != nil {
 			return err
 		}
-		body, err := k.str()
-		if err != nil {
-			return err
-		}
-		sub := &krlReader{b: body}
 		switch typ {
 		case krlCertSerialList:
 			if ca == nil {
 				return fmt.Errorf("serials revoked without a CA key")
 			}
-			if len(body)%8 != 0 {
-				return fmt.Errorf("serial list of %d bytes", len(body))
+			if len(sub.b)%8 != 0 {
+				return fmt.Errorf("serial list of %d bytes", len(sub.b))
 			}
 			for len(sub.b) > 0 {
 				s, _ := sub.u64()
@@ -204,7 +208,7 @@ func (r *RevocationList) parseCertSection(k *krlReader) error {
 				}
 			}
 		case 0x39:
-			if err := extension(body); err != nil {
+			if err := extension(sub.b); err != nil {
 				return err
 			}
 		default:
