@@ -18,6 +18,12 @@ for part in postgres rabbitmq docker moto sshhost; do
 	. "$here/scripts/$part.sh"
 done
 
+# The daemons started below inherit this shell's working directory. Start
+# them from / so they outlive the checkout that started them: a RabbitMQ
+# node whose directory was deleted (a removed clone or worktree) fails
+# every call that resolves a path, and its management API answers 500.
+cd /
+
 cmd=${1:-up}
 case "$cmd" in
 up)
