@@ -142,7 +142,7 @@ func (p *parser) mapping(n *yaml.Node, user, where string, allowed []string, fn 
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
-		if allowed != nil && !contains(allowed, k.Value) {
+		if allowed != nil && !slices.Contains(allowed, k.Value) {
 			p.fail(k, user, where, fmt.Errorf("%w: unknown field %q (allowed: %s)", ErrInvalidField, k.Value, strings.Join(allowed, ", ")))
 			continue
 		}
@@ -227,7 +227,7 @@ func (p *parser) parseHostGroups(n *yaml.Node) {
 		// Checked once every team of the group is known, whatever the key
 		// order: sudo only where the team may enter.
 		for _, t := range sudoNodes {
-			if !contains(g.Teams, t.Value) {
+			if !slices.Contains(g.Teams, t.Value) {
 				p.fail(t, "", "host group "+name+" sudo_teams", fmt.Errorf("%w: team %q may not enter host group %q, so it cannot have sudo there", ErrInvalidField, t.Value, name))
 				continue
 			}
@@ -419,13 +419,4 @@ func (tf *TeamFile) GrantsFor(hostGroups []string, now time.Time) ([]Grant, erro
 		out[i] = Grant{User: u, Sudo: u.Sudo || slices.ContainsFunc(u.Teams, func(t string) bool { return sudoTeams[t] })}
 	}
 	return out, nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

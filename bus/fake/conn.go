@@ -253,6 +253,17 @@ func (ch *channel) Publish(ctx context.Context, p driver.Publishing) (uint64, er
 	return seq, nil
 }
 
+// withHeader returns msg with header k set to v, leaving msg's own headers
+// (shared with the queued copy) untouched.
+func withHeader(msg driver.Message, k string, v any) driver.Message {
+	msg.Headers = copyTable(msg.Headers)
+	if msg.Headers == nil {
+		msg.Headers = driver.Table{}
+	}
+	msg.Headers[k] = v
+	return msg
+}
+
 func copyTable(t driver.Table) driver.Table {
 	if t == nil {
 		return nil
@@ -408,11 +419,7 @@ func (c *consumer) deliver(m *qmsg) {
 	c.unacked++
 	msg := m.msg
 	if m.count > 0 {
-		msg.Headers = copyTable(msg.Headers)
-		if msg.Headers == nil {
-			msg.Headers = driver.Table{}
-		}
-		msg.Headers["x-delivery-count"] = int64(m.count)
+		msg = withHeader(msg, "x-delivery-count", int64(m.count))
 	}
 	d := driver.Delivery{Tag: tag, ConsumerTag: c.tag, Redelivered: m.redelivered,
 		Exchange: m.exchange, RoutingKey: m.key, Message: msg}

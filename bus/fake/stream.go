@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strconv"
 	"time"
-
-	"github.com/opskit-dev/opskit/bus/driver"
 )
 
 // Stream queues keep every message in an append-only log; consumers read
@@ -84,13 +82,8 @@ func streamInterval(s string) (time.Duration, error) {
 func (q *queue) dispatchStream() {
 	for _, c := range q.consumers {
 		for c.hasRoom() && c.pos < int64(len(q.log)) {
-			e := q.log[c.pos]
-			m := *e.m
-			m.msg.Headers = copyTable(m.msg.Headers)
-			if m.msg.Headers == nil {
-				m.msg.Headers = driver.Table{}
-			}
-			m.msg.Headers["x-stream-offset"] = c.pos
+			m := *q.log[c.pos].m
+			m.msg = withHeader(m.msg, "x-stream-offset", c.pos)
 			c.pos++
 			c.deliver(&m)
 		}
