@@ -307,19 +307,20 @@ do_op() {
 # the batch costs that once. Results stay per op and in order: once one is
 # queued, later results wait in $work/res until the batch has run.
 queue_deluser() {
-	if ! check_user >"$errf" 2>&1; then result 1; return; fi
+	if ! check_user >"$errf" 2>&1; then errline "$n" 1 "$errf" >>"$work/res"; return; fi
 	if ! lookup; then printf "ok %d\n" "$n" >>"$work/res"; return; fi
 	managed >"$errf" 2>&1
 	st=$?
-	if [ $st -ne 0 ]; then result $st; return; fi
+	if [ $st -ne 0 ]; then errline "$n" "$st" "$errf" >>"$work/res"; return; fi
 	rm_present "/etc/sudoers.d/opskit-$user" "$PRINCIPALS/$user"
 	printf "%s %s %s %s\n" "$user" "$uid" "$gid" "$home" >>"$work/batch"
 	printf "Q %d %s\n" "$n" "$user" >>"$work/res"
 }
 
-# result ST appends op n s failure, with its output, to the pending results.
-result() {
-	printf "err %d %d %s\n" "$n" "$1" "$(tr "\n\t\r" "   " <"$errf" | cut -c1-300)" >>"$work/res"
+# errline N ST FILE [PREFIX] prints op N s failure line: its status and the
+# first 300 characters of FILE (the op s output) on one line.
+errline() {
+	printf "err %s %s %s%s\n" "$1" "$2" "${4:-}" "$(tr "\n\t\r" "   " <"$3" | cut -c1-300)"
 }
 
 run_deluser_batch() {
@@ -355,7 +356,7 @@ flush_results() (
 			line=${line#Q }
 			user=${line#* }
 			if lookup; then
-				printf "err %s 1 userdel failed: %s\n" "${line%% *}" "$(tr "\n\t\r" "   " <"$work/vipw" | cut -c1-300)"
+				errline "${line%% *}" 1 "$work/vipw" "userdel failed: "
 			else
 				printf "ok %s\n" "${line%% *}"
 			fi
@@ -394,7 +395,7 @@ apply() {
 		if [ $st -eq 0 ]; then
 			printf "ok %d\n" "$n"
 		else
-			printf "err %d %d %s\n" "$n" "$st" "$(tr "\n\t\r" "   " <"$errf" | cut -c1-300)"
+			errline "$n" "$st" "$errf"
 		fi
 	done
 	flush_results
