@@ -48,6 +48,10 @@ type User struct {
 	Shell string
 	// Groups are supplementary groups on the host.
 	Groups []string
+	// PrivilegedGroups are the groups of PrivilegedGroups this user may be
+	// given (key privileged_groups); each must also be in Groups. Any other
+	// privileged group in Groups is refused.
+	PrivilegedGroups []string
 	// Expires is the last day the user may log in; zero means never. An
 	// expired user is treated as absent, and hosts get the date as the
 	// account expiry so access lapses even without a re-run.
