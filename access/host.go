@@ -3,7 +3,6 @@ package access
 import (
 	"context"
 	"encoding/base64"
-	"fmt"
 	"io/fs"
 	"strings"
 )
@@ -43,6 +42,10 @@ type HostState struct {
 	TrustedCAKeys []byte
 	// RevokedKeys is the content of the revoked keys file, nil when absent.
 	RevokedKeys []byte
+	// RootKeysConfigured reports that KeysGroup, RootKeysDir and the sshd
+	// drop-in that makes sshd read KeysGroup members' keys from there are
+	// in place (OpConfigureRootKeys).
+	RootKeysConfigured bool
 }
 
 // Account returns the named account, or nil.
@@ -70,15 +73,58 @@ type Account struct {
 	Locked bool
 	// Expires is the account expiry date (YYYY-MM-DD), "" for never.
 	Expires string
-	// SSHDir is ~/.ssh, nil when absent.
+	// SSHDir is ~/.ssh as the user sees it, nil when absent or not a
+	// directory.
 	SSHDir *FileInfo
-	// AuthorizedKeys is ~/.ssh/authorized_keys, nil when absent.
+	// AuthorizedKeys is ~/.ssh/authorized_keys, nil when absent, not a
+	// regular file or over MaxKeyFileSize.
 	AuthorizedKeys *File
+	// RootKeys is the user's root-owned keys file RootKeysDir/NAME
+	// (KeysRootOwned), nil when absent.
+	RootKeys *File
+	// KeyFiles are the files sshd's AuthorizedKeysFile names for the
+	// account (with %h, %u and %% expanded), and ~/.ssh, as the account
+	// itself sees them: read with its own uid, links reported and never
+	// followed by root, content cut at MaxKeyFileSize. In KeysInHome a
+	// user controls these files and what the read reports about them; see
+	// the package doc.
+	KeyFiles []KeyFile
 	// Sudoers is opskit's drop-in /etc/sudoers.d/opskit-NAME, nil when absent.
 	Sudoers *File
 	// Principals is the user's AuthorizedPrincipalsFile, nil when absent.
 	Principals *File
 }
+
+// KeyFile is one file a host reads keys from for an account.
+type KeyFile struct {
+	// Path is the absolute path.
+	Path string
+	// Type is the file type without following a link: "file", "dir",
+	// "symlink", "fifo" or "other".
+	Type string
+	FileInfo
+	// Size is the size on disk.
+	Size int64
+	// Content is a regular file's content, at most MaxKeyFileSize bytes.
+	Content []byte
+	// Truncated reports that the file is larger than MaxKeyFileSize and
+	// only its start was read.
+	Truncated bool
+}
+
+// MaxKeyFileSize bounds what a snapshot reads of one key file, so that no
+// user can make a snapshot (and with it a revoke) fail or exhaust memory
+// by growing their authorized_keys. Anything larger is reported as
+// Truncated and fails the host audit.
+const MaxKeyFileSize = 1 << 20
+
+// RootKeysDir is the root-owned directory of KeysRootOwned keys files,
+// one per user, and KeysGroup the group whose members sshd reads only
+// from there.
+const (
+	RootKeysDir = "/etc/ssh/opskit_authorized_keys"
+	KeysGroup   = "opskit-keys"
+)
 
 // FileInfo is a file's permission bits and owner.
 type FileInfo struct {
@@ -101,18 +147,29 @@ const (
 	// OpEnsureUser creates the user (home, shell, groups, expiry) or updates
 	// an account opskit manages, unlocking it.
 	OpEnsureUser OpKind = "user"
-	// OpSetKeys replaces ~/.ssh/authorized_keys with Content: written to a
-	// temporary file in ~/.ssh (0700, owned by the user), made 0600 and owned
-	// by the user, then renamed.
+	// OpSetKeys replaces ~/.ssh/authorized_keys with Content (KeysInHome).
+	// The host writes it with the user's own uid and gid, never as root: a
+	// 0700 ~/.ssh (a link there is removed, not followed), a 0600 temporary
+	// file with an unpredictable name, renamed over the old file.
 	OpSetKeys OpKind = "keys"
+	// OpSetRootKeys replaces the user's root-owned keys file
+	// (RootKeysDir/USER, 0644) with Content (KeysRootOwned); empty Content
+	// removes it.
+	OpSetRootKeys OpKind = "rootkeys"
+	// OpConfigureRootKeys creates the KeysGroup group and the sshd drop-in
+	// that makes sshd read the keys of that group's members only from
+	// RootKeysDir, checked by sshd -t before sshd is reloaded.
+	OpConfigureRootKeys OpKind = "keysconf"
 	// OpSetSudoers installs Content as /etc/sudoers.d/opskit-USER after
 	// visudo -c accepts it; empty Content removes the drop-in.
 	OpSetSudoers OpKind = "sudo"
 	// OpRemoveUser deletes the user with its home (userdel -r) and its
 	// drop-ins. Removing an absent user succeeds.
 	OpRemoveUser OpKind = "deluser"
-	// OpLockUser locks the password, expires the account and removes its
-	// authorized_keys and sudoers drop-in, keeping the home.
+	// OpLockUser locks the password and expires the account, ends every
+	// process of the user, removes its root-owned keys, sudoers drop-in and
+	// principals, and removes ~/.ssh/authorized_keys as the user; the home
+	// is kept.
 	OpLockUser OpKind = "lock"
 	// OpSetPrincipals writes the user's AuthorizedPrincipalsFile; empty
 	// Content removes it.
@@ -136,6 +193,10 @@ type Op struct {
 	Shell   string
 	Groups  []string
 	Expires string
+	// AllowPrivileged lists the groups of PrivilegedGroups that Groups may
+	// contain (a team file's privileged_groups); any other privileged group
+	// is refused.
+	AllowPrivileged []string
 	// Content is the file content for OpSetKeys, OpSetSudoers,
 	// OpSetPrincipals, OpTrustCA and OpSetRevokedKeys.
 	Content []byte
@@ -149,56 +210,23 @@ type OpResult struct {
 
 func (o Op) String() string {
 	switch o.Kind {
-	case OpTrustCA, OpSetRevokedKeys:
+	case OpTrustCA, OpSetRevokedKeys, OpConfigureRootKeys:
 		return string(o.Kind)
 	}
 	return string(o.Kind) + " " + o.User
 }
 
-// Validate checks every field of o against the allow-lists the host script
-// relies on.
+// Validate checks every field of o as a team file is checked: the user
+// name, shell and groups against the rules the host script relies on
+// (privileged groups only when allowed), keys parsed with no options,
+// sudoers content exactly what SudoersContent generates, principals one
+// plain name a line. Hosts refuse an op that does not validate before
+// anything is applied.
 func (o Op) Validate() error {
-	switch o.Kind {
-	case OpEnsureUser, OpSetKeys, OpSetSudoers, OpRemoveUser, OpLockUser, OpSetPrincipals:
-		if err := ValidateUserName(o.User); err != nil {
-			return fmt.Errorf("op %s: %w", o.Kind, err)
-		}
-	case OpTrustCA, OpSetRevokedKeys:
-		if o.User != "" {
-			return fmt.Errorf("%w: op %s takes no user", ErrInvalidField, o.Kind)
-		}
-	default:
-		return fmt.Errorf("%w: unknown op %q", ErrInvalidField, o.Kind)
+	if err := o.validateFields(); err != nil {
+		return err
 	}
-	if o.Kind == OpEnsureUser {
-		if !validShell(o.Shell) {
-			return fmt.Errorf("%w: op %s: shell %q", ErrInvalidField, o, o.Shell)
-		}
-		for _, g := range o.Groups {
-			if !validToken(g) {
-				return fmt.Errorf("%w: op %s: group %q", ErrInvalidField, o, g)
-			}
-		}
-		if o.Expires != "" && !validDate(o.Expires) {
-			return fmt.Errorf("%w: op %s: expires %q", ErrInvalidField, o, o.Expires)
-		}
-	} else if o.Shell != "" || len(o.Groups) > 0 || o.Expires != "" {
-		return fmt.Errorf("%w: op %s: shell, groups and expires only apply to %s", ErrInvalidField, o, OpEnsureUser)
-	}
-	switch o.Kind {
-	case OpEnsureUser, OpRemoveUser, OpLockUser:
-		if len(o.Content) > 0 {
-			return fmt.Errorf("%w: op %s takes no content", ErrInvalidField, o)
-		}
-	case OpTrustCA:
-		if len(o.Content) == 0 {
-			return fmt.Errorf("%w: op %s needs the CA keys", ErrInvalidField, o)
-		}
-	}
-	if len(o.Content) > 1<<20 {
-		return fmt.Errorf("%w: op %s: content over 1 MiB", ErrInvalidField, o)
-	}
-	return nil
+	return o.validateContent()
 }
 
 // Record encodes o as the one-line record the host script reads on stdin:

@@ -29,6 +29,27 @@ const (
 	RevokeLock
 )
 
+// KeyStore says where a managed user's authorized keys live on a host.
+type KeyStore int
+
+const (
+	// KeysRootOwned, the default and the recommended store, keeps every
+	// managed user's keys in a root-owned file, RootKeysDir/USER (0644),
+	// and makes sshd read only that file for them (an sshd drop-in,
+	// "Match Group opskit-keys", checked by sshd -t; every managed user is
+	// put in KeysGroup). A user cannot add a key opskit does not know,
+	// nothing is ever written inside a home, and revoking deletes one
+	// root-owned file. Accounts opskit does not manage, root included,
+	// keep reading their own files.
+	KeysRootOwned KeyStore = iota
+	// KeysInHome keeps keys in ~/.ssh/authorized_keys. The host writes and
+	// reads them with the user's own uid and gid, never as root, so links
+	// or races inside the home reach nothing the user could not reach
+	// anyway; but the user owns the file and can add keys of their own
+	// between runs, which only the next audit or grant sees.
+	KeysInHome
+)
+
 // Options configures a Provisioner.
 type Options struct {
 	// Concurrency bounds how many hosts are worked on at once; default 16.
@@ -38,6 +59,8 @@ type Options struct {
 	HostTimeout time.Duration
 	// Revoke chooses between removing and locking revoked accounts.
 	Revoke RevokeMode
+	// Keys chooses where keys are kept; the zero value is KeysRootOwned.
+	Keys KeyStore
 	// Now is the clock for expiry dates; default time.Now.
 	Now func() time.Time
 	// Progress, when set, is called as each host finishes.
@@ -54,6 +77,9 @@ type Provisioner struct {
 func NewProvisioner(opts Options) (*Provisioner, error) {
 	if opts.Concurrency < 0 || opts.HostTimeout < 0 {
 		return nil, fmt.Errorf("%w: Concurrency and HostTimeout must not be negative", ErrInvalidOption)
+	}
+	if opts.Keys != KeysRootOwned && opts.Keys != KeysInHome {
+		return nil, fmt.Errorf("%w: Keys %d is not a KeyStore", ErrInvalidOption, opts.Keys)
 	}
 	if opts.Concurrency == 0 {
 		opts.Concurrency = 16
@@ -325,6 +351,10 @@ func SudoersContent(name string) []byte {
 func (p *Provisioner) planGrant(st *HostState, desired []Grant) ([]Change, []error) {
 	var changes []Change
 	var conflicts []error
+	rootOwned := p.opts.Keys == KeysRootOwned
+	if rootOwned && len(desired) > 0 && !st.RootKeysConfigured {
+		changes = append(changes, Change{What: "make sshd read managed users' keys from " + RootKeysDir, Op: Op{Kind: OpConfigureRootKeys}})
+	}
 	for _, g := range desired {
 		u := g.User
 		a := st.Account(u.Name)
@@ -333,13 +363,16 @@ func (p *Provisioner) planGrant(st *HostState, desired []Grant) ([]Change, []err
 			continue
 		}
 		groups := slices.Clone(u.Groups)
+		if rootOwned {
+			groups = append(groups, KeysGroup)
+		}
 		sort.Strings(groups)
 		groups = slices.Compact(groups)
 		expires := ""
 		if !u.Expires.IsZero() {
 			expires = u.Expires.Format("2006-01-02")
 		}
-		ensure := Op{Kind: OpEnsureUser, User: u.Name, Shell: u.Shell, Groups: groups, Expires: expires}
+		ensure := Op{Kind: OpEnsureUser, User: u.Name, Shell: u.Shell, Groups: groups, Expires: expires, AllowPrivileged: slices.Clone(u.PrivilegedGroups)}
 		switch {
 		case a == nil:
 			changes = append(changes, Change{User: u.Name, What: "create user", Op: ensure})
@@ -347,8 +380,13 @@ func (p *Provisioner) planGrant(st *HostState, desired []Grant) ([]Change, []err
 			changes = append(changes, Change{User: u.Name, What: "update user (shell, groups, expiry or lock)", Op: ensure})
 		}
 		keys := AuthorizedKeysContent(u)
-		if a == nil || !keysOK(a, keys) {
+		switch {
+		case rootOwned && (a == nil || !rootKeysOK(a.RootKeys, keys)):
+			changes = append(changes, Change{User: u.Name, What: "write " + RootKeysDir + "/" + u.Name, Op: Op{Kind: OpSetRootKeys, User: u.Name, Content: keys}})
+		case !rootOwned && (a == nil || !keysOK(a, keys)):
 			changes = append(changes, Change{User: u.Name, What: "write authorized_keys", Op: Op{Kind: OpSetKeys, User: u.Name, Content: keys}})
+		case !rootOwned && a.RootKeys != nil:
+			changes = append(changes, Change{User: u.Name, What: "remove " + RootKeysDir + "/" + u.Name, Op: Op{Kind: OpSetRootKeys, User: u.Name}})
 		}
 		var sudo []byte
 		if g.Sudo {
@@ -365,10 +403,17 @@ func (p *Provisioner) planGrant(st *HostState, desired []Grant) ([]Change, []err
 	return changes, conflicts
 }
 
+// keysOK reports that ~/.ssh/authorized_keys holds want and sshd's
+// StrictModes would accept it: the user owns the file and ~/.ssh, and
+// neither is writable by group or others. A 0755 ~/.ssh is left alone.
 func keysOK(a *Account, want []byte) bool {
 	d, f := a.SSHDir, a.AuthorizedKeys
 	return d != nil && f != nil && bytes.Equal(f.Content, want) &&
-		d.Mode == 0o700 && d.Owner == a.Name && f.Mode == 0o600 && f.Owner == a.Name
+		d.Mode&0o022 == 0 && d.Owner == a.Name && f.Mode&0o022 == 0 && f.Owner == a.Name
+}
+
+func rootKeysOK(f *File, want []byte) bool {
+	return f != nil && bytes.Equal(f.Content, want) && f.Mode == 0o644 && f.Owner == "root"
 }
 
 func (p *Provisioner) planRevoke(st *HostState, users []string) []Change {
@@ -380,7 +425,7 @@ func (p *Provisioner) planRevoke(st *HostState, users []string) []Change {
 			continue
 		}
 		if p.opts.Revoke == RevokeLock {
-			if a.Locked && a.AuthorizedKeys == nil && a.Sudoers == nil && a.Principals == nil {
+			if a.Locked && a.AuthorizedKeys == nil && a.RootKeys == nil && a.Sudoers == nil && a.Principals == nil {
 				continue
 			}
 			changes = append(changes, Change{User: name, What: "lock user", Op: Op{Kind: OpLockUser, User: name}})

@@ -43,6 +43,11 @@ func Run(t *testing.T, newHost NewHost) {
 		{"CertificateFiles", testCertificateFiles},
 		{"Facts", testFacts},
 		{"ProvisionIdempotent", testProvisionIdempotent},
+		{"ProvisionKeysInHome", testProvisionKeysInHome},
+		{"RootOwnedKeys", testRootOwnedKeys},
+		{"ShellsListed", testShellsListed},
+		{"ContentValidated", testContentValidated},
+		{"KeyFilesReported", testKeyFilesReported},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -120,7 +125,7 @@ func testBaseline(t *testing.T, h access.Host) {
 }
 
 func testCreateUser(t *testing.T, h access.Host) {
-	mustApply(t, h, access.Op{Kind: access.OpEnsureUser, User: "ct_alice", Shell: "/bin/sh", Groups: []string{"ct_devs", "adm"}, Expires: "2099-12-31"})
+	mustApply(t, h, access.Op{Kind: access.OpEnsureUser, User: "ct_alice", Shell: "/bin/sh", Groups: []string{"ct_devs", "adm"}, AllowPrivileged: []string{"adm"}, Expires: "2099-12-31"})
 	a := snapshot(t, h).Account("ct_alice")
 	if a == nil {
 		t.Fatal("user not created")
@@ -171,10 +176,11 @@ func testSudoers(t *testing.T, h access.Host) {
 	if s == nil || !bytes.Equal(s.Content, good) || s.Mode != 0o440 || s.Owner != "root" {
 		t.Fatalf("sudoers = %+v; want content, 0440, root", s)
 	}
+	// Sudoers content is generated, never free text: anything else is
+	// refused before the host runs a thing.
 	bad := []byte("ct_carol ALL=(ALL NOPASSWD ALL garbage(\n")
-	res := apply(t, h, access.Op{Kind: access.OpSetSudoers, User: "ct_carol", Content: bad})
-	if res[0].Err == nil {
-		t.Fatal("invalid sudoers accepted")
+	if _, err := h.Apply(ctx(t), []access.Op{{Kind: access.OpSetSudoers, User: "ct_carol", Content: bad}}); !errors.Is(err, access.ErrInvalidField) {
+		t.Fatalf("invalid sudoers: err = %v; want ErrInvalidField", err)
 	}
 	if s := snapshot(t, h).Account("ct_carol").Sudoers; s == nil || !bytes.Equal(s.Content, good) {
 		t.Fatalf("invalid sudoers replaced the valid one: %+v", s)
@@ -247,10 +253,12 @@ func testRemoveUser(t *testing.T, h access.Host) {
 func testLockUser(t *testing.T, h access.Host) {
 	mustApply(t, h, ensure("ct_erin"),
 		access.Op{Kind: access.OpSetKeys, User: "ct_erin", Content: []byte(KeyLine(t, "e") + "\n")},
+		access.Op{Kind: access.OpSetRootKeys, User: "ct_erin", Content: []byte(KeyLine(t, "e2") + "\n")},
+		access.Op{Kind: access.OpSetPrincipals, User: "ct_erin", Content: []byte("ct_erin\n")},
 		access.Op{Kind: access.OpSetSudoers, User: "ct_erin", Content: access.SudoersContent("ct_erin")})
 	mustApply(t, h, access.Op{Kind: access.OpLockUser, User: "ct_erin"})
 	a := snapshot(t, h).Account("ct_erin")
-	if a == nil || !a.Locked || a.Expires != "1970-01-02" || a.AuthorizedKeys != nil || a.Sudoers != nil {
+	if a == nil || !a.Locked || a.Expires != "1970-01-02" || a.AuthorizedKeys != nil || a.RootKeys != nil || a.Principals != nil || a.Sudoers != nil {
 		t.Fatalf("locked account = %+v", a)
 	}
 	mustApply(t, h, ensure("ct_erin"))
@@ -263,8 +271,11 @@ func testNotManaged(t *testing.T, h access.Host) {
 	before := snapshot(t, h).Account("root")
 	res := apply(t, h,
 		ensure("root"),
-		access.Op{Kind: access.OpSetKeys, User: "root", Content: []byte("x\n")},
+		access.Op{Kind: access.OpSetKeys, User: "root", Content: []byte(KeyLine(t, "x") + "\n")},
+		access.Op{Kind: access.OpSetRootKeys, User: "root", Content: []byte(KeyLine(t, "x") + "\n")},
+		access.Op{Kind: access.OpSetPrincipals, User: "root", Content: []byte("root\n")},
 		access.Op{Kind: access.OpSetSudoers, User: "root", Content: access.SudoersContent("root")},
+		access.Op{Kind: access.OpSetKeys, User: "daemon", Content: []byte(KeyLine(t, "x") + "\n")},
 		access.Op{Kind: access.OpLockUser, User: "root"},
 		access.Op{Kind: access.OpRemoveUser, User: "root"},
 		access.Op{Kind: access.OpRemoveUser, User: "daemon"},
@@ -275,14 +286,15 @@ func testNotManaged(t *testing.T, h access.Host) {
 		}
 	}
 	after := snapshot(t, h).Account("root")
-	if after == nil || after.Shell != before.Shell || after.Locked != before.Locked || fmt.Sprint(after.AuthorizedKeys) != fmt.Sprint(before.AuthorizedKeys) {
+	if after == nil || after.Shell != before.Shell || after.Locked != before.Locked || fmt.Sprint(after.AuthorizedKeys) != fmt.Sprint(before.AuthorizedKeys) ||
+		after.RootKeys != nil || after.Principals != nil || after.Sudoers != nil {
 		t.Fatalf("root changed: before %+v after %+v", before, after)
 	}
 }
 
 func testOpsIndependent(t *testing.T, h access.Host) {
 	res := apply(t, h,
-		access.Op{Kind: access.OpSetKeys, User: "ct_ghost", Content: []byte("k\n")},
+		access.Op{Kind: access.OpSetKeys, User: "ct_ghost", Content: []byte(KeyLine(t, "k") + "\n")},
 		ensure("ct_frank"),
 	)
 	if res[0].Err == nil || res[1].Err != nil {
@@ -302,6 +314,16 @@ func testInvalidOps(t *testing.T, h access.Host) {
 		{Kind: access.OpEnsureUser, User: "ok", Shell: "/bin/sh", Expires: "$(id)"},
 		{Kind: access.OpSetKeys, User: "a\nb", Content: []byte("k")},
 		{Kind: "rm", User: "ok"},
+		{Kind: access.OpEnsureUser, User: "ok", Shell: "/bin/sh", Groups: []string{"shadow"}},
+		{Kind: access.OpEnsureUser, User: "ok", Shell: "/bin/sh", Groups: []string{"docker"}, AllowPrivileged: []string{"disk"}},
+		{Kind: access.OpSetKeys, User: "ok", Content: []byte(`command="/bin/sh" ` + KeyLine(t, "opt") + "\n")},
+		{Kind: access.OpSetKeys, User: "ok", Content: []byte(KeyLine(t, "x") + "\n" + "not a key\n")},
+		{Kind: access.OpSetKeys, User: "ok", Content: []byte(KeyLine(t, strings.Repeat("c", 1<<20-200)) + "\n")},
+		{Kind: access.OpSetRootKeys, User: "ok", Content: []byte(KeyLine(t, "nonl"))},
+		{Kind: access.OpSetSudoers, User: "ok", Content: []byte("daemon ALL=(ALL) NOPASSWD: ALL\n")},
+		{Kind: access.OpSetSudoers, User: "ok", Content: []byte("ok ALL=(ALL) NOPASSWD: ALL\n")},
+		{Kind: access.OpSetPrincipals, User: "ok", Content: []byte("root admin\n")},
+		{Kind: access.OpConfigureRootKeys, User: "ok"},
 	} {
 		// A batch with one invalid op is rejected whole, before anything runs.
 		_, err := h.Apply(ctx(t), []access.Op{ensure("ct_valid"), op})
@@ -361,7 +383,7 @@ func testProvisionIdempotent(t *testing.T, h access.Host) {
 	data := fmt.Sprintf(`teams: {dev: {}, ops: {}}
 users:
   - {name: ct_ann, teams: [dev], keys: ["%s"], sudo: true}
-  - {name: ct_ben, teams: [ops], keys: ["%s"], groups: [adm]}
+  - {name: ct_ben, teams: [ops], keys: ["%s"], groups: [ct_ops]}
 host_groups:
   all: {teams: [dev, ops]}
 `, KeyLine(t, "ann"), KeyLine(t, "ben"))
@@ -372,7 +394,9 @@ host_groups:
 	p, _ := access.NewProvisioner(access.Options{})
 	targets := []access.Target{{Host: h, Groups: []string{"all"}}}
 	plan, err := p.Plan(ctx(t), tf, targets)
-	if err != nil || plan.Err() != nil || len(plan.Hosts[0].Changes) != 5 || plan.Hosts[0].Applied {
+	// Two users, each created with root-owned keys, one with sudo, and
+	// sshd told once where the keys are: 6 changes.
+	if err != nil || plan.Err() != nil || len(plan.Hosts[0].Changes) != 6 || plan.Hosts[0].Applied {
 		t.Fatalf("plan = %+v, %v", plan, err)
 	}
 	if snapshot(t, h).Account("ct_ann") != nil {
@@ -389,9 +413,11 @@ host_groups:
 	if !strings.Contains(r.Summary(), "no change") {
 		t.Fatalf("summary %q does not say no change", r.Summary())
 	}
-	a := snapshot(t, h).Account("ct_ann")
-	if a.AuthorizedKeys == nil || a.AuthorizedKeys.Mode != fs.FileMode(0o600) || a.Sudoers == nil {
-		t.Fatalf("ct_ann = %+v", a)
+	st0 := snapshot(t, h)
+	a := st0.Account("ct_ann")
+	if !st0.RootKeysConfigured || a.RootKeys == nil || a.RootKeys.Mode != fs.FileMode(0o644) || a.RootKeys.Owner != "root" ||
+		!slices.Contains(a.Groups, access.KeysGroup) || a.AuthorizedKeys != nil || a.Sudoers == nil {
+		t.Fatalf("ct_ann = %+v (root keys configured: %v)", a, st0.RootKeysConfigured)
 	}
 	tf.Users = tf.Users[:1]
 	r, err = p.Reconcile(ctx(t), tf, targets)

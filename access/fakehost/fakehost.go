@@ -11,6 +11,7 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"path"
 	"regexp"
 	"slices"
 	"sort"
@@ -40,12 +41,20 @@ type Host struct {
 	accs []*account
 	grps []*group
 	// files and dirs are keyed by absolute path.
-	files       map[string]*access.File
-	dirs        map[string]access.FileInfo
+	files map[string]*access.File
+	dirs  map[string]access.FileInfo
+	// links are symbolic links a user planted, by path, to their target.
+	links       map[string]string
 	facts       access.HostFacts
+	rootKeys    bool
 	unreachable bool
 	closed      bool
 }
+
+// shells are the fake host's /etc/shells, as on Debian 12, and the no-login
+// shells the SSH host also accepts.
+var shells = []string{"/bin/sh", "/usr/bin/sh", "/bin/bash", "/usr/bin/bash", "/bin/rbash", "/usr/bin/rbash", "/bin/dash", "/usr/bin/dash",
+	"/usr/sbin/nologin", "/sbin/nologin", "/bin/false", "/usr/bin/false"}
 
 type account struct {
 	name, home, shell, gecos string
@@ -64,7 +73,7 @@ var _ access.Host = (*Host)(nil)
 
 // New returns a fake Debian host with the usual system accounts.
 func New(name string, opts Options) *Host {
-	h := &Host{name: name, files: map[string]*access.File{}, dirs: map[string]access.FileInfo{}}
+	h := &Host{name: name, files: map[string]*access.File{}, dirs: map[string]access.FileInfo{}, links: map[string]string{}}
 	for _, a := range []account{
 		{name: "root", uid: 0, gid: 0, home: "/root", shell: "/bin/bash", gecos: "root"},
 		{name: "daemon", uid: 1, gid: 1, home: "/usr/sbin", shell: "/usr/sbin/nologin", gecos: "daemon"},
@@ -251,10 +260,17 @@ func (h *Host) Snapshot(ctx context.Context) (*access.HostState, error) {
 			}
 		}
 		sort.Strings(acc.Groups)
-		if d, ok := h.dirs[a.home+"/.ssh"]; ok {
-			acc.SSHDir = &d
-			acc.AuthorizedKeys = h.copyFile(a.home + "/.ssh/authorized_keys")
+		acc.KeyFiles = h.keyFiles(a)
+		for _, kf := range acc.KeyFiles {
+			switch {
+			case kf.Path == a.home+"/.ssh" && kf.Type == "dir":
+				d := kf.FileInfo
+				acc.SSHDir = &d
+			case kf.Path == a.home+"/.ssh/authorized_keys" && kf.Type == "file" && !kf.Truncated:
+				acc.AuthorizedKeys = &access.File{FileInfo: kf.FileInfo, Content: kf.Content}
+			}
 		}
+		acc.RootKeys = h.copyFile(access.RootKeysDir + "/" + a.name)
 		acc.Sudoers = h.copyFile("/etc/sudoers.d/opskit-" + a.name)
 		acc.Principals = h.copyFile(principalsDir + "/" + a.name)
 		st.Accounts = append(st.Accounts, acc)
@@ -265,7 +281,75 @@ func (h *Host) Snapshot(ctx context.Context) (*access.HostState, error) {
 	if f := h.copyFile(revokedFile); f != nil {
 		st.RevokedKeys = f.Content
 	}
+	st.RootKeysConfigured = h.rootKeys && h.findGroup(access.KeysGroup) != nil
 	return st, nil
+}
+
+// keyFiles lists a's ~/.ssh and the files sshd's AuthorizedKeysFile names
+// for it, as the SSH host reports them: links as links, content cut at
+// access.MaxKeyFileSize.
+func (h *Host) keyFiles(a *account) []access.KeyFile {
+	paths := []string{a.home + "/.ssh"}
+	for _, p := range strings.Fields(strings.Join(h.facts.SSHD["authorizedkeysfile"], " ")) {
+		p = strings.NewReplacer("%%", "%", "%h", a.home, "%u", a.name).Replace(p)
+		if !strings.HasPrefix(p, "/") {
+			p = a.home + "/" + p
+		}
+		paths = append(paths, p)
+	}
+	var out []access.KeyFile
+	for _, p := range paths {
+		if t, ok := h.links[p]; ok {
+			out = append(out, access.KeyFile{Path: p, Type: "symlink", FileInfo: access.FileInfo{Mode: 0o777, Owner: a.name, Group: h.groupName(a.gid)}, Size: int64(len(t))})
+			continue
+		}
+		if d, ok := h.dirs[p]; ok {
+			out = append(out, access.KeyFile{Path: p, Type: "dir", FileInfo: d})
+			continue
+		}
+		f, ok := h.files[p]
+		if !ok || h.underLink(p) {
+			continue
+		}
+		kf := access.KeyFile{Path: p, Type: "file", FileInfo: f.FileInfo, Size: int64(len(f.Content))}
+		c := f.Content
+		if len(c) > access.MaxKeyFileSize {
+			c, kf.Truncated = c[:access.MaxKeyFileSize], true
+		}
+		kf.Content = append([]byte{}, c...)
+		out = append(out, kf)
+	}
+	return out
+}
+
+// underLink reports whether a directory above p is a planted link.
+func (h *Host) underLink(p string) bool {
+	for d := path.Dir(p); d != "/" && d != "."; d = path.Dir(d) {
+		if _, ok := h.links[d]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+// Symlink plants a symbolic link at p (inside a home) pointing at target,
+// as a hostile user would. The host then behaves as the SSH host does:
+// opskit replaces a link at ~/.ssh with a directory, acting as the user,
+// and never writes through it.
+func (h *Host) Symlink(p, target string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.removeTree(p)
+	h.links[p] = target
+}
+
+// WriteFile writes a file as its owner would (for example a user growing
+// their authorized_keys past access.MaxKeyFileSize).
+func (h *Host) WriteFile(p string, info access.FileInfo, content []byte) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	delete(h.links, p)
+	h.files[p] = &access.File{FileInfo: info, Content: append([]byte{}, content...)}
 }
 
 func (h *Host) copyFile(p string) *access.File {
@@ -327,6 +411,9 @@ func (h *Host) managed(name string) (*account, error) {
 func (h *Host) apply(op access.Op) error {
 	switch op.Kind {
 	case access.OpEnsureUser:
+		if !slices.Contains(shells, op.Shell) {
+			return fmt.Errorf("%w: shell %s is not in /etc/shells", access.ErrHost, op.Shell)
+		}
 		for _, g := range op.Groups {
 			if h.findGroup(g) == nil {
 				h.grps = append(h.grps, &group{name: g, gid: h.nextID(h.gidUsed)})
@@ -359,6 +446,23 @@ func (h *Host) apply(op access.Op) error {
 			return err
 		}
 		h.writeKeys(a, op.Content)
+	case access.OpSetRootKeys:
+		p := access.RootKeysDir + "/" + op.User
+		if len(op.Content) == 0 {
+			delete(h.files, p)
+			return nil
+		}
+		if _, err := h.managed(op.User); err != nil {
+			return err
+		}
+		h.dirs[access.RootKeysDir] = rootOwned(0o755)
+		h.files[p] = &access.File{FileInfo: rootOwned(0o644), Content: append([]byte{}, op.Content...)}
+	case access.OpConfigureRootKeys:
+		if h.findGroup(access.KeysGroup) == nil {
+			h.grps = append(h.grps, &group{name: access.KeysGroup, gid: h.nextSystemGID()})
+		}
+		h.dirs[access.RootKeysDir] = rootOwned(0o755)
+		h.rootKeys = true
 	case access.OpSetSudoers:
 		p := "/etc/sudoers.d/opskit-" + op.User
 		if len(op.Content) == 0 {
@@ -382,6 +486,7 @@ func (h *Host) apply(op access.Op) error {
 		}
 		delete(h.files, "/etc/sudoers.d/opskit-"+op.User)
 		delete(h.files, principalsDir+"/"+op.User)
+		delete(h.files, access.RootKeysDir+"/"+op.User)
 		h.removeTree(a.home)
 		for i, x := range h.accs {
 			if x == a {
@@ -403,7 +508,10 @@ func (h *Host) apply(op access.Op) error {
 			return err
 		}
 		a.locked, a.expires = true, "1970-01-02"
-		delete(h.files, a.home+"/.ssh/authorized_keys")
+		delete(h.files, access.RootKeysDir+"/"+op.User)
+		if !h.underLink(a.home + "/.ssh/authorized_keys") {
+			delete(h.files, a.home+"/.ssh/authorized_keys")
+		}
 		delete(h.files, "/etc/sudoers.d/opskit-"+op.User)
 		delete(h.files, principalsDir+"/"+op.User)
 	case access.OpSetPrincipals:
@@ -411,6 +519,9 @@ func (h *Host) apply(op access.Op) error {
 		if len(op.Content) == 0 {
 			delete(h.files, p)
 			return nil
+		}
+		if _, err := h.managed(op.User); err != nil {
+			return err
 		}
 		h.files[p] = &access.File{FileInfo: rootOwned(0o644), Content: append([]byte{}, op.Content...)}
 	case access.OpTrustCA:
@@ -427,13 +538,32 @@ func (h *Host) apply(op access.Op) error {
 	return nil
 }
 
+// writeKeys writes a's authorized_keys as the SSH host does, acting as the
+// user: a link at ~/.ssh is removed, not followed.
 func (h *Host) writeKeys(a *account, content []byte) {
 	grp := h.groupName(a.gid)
+	delete(h.links, a.home+"/.ssh")
+	delete(h.links, a.home+"/.ssh/authorized_keys")
 	h.dirs[a.home+"/.ssh"] = access.FileInfo{Mode: 0o700, Owner: a.name, Group: grp}
 	h.files[a.home+"/.ssh/authorized_keys"] = &access.File{FileInfo: access.FileInfo{Mode: 0o600, Owner: a.name, Group: grp}, Content: append([]byte{}, content...)}
 }
 
+// nextSystemGID is the next free group id below 1000, as groupadd -r picks.
+func (h *Host) nextSystemGID() int {
+	for id := 999; id > 100; id-- {
+		if !h.gidUsed(id) {
+			return id
+		}
+	}
+	return h.nextID(h.gidUsed)
+}
+
 func (h *Host) removeTree(root string) {
+	for p := range h.links {
+		if p == root || strings.HasPrefix(p, root+"/") {
+			delete(h.links, p)
+		}
+	}
 	for p := range h.files {
 		if p == root || strings.HasPrefix(p, root+"/") {
 			delete(h.files, p)

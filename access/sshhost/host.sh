@@ -12,8 +12,69 @@ CAFILE=/etc/ssh/opskit_user_ca.pub
 REVOKED=/etc/ssh/opskit_revoked_keys
 PRINCIPALS=/etc/ssh/opskit_principals
 DROPIN=/etc/ssh/sshd_config.d/opskit-ca.conf
+KEYSTORE=/etc/ssh/opskit_authorized_keys
+KEYSCONF=/etc/ssh/sshd_config.d/opskit-keys.conf
+KEYSGROUP=opskit-keys
+# MAXKEYS bounds what is read of one key file: a user cannot make a
+# snapshot fail, or the controller run out of memory, by growing one.
+MAXKEYS=1048576
+TAB=$(printf "\t")
+NL="
+"
 
 b64() { base64 -w0 "$@"; }
+
+# as_user UID GID CMD... runs CMD with the account s own uid and gid, no
+# supplementary groups and a minimal environment, bounded in time: the
+# kernel then refuses whatever the account could not do itself. Root never
+# follows a path inside a home; only this does.
+as_user() {
+	u=$1 g=$2
+	shift 2
+	if [ "$u" = 0 ]; then
+		timeout -s KILL 20 env -i PATH="$PATH" LC_ALL=C "$@"
+	else
+		timeout -s KILL 20 env -i PATH="$PATH" LC_ALL=C setpriv --reuid="$u" --regid="$g" --clear-groups -- "$@"
+	fi
+}
+
+# READKEYS runs as the account (as_user): for each path it prints one line
+#   K<TAB>path<TAB>rawmode<TAB>perm<TAB>owner<TAB>group<TAB>size<TAB>base64
+# from lstat (a link is reported as a link, never followed by root), with
+# the content of a regular file cut at MAXKEYS bytes.
+READKEYS=$(cat <<"EORK"
+max=$1
+shift
+T=$(printf "\t")
+for f; do
+	s=$(stat -c "%f$T%a$T%U$T%G$T%s" -- "$f" 2>/dev/null) || continue
+	printf "K\t%s\t%s\t" "$f" "$s"
+	case $s in 8*) head -c "$max" -- "$f" 2>/dev/null | base64 -w0 ;; esac
+	printf "\n"
+done
+EORK
+)
+
+# keyfiles prints, one per line, the files sshd reads keys from for
+# account $name with home $home: the AuthorizedKeysFile list with %h, %u
+# and %% expanded and relative paths taken from the home, and ~/.ssh.
+keyfiles() {
+	printf "%s\n" "$home/.ssh"
+	for p in $AKF; do
+		case $p in none) continue ;; esac
+		r="" rest=$p
+		while [ -n "$rest" ]; do
+			case $rest in
+			%%*) r="$r%" rest=${rest#%%} ;;
+			%h*) r="$r$home" rest=${rest#%h} ;;
+			%u*) r="$r$name" rest=${rest#%u} ;;
+			*) c=${rest%"${rest#?}"} r="$r$c" rest=${rest#?} ;;
+			esac
+		done
+		case $r in /*) ;; *) r="$home/$r" ;; esac
+		printf "%s\n" "$r"
+	done
+}
 
 snapshot() {
 	printf "P\t"; b64 /etc/passwd; printf "\n"
@@ -23,23 +84,35 @@ snapshot() {
 		case $pw in "!"*) l=1 ;; *) l=0 ;; esac
 		printf "S\t%s\t%s\t%s\n" "$n" "$l" "${ex:--}"
 	done </etc/shadow
-	# Every managed file goes into one tar stream (content, mode, owner),
-	# so the snapshot costs a handful of processes however many users.
-	set --
-	while IFS=: read -r _ _ _ _ _ home _; do
-		[ -n "$home" ] || continue
-		d="$home/.ssh"
-		if [ -d "$d" ] && [ ! -L "$d" ]; then
-			set -- "$@" "$d"
-			if [ -f "$d/authorized_keys" ] && [ ! -L "$d/authorized_keys" ]; then set -- "$@" "$d/authorized_keys"; fi
-		fi
+	AKF=$(sshd -T 2>/dev/null | sed -n "s/^authorizedkeysfile //p")
+	[ -n "$AKF" ] || AKF=".ssh/authorized_keys .ssh/authorized_keys2"
+	# Each account s key files are read as the account (as_user), so a link
+	# it plants cannot make root read or reveal anything; what it prints is
+	# wrapped, bounded, so it can only describe its own files.
+	while IFS=: read -r name _ uid gid _ home _; do
+		case $home in "" | *"$TAB"* | *"$NL"*) continue ;; esac
+		set --
+		while read -r f; do
+			if [ -e "$f" ] || [ -L "$f" ]; then set -- "$@" "$f"; fi
+		done <<EOF
+$(keyfiles)
+EOF
+		[ $# -gt 0 ] || continue
+		printf "U\t%s\t" "$name"
+		as_user "$uid" "$gid" /bin/sh -c "$READKEYS" opskit-read "$MAXKEYS" "$@" </dev/null 2>/dev/null |
+			timeout -s KILL 25 head -c $((MAXKEYS * 2 * $# + 65536)) | b64
+		printf "\n"
 	done </etc/passwd
-	for f in /etc/sudoers.d/opskit-* "$PRINCIPALS"/* "$CAFILE" "$REVOKED"; do
+	# Root-owned files live in root-owned directories: one tar stream.
+	set --
+	for f in /etc/sudoers.d/opskit-* "$PRINCIPALS"/* "$KEYSTORE"/* "$CAFILE" "$REVOKED"; do
 		if [ -f "$f" ] && [ ! -L "$f" ]; then set -- "$@" "$f"; fi
 	done
 	printf "T\t"
 	if [ $# -gt 0 ]; then tar --no-recursion -cf - "$@" 2>/dev/null | b64; fi
-	printf "\nEND\n"
+	printf "\n"
+	if keysconf_ok; then printf "C\t1\n"; else printf "C\t0\n"; fi
+	printf "END\n"
 }
 
 # rm_present removes the files that exist, forking rm only when needed.
@@ -74,25 +147,33 @@ managed() {
 	[ "$gecos" = "$MARK" ] || { notmanaged; return 3; }
 }
 
-# install_root_file DEST MODE decodes $data into a new temporary file beside
-# DEST (created exclusively, root-owned), sets MODE and renames it over DEST.
+# install_root_file DEST MODE decodes $data into a new temporary file with
+# an unpredictable name beside DEST (a root-owned directory), sets MODE and
+# renames it over DEST.
 install_root_file() {
-	SEQ=$((SEQ + 1))
-	tmp="${1%/*}/.opskit.$$.$SEQ"
-	set -C
+	tmp=$(mktemp "${1%/*}/.opskit.XXXXXXXXXX") || return 1
 	if base64 -d >"$tmp" <<EOF
 $data
 EOF
 	then
-		set +C
 		chmod "$2" "$tmp" && mv -f "$tmp" "$1" && return 0
 	fi
-	set +C
 	rm -f "$tmp"
 	return 1
 }
 
+# shell_ok succeeds for a shell listed in the host s /etc/shells, or one of
+# the usual no-login shells.
+shell_ok() {
+	case $shell in /usr/sbin/nologin | /sbin/nologin | /bin/false | /usr/bin/false) return 0 ;; esac
+	while read -r sh_line; do
+		[ "$sh_line" = "$shell" ] && return 0
+	done </etc/shells
+	fail "shell $shell is not in /etc/shells"
+}
+
 op_user() {
+	shell_ok || return 1
 	oldifs=$IFS
 	IFS=,
 	for g in $groups; do
@@ -108,53 +189,109 @@ op_user() {
 	fi
 }
 
-op_keys() {
-	managed || return $?
-	[ -d "$home" ] && [ ! -L "$home" ] || { fail "home $home missing"; return 1; }
-	d="$home/.ssh"
-	[ ! -L "$d" ] || rm -f "$d" || return 1
-	# Root owns the directory (0700) while the file is written, so the user
-	# cannot swap the temporary file; the file is created exclusively
-	# (noclobber) and 0600 (umask), given to the user, then renamed.
-	install -d -m 0700 -o root -g root "$d" || return 1
-	[ ! -L "$d" ] || { fail "$d became a symlink"; return 1; }
-	SEQ=$((SEQ + 1))
-	tmp="$d/.authorized_keys.opskit.$$.$SEQ"
-	set -C
-	if base64 -d >"$tmp" <<EOF
+# WRITEKEYS runs as the user (as_user) with the new keys on stdin: it makes
+# ~/.ssh a 0700 directory (a link there is removed, not followed), writes a
+# 0600 temporary file with an unpredictable name in it and renames it over
+# authorized_keys. Whatever the user does to the path meanwhile, the kernel
+# lets this do only what the user could do.
+WRITEKEYS=$(cat <<"EOWK"
+set -u
+umask 077
+cd -- "$1" || exit 1
+if [ -L .ssh ]; then rm -f .ssh || exit 1; fi
+if [ ! -d .ssh ]; then mkdir .ssh || exit 1; fi
+chmod 700 .ssh || exit 1
+t=$(mktemp .ssh/.authorized_keys.XXXXXXXXXX) || exit 1
+if cat >"$t" && chmod 600 "$t" && mv -f "$t" .ssh/authorized_keys; then exit 0; fi
+rm -f "$t"
+exit 1
+EOWK
+)
+
+# decode writes $data to a new root-private file in $work and prints its name.
+decode() {
+	f=$(mktemp "$work/d.XXXXXXXXXX") || return 1
+	base64 -d >"$f" <<EOF || return 1
 $data
 EOF
-	then
-		set +C
-		if chown -h "$uid:$gid" "$tmp" && mv -f "$tmp" "$d/authorized_keys"; then
-			chown -h "$uid:$gid" "$d"
-			return $?
-		fi
-	fi
-	set +C
-	rm -f "$tmp"
-	chown -h "$uid:$gid" "$d"
-	return 1
+	printf "%s" "$f"
+}
+
+op_keys() {
+	managed || return $?
+	[ -d "$home" ] || { fail "home $home missing"; return 1; }
+	k=$(decode) || return 1
+	as_user "$uid" "$gid" /bin/sh -c "$WRITEKEYS" opskit-keys "$home" <"$k"
+	st=$?
+	rm -f "$k"
+	[ $st -eq 0 ] || fail "cannot write $home/.ssh/authorized_keys as $user"
+}
+
+# keystore makes the root-owned directory of authorized keys files.
+keystore() {
+	if [ -L "$KEYSTORE" ] || { [ -e "$KEYSTORE" ] && [ ! -d "$KEYSTORE" ]; }; then fail "$KEYSTORE is not a directory"; return 1; fi
+	mkdir -p "$KEYSTORE" && chown root:root "$KEYSTORE" && chmod 0755 "$KEYSTORE"
+}
+
+# op_rootkeys writes the user s keys to $KEYSTORE/USER, root-owned: sshd
+# reads only that file for members of $KEYSGROUP (see op_keysconf).
+op_rootkeys() {
+	f=$KEYSTORE/$user
+	if [ -z "$data" ]; then rm -f "$f"; return $?; fi
+	managed || return $?
+	keystore || return 1
+	install_root_file "$f" 0644
+}
+
+KEYSWANT="# managed by opskit: keys of $KEYSGROUP members are root-owned
+Match Group $KEYSGROUP
+	AuthorizedKeysFile $KEYSTORE/%u"
+
+# keysconf_ok succeeds when the keys group, the directory and the drop-in
+# are in place.
+keysconf_ok() {
+	getent group "$KEYSGROUP" >/dev/null && [ -d "$KEYSTORE" ] && [ ! -L "$KEYSTORE" ] &&
+		[ -f "$KEYSCONF" ] && [ ! -L "$KEYSCONF" ] && [ "$(cat "$KEYSCONF")" = "$KEYSWANT" ]
+}
+
+# op_keysconf makes sshd read the keys of $KEYSGROUP members only from
+# $KEYSTORE, through a drop-in checked by sshd -t.
+op_keysconf() {
+	getent group "$KEYSGROUP" >/dev/null || groupadd -r "$KEYSGROUP" || return 1
+	keystore || return 1
+	want=$KEYSWANT
+	if [ -f "$KEYSCONF" ] && [ "$(cat "$KEYSCONF")" = "$want" ]; then return 0; fi
+	printf "%s\n" "$want" >"$KEYSCONF.tmp" && chmod 0644 "$KEYSCONF.tmp" && mv -f "$KEYSCONF.tmp" "$KEYSCONF" || return 1
+	if ! sshd -t 2>&1; then rm -f "$KEYSCONF"; fail "sshd -t rejected the configuration"; return 1; fi
+	reload_sshd
+}
+
+# end_sessions kills every process of uid $1 until none is left (a process
+# forking while pkill walks /proc is caught by the next pass).
+end_sessions() {
+	i=0
+	while pkill -KILL -u "$1" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -lt 20 ] || break
+		sleep 0.05
+	done
+	return 0
 }
 
 op_sudo() {
 	f=/etc/sudoers.d/opskit-$user
 	if [ -z "$data" ]; then rm -f "$f"; return $?; fi
 	managed || return $?
-	SEQ=$((SEQ + 1))
-	tmp="/etc/sudoers.d/.opskit.$$.$SEQ"
-	set -C
+	tmp=$(mktemp /etc/sudoers.d/.opskit.XXXXXXXXXX) || return 1
 	if base64 -d >"$tmp" <<EOF
 $data
 EOF
 	then
-		set +C
 		if chmod 0440 "$tmp" && visudo -cqf "$tmp" >/dev/null 2>&1; then
 			mv -f "$tmp" "$f"
 			return $?
 		fi
 	fi
-	set +C
 	rm -f "$tmp"
 	fail "sudoers drop-in rejected by visudo -c"
 }
@@ -228,24 +365,33 @@ EDEOF
 op_deluser() {
 	lookup || return 0
 	managed || return $?
-	rm_present "/etc/sudoers.d/opskit-$user" "$PRINCIPALS/$user"
+	rm_present "/etc/sudoers.d/opskit-$user" "$PRINCIPALS/$user" "$KEYSTORE/$user"
 	# Revoked means out now: end the user s running sessions too.
-	pkill -KILL -u "$uid" 2>/dev/null
+	end_sessions "$uid"
 	userdel -f -r "$user" >/dev/null 2>&1
 	if lookup; then fail "userdel failed"; return 1; fi
 	return 0
 }
 
+# op_lock locks and expires the account first (no new login), ends its
+# sessions, removes the root-owned files that grant access, and removes
+# ~/.ssh/authorized_keys as the user (a link there is the user s own mess:
+# the kernel stops it reaching anything else, and the expired account
+# cannot log in with it).
 op_lock() {
 	managed || return $?
 	usermod -L -e 1 "$user" || return 1
-	rm -f "$home/.ssh/authorized_keys" "/etc/sudoers.d/opskit-$user" "$PRINCIPALS/$user"
+	end_sessions "$uid"
+	rm -f "/etc/sudoers.d/opskit-$user" "$PRINCIPALS/$user" "$KEYSTORE/$user" || return 1
+	if [ -d "$home" ]; then as_user "$uid" "$gid" rm -f -- "$home/.ssh/authorized_keys" </dev/null >/dev/null 2>&1; fi
+	return 0
 }
 
 op_principals() {
 	f=$PRINCIPALS/$user
 	if [ -z "$data" ]; then rm -f "$f"; return $?; fi
-	mkdir -p -m 0755 "$PRINCIPALS" && chmod 0755 "$PRINCIPALS" || return 1
+	managed || return $?
+	mkdir -p "$PRINCIPALS" && chmod 0755 "$PRINCIPALS" || return 1
 	install_root_file "$f" 0644
 }
 
@@ -271,7 +417,7 @@ reload_sshd() {
 op_trustca() {
 	install_root_file "$CAFILE" 0644 || return 1
 	[ -f "$REVOKED" ] || { : >"$REVOKED" && chmod 0644 "$REVOKED"; } || return 1
-	mkdir -p -m 0755 "$PRINCIPALS" || return 1
+	mkdir -p "$PRINCIPALS" && chmod 0755 "$PRINCIPALS" || return 1
 	want="TrustedUserCAKeys $CAFILE
 AuthorizedPrincipalsFile $PRINCIPALS/%u
 RevokedKeys $REVOKED"
@@ -285,11 +431,13 @@ op_revoked() { install_root_file "$REVOKED" 0644; }
 
 do_op() {
 	case $kind in
-	user | keys | sudo | deluser | lock | principals) check_user || return 1 ;;
+	user | keys | rootkeys | sudo | deluser | lock | principals) check_user || return 1 ;;
 	esac
 	case $kind in
 	user) op_user ;;
 	keys) op_keys ;;
+	rootkeys) op_rootkeys ;;
+	keysconf) op_keysconf ;;
 	sudo) op_sudo ;;
 	deluser) op_deluser ;;
 	lock) op_lock ;;
@@ -312,7 +460,7 @@ queue_deluser() {
 	managed >"$errf" 2>&1
 	st=$?
 	if [ $st -ne 0 ]; then errline "$n" "$st" "$errf" >>"$work/res"; return; fi
-	rm_present "/etc/sudoers.d/opskit-$user" "$PRINCIPALS/$user"
+	rm_present "/etc/sudoers.d/opskit-$user" "$PRINCIPALS/$user" "$KEYSTORE/$user"
 	printf "%s %s %s %s\n" "$user" "$uid" "$gid" "$home" >>"$work/batch"
 	printf "Q %d %s\n" "$n" "$user" >>"$work/res"
 }
@@ -326,16 +474,21 @@ errline() {
 run_deluser_batch() {
 	[ -s "$work/batch" ] || return 0
 	uids=
-	while read -r bu buid _; do uids="$uids${uids:+,}$buid"; done <"$work/batch"
+	while read -r _ buid _; do uids="$uids${uids:+,}$buid"; done <"$work/batch"
 	# Revoked means out now: end the users running sessions too.
-	pkill -KILL -u "$uids" 2>/dev/null
+	i=0
+	while pkill -KILL -u "$uids" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -lt 20 ] || break
+		sleep 0.05
+	done
 	write_deledit "$work/ed"
 	if ! EDITOR="/bin/sh $work/ed $work/batch" vipw -q </dev/null >"$work/vipw" 2>&1; then
 		# No shadow-utils vipw, or the edit failed and changed nothing:
 		# userdel one at a time.
 		while read -r user _; do op_deluser >>"$work/vipw" 2>&1 </dev/null; done <"$work/batch"
 	fi
-	while read -r user buid bgid bhome; do
+	while read -r user _ _ bhome; do
 		lookup && continue
 		rm -f -- "/var/mail/$user"
 		case $bhome in "" | / | /root | /home) continue ;; esac
@@ -368,14 +521,15 @@ flush_results() (
 	: >"$work/batch"
 )
 
+cleanup_apply() { rm -rf "$errf" "$work"; }
+
 apply() {
 	n=0
-	SEQ=0
 	# Ops run in this shell (no subshell per op); their output goes to a
 	# private file read back only when an op fails.
 	errf=$(mktemp) || exit 1
 	work=$(mktemp -d) || exit 1
-	trap "rm -rf $errf $work" EXIT
+	trap cleanup_apply EXIT
 	: >"$work/res"
 	: >"$work/batch"
 	while read -r kind user shell groups expires data; do

@@ -51,6 +51,7 @@ func parseSnapshot(out []byte) (*access.HostState, error) {
 		expires string
 	}
 	shadows := map[string]shadow{}
+	keyFiles := map[string][]access.KeyFile{}
 	var tarData []byte
 	for _, l := range ls {
 		f := strings.Split(l, "\t")
@@ -89,6 +90,17 @@ func parseSnapshot(out []byte) (*access.HostState, error) {
 			if tarData, err = unb64(field(f, 1)); err != nil {
 				return nil, fmt.Errorf("files: %v", err)
 			}
+		case "C":
+			st.RootKeysConfigured = field(f, 1) == "1"
+		case "U":
+			// One account's key files, as the account itself read them.
+			// Anything malformed is that account's problem, never the
+			// snapshot's.
+			data, err := unb64(field(f, 2))
+			if err != nil {
+				data = nil
+			}
+			keyFiles[field(f, 1)] = append(keyFiles[field(f, 1)], parseKeyFiles(data)...)
 		default:
 			return nil, fmt.Errorf("unexpected line %.20q", l)
 		}
@@ -111,7 +123,18 @@ func parseSnapshot(out []byte) (*access.HostState, error) {
 		}
 	}
 	for i := range st.Accounts {
-		sort.Strings(st.Accounts[i].Groups)
+		a := &st.Accounts[i]
+		sort.Strings(a.Groups)
+		a.KeyFiles = keyFiles[a.Name]
+		for _, kf := range a.KeyFiles {
+			switch {
+			case kf.Path == path.Join(a.Home, ".ssh") && kf.Type == "dir":
+				d := kf.FileInfo
+				a.SSHDir = &d
+			case kf.Path == path.Join(a.Home, ".ssh/authorized_keys") && kf.Type == "file" && !kf.Truncated:
+				a.AuthorizedKeys = &access.File{FileInfo: kf.FileInfo, Content: nonNil(kf.Content)}
+			}
+		}
 	}
 	if err := addFiles(st, tarData); err != nil {
 		return nil, err
@@ -132,11 +155,8 @@ func addFiles(st *access.HostState, data []byte) error {
 	if len(data) == 0 {
 		return nil
 	}
-	byHome := map[string][]int{}
 	byName := map[string]int{}
 	for i, a := range st.Accounts {
-		h := path.Clean(a.Home)
-		byHome[h] = append(byHome[h], i)
 		byName[a.Name] = i
 	}
 	tr := tar.NewReader(bytes.NewReader(data))
@@ -163,11 +183,6 @@ func addFiles(st *access.HostState, data []byte) error {
 		file := &access.File{FileInfo: info, Content: nonNil(content)}
 		name := path.Clean("/" + hdr.Name)
 		switch {
-		case hdr.Typeflag == tar.TypeDir && path.Base(name) == ".ssh":
-			for _, i := range byHome[path.Dir(name)] {
-				d := info
-				st.Accounts[i].SSHDir = &d
-			}
 		case hdr.Typeflag != tar.TypeReg:
 		case name == caFile:
 			st.TrustedCAKeys = file.Content
@@ -181,10 +196,9 @@ func addFiles(st *access.HostState, data []byte) error {
 			if i, ok := byName[strings.TrimPrefix(name, principalsDir)]; ok {
 				st.Accounts[i].Principals = file
 			}
-		case strings.HasSuffix(name, "/.ssh/authorized_keys"):
-			for _, i := range byHome[path.Dir(path.Dir(name))] {
-				c := *file
-				st.Accounts[i].AuthorizedKeys = &c
+		case strings.HasPrefix(name, access.RootKeysDir+"/"):
+			if i, ok := byName[strings.TrimPrefix(name, access.RootKeysDir+"/")]; ok {
+				st.Accounts[i].RootKeys = file
 			}
 		}
 	}
@@ -292,4 +306,50 @@ func lastLine(s string) string {
 		s = "apt-get -s upgrade failed"
 	}
 	return s
+}
+
+// parseKeyFiles reads the lines an account's key reader printed:
+// K, path, raw mode (hex), permissions (octal), owner, group, size and the
+// base64 content. Lines that do not parse are dropped.
+func parseKeyFiles(data []byte) []access.KeyFile {
+	var out []access.KeyFile
+	for _, l := range strings.Split(string(data), "\n") {
+		f := strings.Split(l, "\t")
+		if len(f) != 8 || f[0] != "K" || !path.IsAbs(f[1]) {
+			continue
+		}
+		raw, err1 := strconv.ParseUint(f[2], 16, 32)
+		perm, err2 := strconv.ParseUint(f[3], 8, 32)
+		size, err3 := strconv.ParseInt(f[6], 10, 64)
+		if err1 != nil || err2 != nil || err3 != nil {
+			continue
+		}
+		kf := access.KeyFile{Path: path.Clean(f[1]), Type: fileType(raw), Size: size,
+			FileInfo: access.FileInfo{Mode: fs.FileMode(perm & 0o777), Owner: f[4], Group: f[5]}}
+		if kf.Type == "file" {
+			c, err := unb64(f[7])
+			if err != nil {
+				continue
+			}
+			kf.Content = nonNil(c)
+			kf.Truncated = size > access.MaxKeyFileSize
+		}
+		out = append(out, kf)
+	}
+	return out
+}
+
+// fileType names the S_IFMT bits of a raw st_mode.
+func fileType(raw uint64) string {
+	switch raw & 0o170000 {
+	case 0o100000:
+		return "file"
+	case 0o040000:
+		return "dir"
+	case 0o120000:
+		return "symlink"
+	case 0o010000:
+		return "fifo"
+	}
+	return "other"
 }
