@@ -135,7 +135,8 @@ func tail(s string, n int) string {
 }
 
 func (e *benchEnv) provisioner(b *testing.B) *access.Provisioner {
-	p, err := access.NewProvisioner(access.Options{Concurrency: benchHosts})
+	// Keys in homes: the same work ansible's authorized_key module does.
+	p, err := access.NewProvisioner(access.Options{Concurrency: benchHosts, Keys: access.KeysInHome})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -105,7 +105,8 @@ type KeyFile struct {
 	FileInfo
 	// Size is the size on disk.
 	Size int64
-	// Content is a regular file's content, at most MaxKeyFileSize bytes.
+	// Content is a regular file's content, or the content of the regular
+	// file a link leads to, at most MaxKeyFileSize bytes.
 	Content []byte
 	// Truncated reports that the file is larger than MaxKeyFileSize and
 	// only its start was read.

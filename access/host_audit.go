@@ -1,8 +1,6 @@
 package access
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"fmt"
 	"slices"
@@ -131,8 +129,8 @@ func hostCheckers() []audit.Checker[*hostTarget] {
 		{Check: Check{ID: "access.host.authorized_keys.undeclared", Title: "authorized_keys holds a key the team file does not declare", Severity: SeverityHigh,
 			Remediation: Remediation{Text: "Remove the key, or declare it in the team file and re-run the grant."}, Tags: []string{"ssh", "host", "keys"}},
 			Func: checkUndeclaredKeys},
-		{Check: Check{ID: "access.host.authorized_keys.permissions", Title: "authorized_keys is open to other users or owned by another user", Severity: SeverityMedium,
-			Remediation: Remediation{Text: "chown the file and ~/.ssh to the user; chmod 0600 the file and 0700 the directory."}, Tags: []string{"ssh", "host", "keys"}},
+		{Check: Check{ID: "access.host.authorized_keys.permissions", Title: "a key file sshd reads is a link, not a regular file, open to other users or owned by another user", Severity: SeverityMedium,
+			Remediation: Remediation{Text: "Replace links with regular files; chown the file and ~/.ssh to the user; chmod 0600 the file and 0700 the directory; or keep keys root-owned (access.KeysRootOwned)."}, Tags: []string{"ssh", "host", "keys"}},
 			Func: checkKeyPermissions},
 		{Check: Check{ID: "access.host.users.extra_uid0", Title: "an account other than root has UID 0", Severity: SeverityCritical,
 			Remediation: Remediation{Text: "Remove the account or give it its own UID."}, References: []string{"CIS Debian Linux 12 7.2.x"}, Tags: []string{"host", "users"}},
@@ -205,30 +203,55 @@ func (t *hostTarget) declared(user string) map[string]bool {
 	return m
 }
 
+// keySources are the key files sshd reads for a: the root-owned file for
+// a member of KeysGroup when the host has the root-owned store configured,
+// otherwise every file its AuthorizedKeysFile names.
+func (t *hostTarget) keySources(a *Account) []KeyFile {
+	if t.state.RootKeysConfigured && slices.Contains(a.Groups, KeysGroup) {
+		if a.RootKeys == nil {
+			return nil
+		}
+		return []KeyFile{{Path: RootKeysDir + "/" + a.Name, Type: "file", FileInfo: a.RootKeys.FileInfo, Size: int64(len(a.RootKeys.Content)), Content: a.RootKeys.Content}}
+	}
+	var out []KeyFile
+	for _, kf := range a.KeyFiles {
+		if kf.Type != "dir" {
+			out = append(out, kf)
+		}
+	}
+	return out
+}
+
 func checkUndeclaredKeys(_ context.Context, t *hostTarget) ([]Finding, error) {
 	c := Check{ID: "access.host.authorized_keys.undeclared"}
 	var out []Finding
-	for _, a := range t.state.Accounts {
-		if a.AuthorizedKeys == nil {
+	for i := range t.state.Accounts {
+		a := &t.state.Accounts[i]
+		src := t.keySources(a)
+		if len(src) == 0 {
 			continue
 		}
 		res := "host " + t.name + " user " + a.Name
 		ok := t.declared(a.Name)
 		var bad []string
-		sc := bufio.NewScanner(bytes.NewReader(a.AuthorizedKeys.Content))
-		sc.Buffer(make([]byte, 0, 8192), 1<<20)
-		for n := 1; sc.Scan(); n++ {
-			line := strings.TrimSpace(sc.Text())
-			if line == "" || strings.HasPrefix(line, "#") {
-				continue
+		for _, kf := range src {
+			// Every line is looked at, however long the one before it:
+			// sshd reads them all.
+			for n, line := range strings.Split(string(kf.Content), "\n") {
+				line = strings.TrimSpace(line)
+				if line == "" || strings.HasPrefix(line, "#") {
+					continue
+				}
+				pk, _, _, _, err := ssh.ParseAuthorizedKey([]byte(line))
+				if err != nil {
+					continue
+				}
+				if fp := ssh.FingerprintSHA256(pk); !ok[fp] {
+					bad = append(bad, fmt.Sprintf("%s line %d: %s %s", kf.Path, n+1, pk.Type(), fp))
+				}
 			}
-			pk, _, _, _, err := ssh.ParseAuthorizedKey([]byte(line))
-			if err != nil {
-				bad = append(bad, fmt.Sprintf("line %d: unparsable", n))
-				continue
-			}
-			if fp := ssh.FingerprintSHA256(pk); !ok[fp] {
-				bad = append(bad, fmt.Sprintf("line %d: %s %s", n, pk.Type(), fp))
+			if kf.Truncated {
+				bad = append(bad, fmt.Sprintf("%s is %d bytes: only the first %d were read, keys beyond are not audited", kf.Path, kf.Size, MaxKeyFileSize))
 			}
 		}
 		if len(bad) > 0 {
@@ -243,17 +266,25 @@ func checkUndeclaredKeys(_ context.Context, t *hostTarget) ([]Finding, error) {
 func checkKeyPermissions(_ context.Context, t *hostTarget) ([]Finding, error) {
 	c := Check{ID: "access.host.authorized_keys.permissions"}
 	var out []Finding
-	for _, a := range t.state.Accounts {
-		if a.AuthorizedKeys == nil {
+	for i := range t.state.Accounts {
+		a := &t.state.Accounts[i]
+		src := t.keySources(a)
+		if len(src) == 0 {
 			continue
 		}
 		res := "host " + t.name + " user " + a.Name
 		var bad []string
-		f, d := a.AuthorizedKeys, a.SSHDir
-		if f.Mode&0o077 != 0 || !slices.Contains([]string{a.Name, "root"}, f.Owner) {
-			bad = append(bad, fmt.Sprintf("authorized_keys %04o %s", f.Mode, f.Owner))
+		for _, f := range src {
+			switch {
+			case f.Type == "symlink":
+				bad = append(bad, f.Path+" is a symbolic link")
+			case f.Type != "file":
+				bad = append(bad, f.Path+" is a "+f.Type+", not a regular file")
+			case !slices.Contains([]string{a.Name, "root"}, f.Owner) || f.Mode&0o022 != 0 || f.Owner != "root" && f.Mode&0o077 != 0:
+				bad = append(bad, fmt.Sprintf("%s %04o %s", f.Path, f.Mode, f.Owner))
+			}
 		}
-		if d != nil && (d.Mode&0o022 != 0 || !slices.Contains([]string{a.Name, "root"}, d.Owner)) {
+		if d := a.SSHDir; d != nil && (d.Mode&0o022 != 0 || !slices.Contains([]string{a.Name, "root"}, d.Owner)) {
 			bad = append(bad, fmt.Sprintf(".ssh %04o %s", d.Mode, d.Owner))
 		}
 		if len(bad) > 0 {

@@ -43,7 +43,8 @@ func TestHostAudit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, _ := access.NewProvisioner(access.Options{})
+	// Keys in the home, where a user (or an intruder) can add their own.
+	p, _ := access.NewProvisioner(access.Options{Keys: access.KeysInHome})
 	if r, err := p.Grant(ctx, tf, []access.Target{{Host: h.Host, Groups: []string{"all"}}}); err != nil || r.Err() != nil {
 		t.Fatalf("grant: %v %v", err, r.Err())
 	}

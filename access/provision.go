@@ -403,13 +403,13 @@ func (p *Provisioner) planGrant(st *HostState, desired []Grant) ([]Change, []err
 	return changes, conflicts
 }
 
-// keysOK reports that ~/.ssh/authorized_keys holds want and sshd's
-// StrictModes would accept it: the user owns the file and ~/.ssh, and
-// neither is writable by group or others. A 0755 ~/.ssh is left alone.
+// keysOK reports that ~/.ssh/authorized_keys holds want, is the user's
+// and open to nobody else, and ~/.ssh is the user's and writable by nobody
+// else (a 0755 ~/.ssh, which sshd accepts, is left alone).
 func keysOK(a *Account, want []byte) bool {
 	d, f := a.SSHDir, a.AuthorizedKeys
 	return d != nil && f != nil && bytes.Equal(f.Content, want) &&
-		d.Mode&0o022 == 0 && d.Owner == a.Name && f.Mode&0o022 == 0 && f.Owner == a.Name
+		d.Mode&0o022 == 0 && d.Owner == a.Name && f.Mode&0o077 == 0 && f.Owner == a.Name
 }
 
 func rootKeysOK(f *File, want []byte) bool {

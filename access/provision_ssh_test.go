@@ -189,25 +189,29 @@ func TestHostileInput(t *testing.T) {
 		}
 		for name, s := range signers {
 			a := st.Account(name)
-			if a == nil || !bytes.Equal(a.AuthorizedKeys.Content, access.AuthorizedKeysContent(tf.User(name))) {
+			if a == nil || a.RootKeys == nil || !bytes.Equal(a.RootKeys.Content, access.AuthorizedKeysContent(tf.User(name))) {
 				t.Errorf("%s: authorized_keys not written verbatim", name)
 			}
 			if out, err := loginAs(h, name, ssh.PublicKeys(s), "id -un"); err != nil || out != name {
 				t.Errorf("%s login: %q %v", name, out, err)
 			}
 		}
-		// Hostile bytes as raw op content travel base64 and land as data: in
-		// a sudoers drop-in visudo rejects them, in a principals file they
-		// are just text.
+		// Hostile bytes as raw op content are refused before anything is
+		// sent: sudoers content is generated, principals are plain names.
 		hostile := []byte("$(touch " + marker + ")\n`touch " + marker + "`\n'; touch " + marker + "; '\n")
-		res, err := h.Host.Apply(ctx, []access.Op{
+		for _, op := range []access.Op{
 			{Kind: access.OpSetSudoers, User: "hostile0", Content: hostile},
 			{Kind: access.OpSetPrincipals, User: "hostile0", Content: hostile},
-		})
-		if err != nil || res[0].Err == nil || res[1].Err != nil {
-			t.Fatalf("hostile contents: %v %v %v", err, res[0].Err, res[1].Err)
+		} {
+			if _, err := h.Host.Apply(ctx, []access.Op{op}); !errors.Is(err, access.ErrInvalidField) {
+				t.Errorf("hostile %s: err = %v; want ErrInvalidField", op.Kind, err)
+			}
 		}
-		if got, _ := h.Env.ReadFile(ctx, "/etc/ssh/opskit_principals/hostile0"); !bytes.Equal(got, hostile) {
+		// A principal made of shell metacharacters without spaces is still
+		// only data.
+		odd := []byte("$(touch_" + strings.ReplaceAll(marker, "/", "_") + ")\n`id`\n")
+		mustOps(t, h.Host, access.Op{Kind: access.OpSetPrincipals, User: "hostile0", Content: odd})
+		if got, _ := h.Env.ReadFile(ctx, "/etc/ssh/opskit_principals/hostile0"); !bytes.Equal(got, odd) {
 			t.Errorf("principals file = %q; want the bytes verbatim", got)
 		}
 	})
@@ -294,7 +298,7 @@ func TestHostLoss(t *testing.T) {
 			watch[i] = out
 		}()
 	}
-	p, _ := access.NewProvisioner(access.Options{HostTimeout: 10 * time.Second})
+	p, _ := access.NewProvisioner(access.Options{HostTimeout: 10 * time.Second, Keys: access.KeysInHome})
 	start := time.Now()
 	r, err := p.Grant(ctx, tf, targets)
 	if err != nil {
@@ -331,7 +335,7 @@ func TestHostLoss(t *testing.T) {
 	}
 	targets[lost].Host = hosts[lost].Host
 	recoverStart := time.Now()
-	p, _ = access.NewProvisioner(access.Options{HostTimeout: time.Minute})
+	p, _ = access.NewProvisioner(access.Options{HostTimeout: time.Minute, Keys: access.KeysInHome})
 	r, err = p.Grant(ctx, tf, targets)
 	if err != nil || r.Err() != nil {
 		t.Fatalf("re-run: %v %v", err, r.Err())
@@ -383,5 +387,18 @@ func TestHostKeyVerified(t *testing.T) {
 	var ke *knownhosts.KeyError
 	if !errors.As(err, &ke) && !strings.Contains(fmt.Sprint(err), "knownhosts") {
 		t.Fatalf("Snapshot with a wrong host key: %v; want a knownhosts key error", err)
+	}
+}
+
+func mustOps(t *testing.T, h access.Host, ops ...access.Op) {
+	t.Helper()
+	res, err := h.Apply(context.Background(), ops)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range res {
+		if r.Err != nil {
+			t.Fatalf("op %s: %v", r.Op, r.Err)
+		}
 	}
 }

@@ -300,7 +300,14 @@ func (h *Host) keyFiles(a *account) []access.KeyFile {
 	var out []access.KeyFile
 	for _, p := range paths {
 		if t, ok := h.links[p]; ok {
-			out = append(out, access.KeyFile{Path: p, Type: "symlink", FileInfo: access.FileInfo{Mode: 0o777, Owner: a.name, Group: h.groupName(a.gid)}, Size: int64(len(t))})
+			kf := access.KeyFile{Path: p, Type: "symlink", FileInfo: access.FileInfo{Mode: 0o777, Owner: a.name, Group: h.groupName(a.gid)}, Size: int64(len(t))}
+			// Read through the link as the user: only a file the user may
+			// read (its own, or one open to all) yields content.
+			if f, ok := h.files[t]; ok && (f.Owner == a.name || f.Mode&0o004 != 0) {
+				kf.Content = append([]byte{}, f.Content[:min(len(f.Content), access.MaxKeyFileSize)]...)
+				kf.Truncated = len(f.Content) > access.MaxKeyFileSize
+			}
+			out = append(out, kf)
 			continue
 		}
 		if d, ok := h.dirs[p]; ok {

@@ -41,7 +41,8 @@ as_user() {
 # READKEYS runs as the account (as_user): for each path it prints one line
 #   K<TAB>path<TAB>rawmode<TAB>perm<TAB>owner<TAB>group<TAB>size<TAB>base64
 # from lstat (a link is reported as a link, never followed by root), with
-# the content of a regular file cut at MAXKEYS bytes.
+# the content of a regular file (or of the file a link leads to) cut at
+# MAXKEYS bytes.
 READKEYS=$(cat <<"EORK"
 max=$1
 shift
@@ -49,7 +50,8 @@ T=$(printf "\t")
 for f; do
 	s=$(stat -c "%f$T%a$T%U$T%G$T%s" -- "$f" 2>/dev/null) || continue
 	printf "K\t%s\t%s\t" "$f" "$s"
-	case $s in 8*) head -c "$max" -- "$f" 2>/dev/null | base64 -w0 ;; esac
+	# A link is read through (as the account), as sshd would read it.
+	case $s in 8*) head -c "$max" -- "$f" 2>/dev/null | base64 -w0 ;; a*) if [ -f "$f" ]; then head -c "$max" -- "$f" 2>/dev/null | base64 -w0; fi ;; esac
 	printf "\n"
 done
 EORK

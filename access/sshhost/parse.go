@@ -326,13 +326,22 @@ func parseKeyFiles(data []byte) []access.KeyFile {
 		}
 		kf := access.KeyFile{Path: path.Clean(f[1]), Type: fileType(raw), Size: size,
 			FileInfo: access.FileInfo{Mode: fs.FileMode(perm & 0o777), Owner: f[4], Group: f[5]}}
-		if kf.Type == "file" {
+		switch {
+		case kf.Type == "file":
 			c, err := unb64(f[7])
 			if err != nil {
 				continue
 			}
 			kf.Content = nonNil(c)
 			kf.Truncated = size > access.MaxKeyFileSize
+		case kf.Type == "symlink" && f[7] != "":
+			// What the link leads to, as the account read it.
+			c, err := unb64(f[7])
+			if err != nil {
+				continue
+			}
+			kf.Content = c
+			kf.Truncated = len(c) >= access.MaxKeyFileSize
 		}
 		out = append(out, kf)
 	}
