@@ -85,11 +85,12 @@ func ExampleProvisioner_Grant() {
 		log.Fatal(err)
 	}
 	// Output:
+	// web1 plan: make sshd read managed users' keys from /etc/ssh/opskit_authorized_keys
 	// web1 plan: alice: create user
-	// web1 plan: alice: write authorized_keys
+	// web1 plan: alice: write /etc/ssh/opskit_authorized_keys/alice
 	// web1 plan: alice: install sudoers drop-in
-	// web1: 3 changes applied
-	// db1: 6 changes applied
+	// web1: 4 changes applied
+	// db1: 7 changes applied
 	// web1: no change
 	// db1: no change
 }

@@ -103,7 +103,12 @@ type Change struct {
 	Op Op
 }
 
-func (c Change) String() string { return c.User + ": " + c.What }
+func (c Change) String() string {
+	if c.User == "" {
+		return c.What
+	}
+	return c.User + ": " + c.What
+}
 
 // HostResult is what happened on one host.
 type HostResult struct {
