@@ -2,7 +2,11 @@ package access_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"runtime"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -10,6 +14,8 @@ import (
 	"time"
 
 	"github.com/opskit-dev/opskit/access"
+	"github.com/opskit-dev/opskit/access/fakehost"
+	"golang.org/x/crypto/ssh"
 )
 
 // fsStateScript prints, sorted, every path outside the homes and the
@@ -190,4 +196,257 @@ func lineDiff(a, b string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// TestPlantedTemp: names a user plants in ~/.ssh ahead of time (links to
+// root's files and FIFOs under every name the old predictable scheme could
+// pick, and a FIFO as authorized_keys2) make no grant write through them
+// or hang; the grant finishes quickly and writes the keys as a regular
+// file.
+func TestPlantedTemp(t *testing.T) {
+	h := sshTestHosts(t, 1)[0]
+	ctx := context.Background()
+	_, k := newSigner(t, "pat")
+	tf, err := access.ParseTeamFile(ctx, "team.yaml", []byte(teamYAML(fmt.Sprintf("  - {name: pat, teams: [dev], keys: [%q]}\n", k))), access.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ := access.NewProvisioner(access.Options{Keys: access.KeysInHome, HostTimeout: 30 * time.Second})
+	targets := []access.Target{{Host: h.Host, Groups: []string{"all"}}}
+	if r, err := p.Grant(ctx, tf, targets); err != nil || r.Err() != nil {
+		t.Fatalf("grant: %v %v", err, r.Err())
+	}
+	before, _, _ := h.Env.Exec(ctx, "sh", "-c", fsStateScript)
+	plant := `import os
+os.chdir("/home/pat/.ssh")
+for pid in range(1, 400):
+    for seq in range(1, 6):
+        name = ".authorized_keys.opskit.%d.%d" % (pid, seq)
+        if seq % 2:
+            os.symlink("/root/.ssh/authorized_keys", name)
+        else:
+            os.mkfifo(name)
+os.mkfifo("authorized_keys2")
+os.unlink("authorized_keys")
+os.mkfifo("authorized_keys")
+print("planted")`
+	if out, code, err := h.Env.Exec(ctx, "setpriv", "--reuid=pat", "--regid=pat", "--init-groups", "python3", "-c", plant); err != nil || code != 0 || !strings.Contains(out, "planted") {
+		t.Fatalf("plant: %d %v %s", code, err, out)
+	}
+	st, err := h.Host.Snapshot(ctx)
+	if err != nil {
+		t.Fatalf("snapshot with FIFOs planted: %v", err)
+	}
+	var types []string
+	for _, kf := range st.Account("pat").KeyFiles {
+		types = append(types, kf.Path+"="+kf.Type)
+	}
+	if !slices.Contains(types, "/home/pat/.ssh/authorized_keys=fifo") || !slices.Contains(types, "/home/pat/.ssh/authorized_keys2=fifo") {
+		t.Errorf("key files = %v; want both FIFOs reported", types)
+	}
+	start := time.Now()
+	_, k2 := newSigner(t, "pat-2")
+	tf2, _ := access.ParseTeamFile(ctx, "team.yaml", []byte(teamYAML(fmt.Sprintf("  - {name: pat, teams: [dev], keys: [%q]}\n", k2))), access.LoadOptions{})
+	r, err := p.Grant(ctx, tf2, targets)
+	took := time.Since(start)
+	if err != nil || r.Err() != nil {
+		t.Fatalf("grant beside planted names: %v %v", err, r.Err())
+	}
+	if took > 10*time.Second {
+		t.Errorf("grant took %v: something waited on a planted FIFO", took)
+	}
+	out, _, _ := h.Env.Exec(ctx, "stat", "-c", "%F %a %U", "/home/pat/.ssh/authorized_keys")
+	if strings.TrimSpace(out) != "regular file 600 pat" {
+		t.Errorf("authorized_keys = %q; want a regular file, 600, pat", out)
+	}
+	if got, _ := h.Env.ReadFile(ctx, "/home/pat/.ssh/authorized_keys"); !strings.Contains(string(got), "pat-2") {
+		t.Errorf("authorized_keys = %q; want the new key", got)
+	}
+	after, _, _ := h.Env.Exec(ctx, "sh", "-c", fsStateScript)
+	if after != before {
+		t.Errorf("files outside the homes changed:\n%s", lineDiff(before, after))
+	}
+	t.Logf("grant beside 1,995 planted names and two FIFOs took %v", took)
+}
+
+// TestRevokeUnblockable: a user grows authorized_keys to a 256 MiB sparse
+// file and writes 20 MiB of one line to authorized_keys2. The snapshot
+// still works with bounded memory, the audit says the files were too big
+// to read whole, and revoking (lock, then remove) succeeds.
+func TestRevokeUnblockable(t *testing.T) {
+	h := sshTestHosts(t, 1)[0]
+	ctx := context.Background()
+	_, k := newSigner(t, "big")
+	tf, err := access.ParseTeamFile(ctx, "team.yaml", []byte(teamYAML(fmt.Sprintf("  - {name: big, teams: [dev], keys: [%q]}\n", k))), access.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	targets := []access.Target{{Host: h.Host, Groups: []string{"all"}}}
+	p, _ := access.NewProvisioner(access.Options{Keys: access.KeysInHome})
+	if r, err := p.Grant(ctx, tf, targets); err != nil || r.Err() != nil {
+		t.Fatalf("grant: %v %v", err, r.Err())
+	}
+	grow := `cd /home/big/.ssh && truncate -s 256M authorized_keys && head -c 20971520 /dev/zero | tr "\0" x >authorized_keys2 && echo grown`
+	if out, code, err := h.Env.Exec(ctx, "setpriv", "--reuid=big", "--regid=big", "--init-groups", "sh", "-c", grow); err != nil || code != 0 || !strings.Contains(out, "grown") {
+		t.Fatalf("grow: %d %v %s", code, err, out)
+	}
+	var ms0, ms1 runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&ms0)
+	st, err := h.Host.Snapshot(ctx)
+	runtime.ReadMemStats(&ms1)
+	if err != nil {
+		t.Fatalf("snapshot: %v", err)
+	}
+	alloc := ms1.TotalAlloc - ms0.TotalAlloc
+	if alloc > 64<<20 {
+		t.Errorf("snapshot allocated %d MiB; want it bounded (under 64 MiB)", alloc>>20)
+	}
+	var truncated []string
+	for _, kf := range st.Account("big").KeyFiles {
+		if kf.Truncated {
+			truncated = append(truncated, fmt.Sprintf("%s (%d bytes)", kf.Path, kf.Size))
+		}
+	}
+	if len(truncated) != 2 {
+		t.Errorf("truncated key files = %v; want both", truncated)
+	}
+	fs, err := access.AuditHost(ctx, h.Host, access.HostAuditOptions{TeamFile: tf})
+	if err != nil {
+		t.Fatalf("audit: %v", err)
+	}
+	m := statuses(fs)
+	if f := m["access.host.authorized_keys.undeclared/big"]; f.Status != access.StatusFail || !strings.Contains(f.Evidence, "only the first") {
+		t.Errorf("undeclared/big = %v %q; want a failure saying the file was not read whole", f.Status, f.Evidence)
+	}
+	lock, _ := access.NewProvisioner(access.Options{Keys: access.KeysInHome, Revoke: access.RevokeLock})
+	if r, err := lock.Revoke(ctx, []string{"big"}, targets); err != nil || r.Err() != nil || !r.Changed() {
+		t.Fatalf("lock: %v %v", err, r.Err())
+	}
+	rm, _ := access.NewProvisioner(access.Options{Keys: access.KeysInHome})
+	if r, err := rm.Revoke(ctx, []string{"big"}, targets); err != nil || r.Err() != nil || !r.Changed() {
+		t.Fatalf("remove: %v %v", err, r.Err())
+	}
+	if st, err := h.Host.Snapshot(ctx); err != nil || st.Account("big") != nil {
+		t.Fatalf("after revoke: %v, big present %v", err, st != nil && st.Account("big") != nil)
+	}
+	t.Logf("snapshot with a 256 MiB and a 20 MiB key file allocated %d MiB", alloc>>20)
+}
+
+// TestLockEndsSessions: locking a user ends its SSH session and every
+// process it runs, and it cannot log in again.
+func TestLockEndsSessions(t *testing.T) {
+	h := sshTestHosts(t, 1)[0]
+	ctx := context.Background()
+	signer, k := newSigner(t, "lou")
+	tf, err := access.ParseTeamFile(ctx, "team.yaml", []byte(teamYAML(fmt.Sprintf("  - {name: lou, teams: [dev], keys: [%q]}\n", k))), access.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	targets := []access.Target{{Host: h.Host, Groups: []string{"all"}}}
+	for _, keys := range []access.KeyStore{access.KeysRootOwned, access.KeysInHome} {
+		grant, _ := access.NewProvisioner(access.Options{Keys: keys})
+		lock, _ := access.NewProvisioner(access.Options{Keys: keys, Revoke: access.RevokeLock})
+		if r, err := grant.Grant(ctx, tf, targets); err != nil || r.Err() != nil {
+			t.Fatalf("grant: %v %v", err, r.Err())
+		}
+		sess := make(chan error, 1)
+		go func() {
+			_, err := loginAs(h, "lou", ssh.PublicKeys(signer), "sleep 300")
+			sess <- err
+		}()
+		// A process outside the session too, detached from it.
+		go h.Env.Exec(ctx, "setpriv", "--reuid=lou", "--regid=lou", "--init-groups", "setsid", "sleep", "300")
+		waitFor(t, func() bool {
+			out, _, _ := h.Env.Exec(ctx, "pgrep", "-c", "-u", "lou")
+			n, _ := strconv.Atoi(strings.TrimSpace(out))
+			return n >= 2
+		})
+		start := time.Now()
+		if r, err := lock.Revoke(ctx, []string{"lou"}, targets); err != nil || r.Err() != nil {
+			t.Fatalf("lock: %v %v", err, r.Err())
+		}
+		select {
+		case <-sess:
+		case <-time.After(10 * time.Second):
+			t.Fatal("the user's SSH session outlived the lock by 10 s")
+		}
+		ended := time.Since(start)
+		if out, _, _ := h.Env.Exec(ctx, "sh", "-c", "pgrep -u lou || true"); strings.TrimSpace(out) != "" {
+			t.Errorf("processes of lou left after the lock: %s", out)
+		}
+		if _, err := loginAs(h, "lou", ssh.PublicKeys(signer), "true"); err == nil {
+			t.Error("lou logged in after the lock")
+		}
+		t.Logf("keys %v: session ended %v after the lock began", keys, ended)
+	}
+}
+
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if cond() {
+			return
+		}
+	}
+	t.Fatal("condition not met in 15 s")
+}
+
+// TestApplyValidates: Host.Apply, called directly, validates every op as a
+// team file is validated and acts only on accounts opskit manages, on the
+// fake and on a real host alike.
+func TestApplyValidates(t *testing.T) {
+	for _, impl := range []string{"fake", "ssh"} {
+		t.Run(impl, func(t *testing.T) {
+			ctx := context.Background()
+			var h access.Host
+			var read func(string) bool
+			if impl == "fake" {
+				fh := fakehost.New("fake", fakehost.Options{})
+				h, read = fh, func(p string) bool { return fh.File(p) != nil }
+			} else {
+				th := sshTestHosts(t, 1)[0]
+				h = th.Host
+				read = func(p string) bool {
+					out, _, _ := th.Env.Exec(ctx, "sh", "-c", `test -e "$0" && echo present`, p)
+					return strings.Contains(out, "present")
+				}
+			}
+			_, key := newSigner(t, "val")
+			mustOps(t, h, access.Op{Kind: access.OpEnsureUser, User: "val", Shell: "/bin/bash"})
+			invalid := []access.Op{
+				{Kind: access.OpSetKeys, User: "val", Content: []byte(`command="/bin/sh" ` + key + "\n")},
+				{Kind: access.OpSetRootKeys, User: "val", Content: []byte(`from="*" ` + key + "\n")},
+				{Kind: access.OpSetKeys, User: "val", Content: []byte(strings.Replace(key, "val", strings.Repeat("c", 20000), 1) + "\n")},
+				{Kind: access.OpSetSudoers, User: "val", Content: []byte("daemon ALL=(ALL) NOPASSWD: ALL\n")},
+				{Kind: access.OpEnsureUser, User: "val", Shell: "/bin/bash", Groups: []string{"disk"}},
+				{Kind: access.OpSetPrincipals, User: "val", Content: []byte("root, admin\n")},
+			}
+			for _, op := range invalid {
+				if _, err := h.Apply(ctx, []access.Op{op}); err == nil {
+					t.Errorf("op %s %.50q accepted", op, op.Content)
+				}
+			}
+			// Valid content for accounts opskit does not manage: refused by
+			// the host, per op.
+			res, err := h.Apply(ctx, []access.Op{
+				{Kind: access.OpSetSudoers, User: "daemon", Content: access.SudoersContent("daemon")},
+				{Kind: access.OpSetPrincipals, User: "root", Content: []byte("root\n")},
+				{Kind: access.OpSetRootKeys, User: "root", Content: []byte(key + "\n")},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range res {
+				if !errors.Is(r.Err, access.ErrNotManaged) {
+					t.Errorf("op %s: %v; want ErrNotManaged", r.Op, r.Err)
+				}
+			}
+			for _, p := range []string{"/etc/sudoers.d/opskit-daemon", "/etc/ssh/opskit_principals/root", access.RootKeysDir + "/root", "/etc/sudoers.d/opskit-val", "/home/val/.ssh/authorized_keys"} {
+				if read(p) {
+					t.Errorf("%s was written", p)
+				}
+			}
+		})
+	}
 }

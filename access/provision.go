@@ -50,6 +50,16 @@ const (
 	KeysInHome
 )
 
+func (k KeyStore) String() string {
+	switch k {
+	case KeysRootOwned:
+		return "root-owned"
+	case KeysInHome:
+		return "in-home"
+	}
+	return fmt.Sprintf("KeyStore(%d)", int(k))
+}
+
 // Options configures a Provisioner.
 type Options struct {
 	// Concurrency bounds how many hosts are worked on at once; default 16.
