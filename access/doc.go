@@ -19,18 +19,51 @@
 // revokes (Revoke) over many Targets at once with a concurrency bound and a
 // per-host timeout, returning a HostResult per host. A second run with the
 // same team file changes nothing and says so. Hosts implement the small
-// Host interface: Snapshot, Apply, Facts. The SSH host (access/sshhost)
-// runs one embedded POSIX sh script per operation with a constant command
-// line over one connection per host; every user name, key and file travels
-// on stdin as validated records with base64 content. authorized_keys is
-// written 0600 to a temporary file in a 0700 ~/.ssh and renamed; sudoers
-// drop-ins pass visudo -c before they are installed; opskit never touches
-// an account it did not create. A host's removals are applied together:
-// one pkill for the revoked users, one edit of passwd, shadow, group,
-// gshadow, subuid and subgid run as vipw's editor (so it holds lckpwdf and
-// the shadow-utils file locks useradd and passwd respect), then their homes;
-// userdel one at a time is the fallback. Host keys are checked against known_hosts;
-// skipping that takes sshhost.Config.InsecureIgnoreHostKey.
+// Host interface: Snapshot, Apply, Facts. Every Op is validated before a
+// host is contacted, as the team file is (keys parsed with no options,
+// sudoers content generated, principals plain names, privileged groups only
+// when allowed), and hosts act only on accounts opskit created. The SSH
+// host (access/sshhost) runs one embedded POSIX sh script per operation
+// with a constant command line; user data travels on stdin.
+//
+// # Where keys live, and what each choice defends against
+//
+// The people on the other side are assumed hostile: a managed user may
+// plant links, FIFOs or huge files in their home, race renames against
+// opskit, or try to outlast their own revocation. Root never follows a
+// path a user controls.
+//
+//   - KeysRootOwned (Options.Keys zero value, recommended): keys live in
+//     RootKeysDir/USER, root-owned 0644, and an sshd drop-in (Match Group
+//     opskit-keys, checked by sshd -t) makes sshd read only that file for
+//     managed users. Nothing is written in a home. A user cannot add a key
+//     opskit does not know, cannot make the audit read anything they
+//     chose, and revoking deletes one root-owned file. Accounts opskit does
+//     not manage, root included, keep their own authorized_keys.
+//   - KeysInHome: keys live in ~/.ssh/authorized_keys. Every read and
+//     write there runs with the user's own uid and gid (setpriv, no
+//     supplementary groups), with unpredictable temporary names, so a link
+//     or a race inside the home reaches nothing the user could not reach
+//     anyway (TestSymlinkRace). The user still owns the file: keys they add
+//     between runs are seen only by the next audit or grant, and what the
+//     snapshot reads in a home is what the user lets it read (a process of
+//     the same uid may trace the reader where kernel.yama.ptrace_scope is
+//     0).
+//
+// In both modes: a snapshot reads at most MaxKeyFileSize of each key file
+// and reports links, FIFOs and oversized files instead of failing, so
+// nothing a user does to their files can block a Grant, a Revoke or an
+// audit (TestRevokeUnblockable). Revoking ends every process of the user
+// (remove and lock alike); lock also expires the account first, so no new
+// login starts (TestLockEndsSessions). Root-owned files (sudoers drop-ins,
+// principals, CA and revoked keys, RootKeysDir) are written in root-owned
+// directories through mktemp names and renamed; sudoers drop-ins pass
+// visudo -c first. A host's removals are applied together: one edit of
+// passwd, shadow, group, gshadow, subuid and subgid run as vipw's editor
+// (so it holds lckpwdf and the shadow-utils file locks useradd and passwd
+// respect), then their homes; userdel one at a time is the fallback. Host
+// keys are checked against known_hosts; skipping that takes
+// sshhost.Config.InsecureIgnoreHostKey.
 //
 // access/fakehost is an in-memory host with users, groups, files, modes,
 // owners and sshd settings, and access/accesstest is the conformance suite

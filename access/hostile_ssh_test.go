@@ -216,6 +216,14 @@ func TestPlantedTemp(t *testing.T) {
 	if r, err := p.Grant(ctx, tf, targets); err != nil || r.Err() != nil {
 		t.Fatalf("grant: %v %v", err, r.Err())
 	}
+	// A 0755 ~/.ssh, which sshd accepts, does not make every grant rewrite
+	// the keys (each rewrite used to re-arm a race).
+	if _, code, err := h.Env.Exec(ctx, "setpriv", "--reuid=pat", "--regid=pat", "--init-groups", "chmod", "0755", "/home/pat/.ssh"); err != nil || code != 0 {
+		t.Fatalf("chmod: %d %v", code, err)
+	}
+	if r, err := p.Plan(ctx, tf, targets); err != nil || r.Changed() {
+		t.Fatalf("plan with a 0755 ~/.ssh: %v %v; want no change", err, r.Hosts[0].Changes)
+	}
 	before, _, _ := h.Env.Exec(ctx, "sh", "-c", fsStateScript)
 	plant := `import os
 os.chdir("/home/pat/.ssh")
