@@ -25,6 +25,14 @@ import (
 // opskit does not manage. Cleanup belongs to t.
 type NewHost func(t *testing.T) access.Host
 
+// UserActor is an optional capability of a host under test: acting as one
+// of its users, as a hostile user would. Cases that need it are skipped
+// for hosts without it.
+type UserActor interface {
+	// Symlink makes p a symbolic link to target, acting as user.
+	Symlink(ctx context.Context, user, p, target string) error
+}
+
 // Run runs the conformance suite, each case as a subtest on a fresh host.
 func Run(t *testing.T, newHost NewHost) {
 	cases := []struct {
@@ -48,6 +56,7 @@ func Run(t *testing.T, newHost NewHost) {
 		{"ShellsListed", testShellsListed},
 		{"ContentValidated", testContentValidated},
 		{"KeyFilesReported", testKeyFilesReported},
+		{"SymlinkedSSHDir", testSymlinkedSSHDir},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

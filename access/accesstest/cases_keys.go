@@ -135,3 +135,39 @@ func testKeyFilesReported(t *testing.T, h access.Host) {
 		t.Fatalf("key files = %v; want ~/.ssh and ~/.ssh/authorized_keys", types)
 	}
 }
+
+// testSymlinkedSSHDir: a user links ~/.ssh to root's ~/.ssh and their
+// authorized_keys to root's. Writing their keys replaces the link with a
+// directory of their own; locking them removes nothing of root's.
+func testSymlinkedSSHDir(t *testing.T, h access.Host) {
+	ua, ok := h.(UserActor)
+	if !ok {
+		t.Skip("host cannot act as a user (accesstest.UserActor)")
+	}
+	k := []byte(KeyLine(t, "oz") + "\n")
+	mustApply(t, h, ensure("ct_oz"), access.Op{Kind: access.OpSetKeys, User: "ct_oz", Content: k})
+	rootBefore := snapshot(t, h).Account("root").AuthorizedKeys
+	if err := ua.Symlink(ctx(t), "ct_oz", "/home/ct_oz/.ssh/authorized_keys", "/root/.ssh/authorized_keys"); err != nil {
+		t.Fatal(err)
+	}
+	a := snapshot(t, h).Account("ct_oz")
+	if a.AuthorizedKeys != nil || !slices.ContainsFunc(a.KeyFiles, func(kf access.KeyFile) bool { return kf.Type == "symlink" && len(kf.Content) == 0 }) {
+		t.Fatalf("linked authorized_keys = %+v, key files %+v; want a link reported, root's file not read", a.AuthorizedKeys, a.KeyFiles)
+	}
+	mustApply(t, h, access.Op{Kind: access.OpLockUser, User: "ct_oz"})
+	if got := snapshot(t, h).Account("root").AuthorizedKeys; fmt.Sprint(got) != fmt.Sprint(rootBefore) {
+		t.Fatalf("locking a user whose authorized_keys links to root's changed root's: %+v", got)
+	}
+	mustApply(t, h, ensure("ct_oz"))
+	if err := ua.Symlink(ctx(t), "ct_oz", "/home/ct_oz/.ssh", "/root/.ssh"); err != nil {
+		t.Fatal(err)
+	}
+	mustApply(t, h, access.Op{Kind: access.OpSetKeys, User: "ct_oz", Content: k})
+	a = snapshot(t, h).Account("ct_oz")
+	if a.SSHDir == nil || a.SSHDir.Owner != "ct_oz" || a.AuthorizedKeys == nil || !bytes.Equal(a.AuthorizedKeys.Content, k) {
+		t.Fatalf("after writing keys over a linked ~/.ssh: dir %+v keys %+v; want the user's own directory and keys", a.SSHDir, a.AuthorizedKeys)
+	}
+	if got := snapshot(t, h).Account("root").AuthorizedKeys; fmt.Sprint(got) != fmt.Sprint(rootBefore) {
+		t.Fatalf("writing keys through a linked ~/.ssh changed root's: %+v", got)
+	}
+}

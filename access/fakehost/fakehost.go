@@ -339,15 +339,21 @@ func (h *Host) underLink(p string) bool {
 	return false
 }
 
-// Symlink plants a symbolic link at p (inside a home) pointing at target,
-// as a hostile user would. The host then behaves as the SSH host does:
-// opskit replaces a link at ~/.ssh with a directory, acting as the user,
-// and never writes through it.
-func (h *Host) Symlink(p, target string) {
+// Symlink plants a symbolic link at p pointing at target, acting as user,
+// as a hostile user would (it implements accesstest.UserActor). As on a
+// real host, the user may only plant it inside a directory they own. The
+// host then behaves as the SSH host does: opskit replaces a link at ~/.ssh
+// with a directory, acting as the user, and never writes through it.
+func (h *Host) Symlink(_ context.Context, user, p, target string) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	if d, ok := h.dirs[path.Dir(p)]; !ok || d.Owner != user || h.underLink(p) {
+		return fmt.Errorf("fakehost: %s: permission denied for %s", p, user)
+	}
 	h.removeTree(p)
+	delete(h.files, p)
 	h.links[p] = target
+	return nil
 }
 
 // WriteFile writes a file as its owner would (for example a user growing
