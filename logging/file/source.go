@@ -12,6 +12,11 @@
 // and a restored entry whose file no path matches for RotateWait (deleted
 // or moved out of the globs while the source was down) is dropped too.
 //
+// Every line is one event (without its newline and a trailing CR), a blank
+// line too: a sink that cannot store an empty message (CloudWatch) skips it
+// and counts it under logging.ReasonEmpty, so it never holds up the lines
+// after it.
+//
 // Rotation by rename: the open descriptor follows the renamed file, which
 // is read to its end (and RotateWait longer) before the new file at the
 // path is opened. Rotation by copytruncate: when the file shrinks below the
