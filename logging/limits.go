@@ -54,15 +54,16 @@ type Limits struct {
 // CloudWatchLimits are the PutLogEvents rules; maxEvent is the event size
 // limit including the 26-byte overhead (pass 0 for the default, 256 KiB).
 //
-// AWS's current API reference (InputLogEvent, PutLogEvents) and the SDK's
-// doc comment allow an event of up to 1 MB; pass up to 1,048,576 (as
-// cloudwatch.Options.MaxEventBytes) when lines between 256 KiB and 1 MB
-// must stay whole. The default stays at 256 KiB: the limit AWS documented
-// until recently and some of its pages (the China Regions' PutLogEvents
-// page, the SDK for .NET) still state, and the one the CloudWatch agent
-// (max_event_size 262,144) and Docker's awslogs driver split at, so it is
-// accepted wherever either limit applies and lines are cut where AWS's own
-// agents cut them; a 1 MB event would also fill a request on its own.
+// AWS's current API reference (InputLogEvent, PutLogEvents) and the doc
+// comment of the SDK this module builds with allow an event of up to 1 MB;
+// pass up to 1,048,576 (as cloudwatch.Options.MaxEventBytes) when lines
+// between 256 KiB and 1 MB must stay whole. The default stays at 256 KiB:
+// the limit AWS documented before, which some of its pages (the China
+// Regions' PutLogEvents page, the SDK for .NET) still state, and the one
+// the CloudWatch agent (max_event_size 262,144) and Docker's awslogs driver
+// split at. It is accepted wherever either limit applies, lines are cut
+// where AWS's own agents cut them, and no single event fills a 1,048,576
+// byte request on its own.
 //
 // PutLogEvents refuses a whole request if one message is empty (minimum
 // length 1) or the stream is not named, so the limits reject such events
