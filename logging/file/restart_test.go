@@ -114,11 +114,12 @@ func readCheckpoint(t *testing.T, path string) []file.FileState {
 // TestRestartCopytruncate restarts a shipper three times across
 // copytruncate rotations (one while it runs on a file restored from the
 // checkpoint and quiet, one while it is down) and logrotate deleting the
-// rotated copies (once while the shipper is down, once while it runs);
-// then starts it once more:
-// every line must be shipped exactly once (each kill waits
-// for an idle pipeline, so no batch is in flight) and the checkpoint must
-// hold one entry per file on disk.
+// rotated copies (once while the shipper is down, once while it runs),
+// then starts it once more. One kill lands while lines are on their way;
+// the others wait for an idle pipeline. Every line must be shipped exactly
+// once (the fake sink acknowledges whatever it stored, so a kill leaves no
+// stored batch unacknowledged) and the checkpoint must hold one entry per
+// file on disk.
 func TestRestartCopytruncate(t *testing.T) {
 	dir := t.TempDir()
 	log, rotated, cp := filepath.Join(dir, "app.log"), filepath.Join(dir, "app.log.1"), filepath.Join(t.TempDir(), "cp.json")
@@ -145,37 +146,39 @@ func TestRestartCopytruncate(t *testing.T) {
 	}
 	got = append(got, s.kill()...)
 
-	// Life 3: the copy is still there, finished; it must not be shipped again.
+	// Life 3: the copy is still there, read to its end; it must not be
+	// shipped again. Killed while lines are on their way.
 	s = startShipper(t, opts)
 	appendLines(t, log, 200, 250)
 	s.waitIdle(50)
+	appendLines(t, log, 250, 300)
 	got = append(got, s.kill()...)
 
-	// Down: logrotate deletes the finished copy, and copytruncate makes a
-	// new one.
+	// Down: logrotate deletes the old copy, and copytruncate makes a new
+	// one holding the lines the kill left unshipped.
 	if err := os.Remove(rotated); err != nil {
 		t.Fatal(err)
 	}
 	copytruncate(t, log, rotated)
-	appendLines(t, log, 250, 300)
+	appendLines(t, log, 300, 350)
 
 	// Life 4: the deleted copy's entry is forgotten, the new copy is read
-	// to its end, then logrotate deletes it too.
+	// from the checkpoint to its end, then logrotate deletes it too.
 	s = startShipper(t, opts)
-	s.waitIdle(50)
+	s.waitIdle(350 - len(got))
 	if err := os.Remove(rotated); err != nil {
 		t.Fatal(err)
 	}
 	waitFiles(s.src, 1)
-	appendLines(t, log, 300, 400) // a batch whose Sync persists the removals
-	s.waitIdle(100)
+	appendLines(t, log, 350, 450) // a batch whose Sync persists the removals
+	s.waitIdle(450 - len(got))
 	got = append(got, s.kill()...)
 
 	// A last start must ship nothing again.
 	s = startShipper(t, opts)
 	time.Sleep(300 * time.Millisecond)
 	got = append(got, s.kill()...)
-	wantSeq(t, got, 400)
+	wantSeq(t, got, 450)
 
 	files := readCheckpoint(t, cp)
 	fi, err := os.Stat(log)
