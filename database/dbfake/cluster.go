@@ -26,7 +26,7 @@ type Cluster struct {
 
 type fnode struct {
 	up, standby, paused bool
-	deaf                bool // WAL receiver stopped
+	deaf                bool   // WAL receiver stopped
 	lsn, receive        uint64 // primary: current LSN; standby: replay and receive LSN
 	replayedAt          time.Time
 }
