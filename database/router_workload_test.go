@@ -24,8 +24,8 @@ type workload struct {
 	acks []time.Time // acks[i] is when row i+1 was acknowledged
 
 	reads, onStandby, onPrimary, failed, staleReads atomic.Int64
-	maxStaleNs, maxLatencyNs                       atomic.Int64
-	firstErr                                       atomic.Value
+	maxStaleNs, maxLatencyNs                        atomic.Int64
+	firstErr                                        atomic.Value
 
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
