@@ -166,7 +166,21 @@ type NodeStatus struct {
 	Err       error
 }
 
-// Router sends writes to the primary and reads to healthy replicas.
+// Router sends writes to the primary and reads to healthy replicas: one
+// pgxpool per node, a background checker that probes every node each
+// CheckInterval and applies Decide, and DNS re-resolution.
+//
+// Reads (Read, ReadServed, QueryRow) go to a replica within MaxLagBytes
+// and MaxLagTime of the primary, measured against the primary's WAL
+// position, with a lease that ends before a read there could be staler
+// than MaxLagTime; with none readable they go to the primary. A read
+// whose node fails, is marked down while it runs, or exceeds
+// ReadAttemptTimeout is retried once on another node. Writes (Write,
+// Exec) go to the primary and follow a promotion. Session adds
+// read-your-writes. Status and StatusOf report each node by name, and
+// OnEvent reports every routing change.
+//
+// A Router is safe for concurrent use; Close it when done.
 type Router struct {
 	opts  RouterOptions
 	nodes []*node
@@ -294,7 +308,9 @@ func (r *Router) statusOf(rt *routing, n *node, now int64) NodeStatus {
 // means the node is no longer the primary: the router rediscovers the
 // primary and, when it found a different one, runs fn once more there
 // (nothing was written by the refused attempt). Other failures are returned
-// without retry because a write may have happened.
+// without retry because a write may have happened; a connection failure
+// also takes the node out of rotation. With no primary known, Write runs a
+// probe round first and returns ErrNoPrimary when none is found.
 func (r *Router) Write(ctx context.Context, fn func(ctx context.Context, q Querier) error) error {
 	if r.closed.Load() {
 		return ErrClosed

@@ -70,10 +70,16 @@ type Decision struct {
 // however old its last replayed transaction (an idle primary writes
 // nothing); one with no usable sample and no replayed transaction has an
 // unknown lag, reported as MaxLagTime + 1s. A standby is readable when
-// LagBytes <= MaxLagBytes and LagTime <= MaxLagTime, and only until
+// LagBytes <= MaxLagBytes and LagTime < MaxLagTime, and only until
 // ReadableUntil = F + MaxLagTime: staleness grows at most as fast as the
 // clock, so a standby whose next probe is late (hung, frozen, slow) stops
 // taking reads before any read there can be staler than MaxLagTime.
+//
+// When no primary answers a round, the lag cannot be measured: a standby
+// that has replayed the last position the router saw the primary at stays
+// readable (ReadableUntil is renewed each round), so reads survive a
+// primary outage; a primary that is only cut off from the router may have
+// written more meanwhile, which such reads do not see.
 //
 // The Router calls Decide after every round with the history of the
 // previous Decision; tests of automation can call it with probes from
@@ -102,13 +108,19 @@ func Decide(opts RouterOptions, current int, history []WALSample, probes []Probe
 				st.LagBytes = int64(d.PrimaryLSN - p.LSN)
 			}
 			fresh := freshness(d.History, p, now)
+			until := fresh.Add(opts.MaxLagTime)
+			if d.Primary < 0 && len(d.History) > 0 && p.LSN >= d.PrimaryLSN {
+				// No primary answered: nothing says it wrote more, and
+				// reads stay available on what it last had (see Decide).
+				until = now.Add(opts.MaxLagTime)
+			}
 			if fresh.IsZero() {
 				st.LagTime = opts.MaxLagTime + time.Second // unknown: assume behind
 			} else {
 				st.LagTime = max(now.Sub(fresh), 0)
-				st.ReadableUntil = fresh.Add(opts.MaxLagTime)
+				st.ReadableUntil = until
 			}
-			if st.LagBytes <= opts.MaxLagBytes && !fresh.IsZero() && st.LagTime <= opts.MaxLagTime {
+			if st.LagBytes <= opts.MaxLagBytes && !fresh.IsZero() && now.Before(until) {
 				st.Readable = true
 				readable = append(readable, cand{i, st.LagBytes})
 			}

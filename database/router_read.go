@@ -40,7 +40,9 @@ func (r *Router) Read(ctx context.Context, fn func(ctx context.Context, q Querie
 	return err
 }
 
-// ReadServed is Read that also says which node served the read.
+// ReadServed is Read that also says which node served the read (or, when
+// it failed, the node of the last attempt) and in how many attempts. The
+// result names nodes as NodeStatus.Node does, so StatusOf finds the node.
 func (r *Router) ReadServed(ctx context.Context, fn func(ctx context.Context, q Querier) error) (Served, error) {
 	if r.closed.Load() {
 		return Served{}, ErrClosed
@@ -125,7 +127,8 @@ func (r *Router) attempt(ctx context.Context, n *node, fn func(ctx context.Conte
 }
 
 // QueryRow runs a single-row read through Read; the query runs when Scan is
-// called, and is retried once on another node if its node fails.
+// called, and is retried once on another node as Read retries. Scan
+// returns pgx.ErrNoRows when there is no row.
 func (r *Router) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
 	return &routedRow{r: r, ctx: ctx, sql: sql, args: args}
 }

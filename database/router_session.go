@@ -19,7 +19,9 @@ type Session struct {
 	lsn atomic.Uint64
 }
 
-// Session starts a read-your-writes session.
+// Session starts a read-your-writes session: reads through it see every
+// write made through it (see Session). Sessions are cheap; use one per
+// user request or per unit of work that must see its own writes.
 func (r *Router) Session() *Session { return &Session{r: r} }
 
 // LSN returns the WAL position the session's reads must see (0 before any
@@ -33,7 +35,11 @@ const insertLSNSQL = "SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0')
 
 // Write runs fn on the primary like Router.Write and then records the
 // primary's WAL insert position, which is at or past the commit of what fn
-// wrote whatever synchronous_commit says, for the session's reads.
+// wrote whatever synchronous_commit says, for the session's reads. Under
+// synchronous_commit=off the standby can only have the write once the WAL
+// writer has written it (wal_writer_delay, 200ms by default), so session
+// reads right after such a write wait about that long, or go to the
+// primary after ReadYourWritesTimeout.
 func (s *Session) Write(ctx context.Context, fn func(ctx context.Context, q Querier) error) error {
 	if err := s.r.Write(ctx, fn); err != nil {
 		return err
@@ -57,13 +63,19 @@ func (s *Session) Write(ctx context.Context, fn func(ctx context.Context, q Quer
 	}
 }
 
-// Read runs fn where the session's writes are visible.
+// Read runs fn where the session's writes are visible: with no write yet,
+// like Router.Read; after one, on a replica that has replayed it, or else
+// on the primary. fn must only read.
 func (s *Session) Read(ctx context.Context, fn func(ctx context.Context, q Querier) error) error {
 	_, err := s.ReadServed(ctx, fn)
 	return err
 }
 
 // ReadServed is Read that also says which node served the read.
+//
+// A session read that must wait for its writes tries a replica once
+// (when one is readable and has replayed the session's position, or does
+// within ReadYourWritesTimeout) and otherwise reads from the primary.
 func (s *Session) ReadServed(ctx context.Context, fn func(ctx context.Context, q Querier) error) (Served, error) {
 	want := s.lsn.Load()
 	if want == 0 {

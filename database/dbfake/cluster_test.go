@@ -114,7 +114,7 @@ func TestDecideReceiverStopped(t *testing.T) {
 		if st.LagTime < behind-250*time.Millisecond || st.LagTime > behind {
 			t.Fatalf("step %d: lag time %v, receiver stopped %v ago", step, st.LagTime, behind)
 		}
-		if st.Readable != (st.LagTime <= 2*time.Second) {
+		if st.Readable != (st.LagTime < 2*time.Second) {
 			t.Fatalf("step %d: readable %v with lag %v", step, st.Readable, st.LagTime)
 		}
 		if st.Readable && st.ReadableUntil.After(stoppedAt.Add(2*time.Second)) {
@@ -145,5 +145,37 @@ func TestDecideReceiverStopped(t *testing.T) {
 	d = database.Decide(opts, 0, nil, probes, now)
 	if len(d.Readable) != 0 || d.Status[1].LagTime <= 2*time.Second {
 		t.Fatalf("restarted standby with no history to compare with: %+v, want unknown lag and not readable", d.Status[1])
+	}
+}
+
+// TestDecidePrimaryDown: with no primary answering, a standby that has
+// replayed the primary's last known position stays readable round after
+// round; one that had not is not.
+func TestDecidePrimaryDown(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	c := dbfake.NewCluster(2, func() time.Time { return now })
+	opts := database.RouterOptions{MaxLagTime: 2 * time.Second}
+	var hist []database.WALSample
+	decide := func() database.Decision {
+		d := database.Decide(opts, 0, hist, c.Probes(), now)
+		hist = d.History
+		return d
+	}
+	decide()
+	c.PauseReplay(2)
+	_ = c.Write(100)
+	if d := decide(); len(d.Readable) != 2 {
+		t.Fatalf("before: readable %v", d.Readable)
+	}
+	c.Stop(0)
+	for i := range 10 {
+		now = now.Add(time.Second)
+		d := decide()
+		if d.Primary != -1 || !d.Status[1].Readable || !d.Status[1].ReadableUntil.After(now) {
+			t.Fatalf("primary down %v: primary %d readable %v status %+v", now, d.Primary, d.Readable, d.Status[1])
+		}
+		if behind := d.Status[2].Readable; behind != (i == 0) {
+			t.Fatalf("primary down %ds: the standby behind it readable=%v", i+1, behind)
+		}
 	}
 }
