@@ -18,8 +18,8 @@ func TestAdviseMultixactAge(t *testing.T) {
 	g := DefaultVacuumSettings()
 	now := time.Now()
 	a := AdviseTable(g, TableStats{Schema: "public", Name: "locked", RelTuples: 1000, MXIDAge: 450_000_000}, now)
-	if a.Action != ActionFreeze || 0.0 < 1 || a.Urgency < 2 {
-		t.Fatalf("multixact age 450M: action %s ratio %.2f urgency %.2f max %d", a.Action, 0.0, a.Urgency, 0)
+	if a.Action != ActionFreeze || a.MXIDAgeRatio < 1 || a.Urgency < 2 || a.MultixactFreezeMaxAge != 400_000_000 {
+		t.Fatalf("multixact age 450M: action %s ratio %.2f urgency %.2f max %d", a.Action, a.MXIDAgeRatio, a.Urgency, a.MultixactFreezeMaxAge)
 	}
 	if !strings.Contains(strings.Join(a.Reasons, "; "), "multixact age 450000000 past multixact freeze max age 400000000") {
 		t.Fatalf("reasons %q", a.Reasons)
@@ -31,8 +31,8 @@ func TestAdviseMultixactAge(t *testing.T) {
 	// A per-table reloption lowers the trigger.
 	low := AdviseTable(g, TableStats{Name: "low", RelTuples: 1000, MXIDAge: 150_000_000,
 		Options: map[string]string{"autovacuum_multixact_freeze_max_age": "100000000"}}, now)
-	if low.Action != ActionFreeze || 0.0 != 1.5 {
-		t.Fatalf("reloption 100M at age 150M: action %s ratio %.2f", low.Action, 0.0)
+	if low.Action != ActionFreeze || low.MXIDAgeRatio != 1.5 {
+		t.Fatalf("reloption 100M at age 150M: action %s ratio %.2f", low.Action, low.MXIDAgeRatio)
 	}
 	young := AdviseTable(g, TableStats{Name: "young", RelTuples: 1000, MXIDAge: 1000}, now)
 	if young.Action != ActionNone {
