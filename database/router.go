@@ -46,8 +46,11 @@ type RouterOptions struct {
 	// serves reads only while it is known to hold everything the primary
 	// wrote MaxLagTime ago, measured against the primary's WAL position
 	// (see Decide). Keep it several CheckIntervals long: the router's view
-	// of the primary's position is as fine as its probe rounds (default
-	// 10s).
+	// of the primary's position is as fine as its probe rounds. Keep
+	// CheckInterval + CheckTimeout (or ReadAttemptTimeout) below it too: a
+	// read waiting on a hung replica is abandoned only then, and one that
+	// the replica answers after thawing sees what it had when it froze
+	// (default 10s).
 	MaxLagTime time.Duration
 	// Policy picks among healthy replicas (default RoundRobin).
 	Policy Policy
