@@ -49,8 +49,9 @@ func TestLagWALReceiverStopped(t *testing.T) {
 	t.Logf("standby left rotation %v after its WAL receiver stopped (MaxLagTime %v); back %v after it resumed", left.Round(time.Millisecond), opts.MaxLagTime, back.Round(time.Millisecond))
 	w.check(t)
 	// Its lease ends MaxLagTime after its freshness, which is at or before
-	// the stop; the poll that sees it adds up to 20ms.
-	if left > opts.MaxLagTime+50*time.Millisecond {
+	// the stop; the 20ms poll that sees it can oversleep on a loaded
+	// machine. The stale-read count above is the exact check.
+	if left > opts.MaxLagTime+300*time.Millisecond {
 		t.Errorf("standby left rotation %v after the receiver stopped, want within MaxLagTime %v", left, opts.MaxLagTime)
 	}
 }
