@@ -23,6 +23,8 @@ func ExampleNewRouter() {
 		MaxLagTime:  5 * time.Second,
 		Policy:      database.LeastLag,
 		DNSInterval: 30 * time.Second, // follow an RDS endpoint across failover
+		// A read stuck on a hung node moves to another node after 2s.
+		ReadAttemptTimeout: 2 * time.Second,
 	})
 	if err != nil {
 		fmt.Println(err)
@@ -34,6 +36,10 @@ func ExampleNewRouter() {
 	if err := r.QueryRow(ctx, "SELECT count(*) FROM orders").Scan(&n); err != nil {
 		fmt.Println(err)
 	}
+	served, err := r.ReadServed(ctx, func(ctx context.Context, q database.Querier) error {
+		return q.QueryRow(ctx, "SELECT count(*) FROM orders").Scan(&n)
+	})
+	fmt.Println(served.Node, served.Primary, served.Attempts, err) // e.g. replica-1.internal:5432 false 1 <nil>
 	s := r.Session()
 	_ = s.Write(ctx, func(ctx context.Context, q database.Querier) error {
 		_, err := q.Exec(ctx, "INSERT INTO orders (total) VALUES ($1)", 42)
@@ -45,6 +51,35 @@ func ExampleNewRouter() {
 	for _, st := range r.Status() {
 		fmt.Println(st.Node, st.Readable, st.LagBytes, st.LagTime)
 	}
+}
+
+// Decide on a simulated cluster whose standby's WAL receiver stopped: the
+// standby has replayed all it received, but the primary moved on, so its
+// lag grows with the clock until it leaves rotation.
+func ExampleDecide() {
+	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	c := dbfake.NewCluster(1, func() time.Time { return now })
+	opts := database.RouterOptions{MaxLagTime: 2 * time.Second}
+	var history []database.WALSample
+	round := func() {
+		d := database.Decide(opts, 0, history, c.Probes(), now)
+		history = d.History
+		st := d.Status[1]
+		fmt.Printf("lag %v, %d bytes, readable %v\n", st.LagTime, st.LagBytes, st.Readable)
+	}
+	_ = c.Write(100)
+	round()
+	c.StopReceiver(1)
+	for range 3 {
+		now = now.Add(time.Second)
+		_ = c.Write(100)
+		round()
+	}
+	// Output:
+	// lag 0s, 0 bytes, readable true
+	// lag 1s, 100 bytes, readable true
+	// lag 2s, 200 bytes, readable false
+	// lag 3s, 300 bytes, readable false
 }
 
 // Audit a snapshot of a server's configuration. Against a live server, call

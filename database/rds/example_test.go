@@ -18,7 +18,7 @@ func ExampleProvisioner() {
 	p.PollInterval = time.Millisecond
 
 	spec := rds.InstanceSpec{
-		Identifier: "shop-db", Class: "db.m6g.large", AllocatedStorage: 500, StorageType: "io2", IOPS: 20000,
+		Identifier: "shop-db", Class: "db.m6g.large", EngineVersion: "16.3", AllocatedStorage: 500, StorageType: "io2", IOPS: 20000,
 		MultiAZ: true, BackupRetentionDays: 14, DeletionProtection: true, IAMAuth: true,
 		LogExports: []string{"postgresql", "upgrade"}, MasterUsername: "shop_admin", ManageMasterPassword: true,
 	}
@@ -36,6 +36,17 @@ func ExampleProvisioner() {
 	for _, c := range plan.Changes {
 		fmt.Println(c)
 	}
+	// RDS never shrinks storage and needs AllowMajorVersionUpgrade for
+	// 17: both are reported and would not be sent.
+	shrunk := spec
+	shrunk.AllocatedStorage = 400
+	shrunk.EngineVersion = "17.2"
+	plan, _ = p.Plan(ctx, shrunk)
+	for _, c := range plan.Changes {
+		if c.Immutable {
+			fmt.Println(c)
+		}
+	}
 	spec.IOPS = 100000 // 200 IOPS per GiB is within io2's 0.5-1000
 	spec.StorageType = "io1"
 	_, err := p.Plan(ctx, spec)
@@ -43,5 +54,8 @@ func ExampleProvisioner() {
 	// Output:
 	// instance Iops: 20000 -> 30000
 	// instance BackupRetentionPeriod: 14 -> 30
+	// instance AllocatedStorage: 500 -> 400 (RDS never shrinks storage: create a smaller instance and move the data to it)
+	// instance EngineVersion: 16.3 -> 17.2 (major version upgrade: set AllowMajorVersionUpgrade to apply it)
+	// instance DBParameterGroupName: shop-db-hardened-postgres16 -> shop-db-hardened-postgres17 (a postgres17 parameter group comes with the EngineVersion change, which is not applied)
 	// rds: invalid spec field IOPS: io1 needs 0.5-50 IOPS per GiB; 100000 IOPS on 500 GiB is 200.0
 }
