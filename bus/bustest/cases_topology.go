@@ -379,62 +379,6 @@ func testDefaultExchange(e *env) {
 	}
 }
 
-func testConsistentHash(e *env) {
-	c := e.dial()
-	x := e.n("x")
-	qs := []string{e.n("q0"), e.n("q1"), e.n("q2")}
-	topo := bus.Topology{Exchanges: []bus.Exchange{{Name: x, Kind: bus.ConsistentHash}}}
-	for _, q := range qs {
-		topo.Queues = append(topo.Queues, bus.Queue{Name: q})
-		topo.Bindings = append(topo.Bindings, bus.Binding{Source: x, Destination: q, Key: "1"})
-	}
-	e.apply(c, topo)
-	p := e.publisher(c, 64)
-	const n = 300
-	var cfs []*bus.Confirmation
-	for i := 0; i < n; i++ {
-		cf, err := p.Publish(e.ctx, bus.Message{Exchange: x, RoutingKey: "key-" + itoa(i)})
-		if err != nil {
-			e.t.Fatal(err)
-		}
-		cfs = append(cfs, cf)
-	}
-	for _, cf := range cfs {
-		if err := cf.Wait(e.ctx); err != nil {
-			e.t.Fatal(err)
-		}
-	}
-	got := routeCounts(e, c, qs)
-	total := 0
-	for _, q := range qs {
-		total += got[q]
-		if got[q] == 0 {
-			e.t.Errorf("queue %s got no messages: %v", q, got)
-		}
-	}
-	if total != n {
-		e.t.Errorf("total routed = %d; want %d (each message to exactly one queue)", total, n)
-	}
-	// The same key always lands on the same queue.
-	before := routeCounts(e, c, qs)
-	for i := 0; i < 5; i++ {
-		e.publish(p, bus.Message{Exchange: x, RoutingKey: "sticky"})
-	}
-	after := routeCounts(e, c, qs)
-	moved := 0
-	for _, q := range qs {
-		if d := after[q] - before[q]; d != 0 {
-			moved++
-			if d != 5 {
-				e.t.Errorf("sticky key split: %v -> %v", before, after)
-			}
-		}
-	}
-	if moved != 1 {
-		e.t.Errorf("sticky key reached %d queues; want 1", moved)
-	}
-}
-
 func testAlternateExchange(e *env) {
 	c := e.dial()
 	x, ae, q := e.n("x"), e.n("ae"), e.n("unrouted")
