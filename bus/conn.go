@@ -223,8 +223,9 @@ func (c *Conn) supervise() {
 }
 
 // reconnect dials the nodes after lost in turn, the lost one last, with
-// backoff and jitter between attempts, until one accepts and the topology is
-// restored. It returns false when the Conn is closed meanwhile.
+// backoff and jitter between attempts, until one accepts, then redeclares the
+// topology (see restore.go for what is redeclared when). It returns false
+// when the Conn is closed meanwhile.
 func (c *Conn) reconnect(lost int) bool {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -240,12 +241,17 @@ func (c *Conn) reconnect(lost int) bool {
 		idx := (lost + 1 + attempt) % n
 		dc, err := c.dialOne(ctx, idx)
 		if err == nil {
-			if err = c.restoreTopology(ctx, dc); err == nil {
-				c.setState(StateOpen, dc, idx)
-				c.emit(StateChange{State: StateOpen, Node: redact(c.urls[idx]), Attempt: attempt + 1})
-				return true
+			if p := c.topo.plan(); !p.empty() {
+				// The restore goroutine runs on after the Conn opens; a
+				// Close closes dc, which ends it.
+				if !c.awaitRestore(ctx, c.restore(dc, p), redact(c.urls[idx])) {
+					_ = dc.Close()
+					return false
+				}
 			}
-			_ = dc.Close()
+			c.setState(StateOpen, dc, idx)
+			c.emit(StateChange{State: StateOpen, Node: redact(c.urls[idx]), Attempt: attempt + 1})
+			return true
 		}
 		if ctx.Err() != nil {
 			return false

@@ -28,6 +28,11 @@ type Options struct {
 	Heartbeat time.Duration
 	// Backoff is the reconnect delay policy.
 	Backoff Backoff
+	// RestoreTimeout bounds how long a reconnect waits for the exclusive,
+	// auto-delete and transient entities applied through the Conn to be
+	// redeclared before it reports StateOpen anyway; durable entities are
+	// redeclared after StateOpen, in the background. 5s when zero.
+	RestoreTimeout time.Duration
 	// OnStateChange, if set, is called on every state change, in order, from
 	// a goroutine of its own: it may block or call into the Conn (even Close)
 	// without stalling recovery.
@@ -89,6 +94,9 @@ func (o *Options) normalize() ([]string, error) {
 	if o.Heartbeat < 0 {
 		return nil, invalid("options", "Heartbeat", "negative (%v)", o.Heartbeat)
 	}
+	if o.RestoreTimeout < 0 {
+		return nil, invalid("options", "RestoreTimeout", "negative (%v)", o.RestoreTimeout)
+	}
 	if o.Backoff.Initial < 0 || o.Backoff.Max < 0 {
 		return nil, invalid("options", "Backoff", "negative delay")
 	}
@@ -97,6 +105,9 @@ func (o *Options) normalize() ([]string, error) {
 	}
 	if o.Heartbeat == 0 {
 		o.Heartbeat = 10 * time.Second
+	}
+	if o.RestoreTimeout == 0 {
+		o.RestoreTimeout = 5 * time.Second
 	}
 	return urls, nil
 }

@@ -87,7 +87,12 @@ type Queue struct {
 	MessageTTL time.Duration
 	// SingleActiveConsumer delivers to one consumer at a time.
 	SingleActiveConsumer bool
-	// LeaderLocator places a quorum queue's leader: "client-local" or "balanced".
+	// LeaderLocator places the queue, or a quorum queue's or stream's
+	// leader: "client-local" on the node the declaring Conn is connected to
+	// (connect with Options.InOrder to choose it), "balanced" on the node
+	// with the fewest. Quorum queues and streams get x-queue-leader-locator;
+	// classic queues get x-queue-master-locator (client-local or min-masters),
+	// the argument RabbitMQ 3.10 reads for them.
 	LeaderLocator string
 	// Args are extra arguments.
 	Args Table
@@ -198,9 +203,6 @@ func (q Queue) validate() error {
 	switch q.LeaderLocator {
 	case "":
 	case "client-local", "balanced":
-		if q.Type != Quorum && q.Type != Stream {
-			return invalid(in, "LeaderLocator", "only quorum queues and streams have leaders")
-		}
 	default:
 		return invalid(in, "LeaderLocator", "unknown locator %q (want client-local or balanced)", q.LeaderLocator)
 	}
@@ -239,8 +241,14 @@ func (q Queue) driver() driver.Queue {
 	if q.SingleActiveConsumer {
 		args["x-single-active-consumer"] = true
 	}
-	if q.LeaderLocator != "" {
+	switch {
+	case q.LeaderLocator == "":
+	case q.Type == Quorum || q.Type == Stream:
 		args["x-queue-leader-locator"] = q.LeaderLocator
+	case q.LeaderLocator == "balanced":
+		args["x-queue-master-locator"] = "min-masters"
+	default:
+		args["x-queue-master-locator"] = q.LeaderLocator
 	}
 	if len(args) == 0 {
 		args = nil
@@ -404,46 +412,6 @@ func (c *Conn) Apply(ctx context.Context, t Topology) error {
 	}
 	c.topo.add(t)
 	return nil
-}
-
-// restoreTopology redeclares every applied topology on a new connection.
-// Entities that fail (deleted since, or conflicting) are reported and skipped.
-func (c *Conn) restoreTopology(ctx context.Context, dc driver.Conn) error {
-	all := c.topo.all()
-	if len(all) == 0 {
-		return nil
-	}
-	ch, err := dc.Channel(ctx)
-	if err != nil {
-		return err
-	}
-	for _, t := range all {
-		for _, one := range t.split() {
-			if err := one.declare(ch); err != nil {
-				c.report(fmt.Errorf("bus: restore topology: %w", err))
-				_ = ch.Close()
-				if ch, err = dc.Channel(ctx); err != nil {
-					return err
-				}
-			}
-		}
-	}
-	return ch.Close()
-}
-
-// split returns one single-entity topology per entity, in declaration order.
-func (t Topology) split() []Topology {
-	var out []Topology
-	for _, e := range t.Exchanges {
-		out = append(out, Topology{Exchanges: []Exchange{e}})
-	}
-	for _, q := range t.Queues {
-		out = append(out, Topology{Queues: []Queue{q}})
-	}
-	for _, b := range t.Bindings {
-		out = append(out, Topology{Bindings: []Binding{b}})
-	}
-	return out
 }
 
 // DeleteQueue deletes a queue and returns how many messages it held. The

@@ -32,6 +32,7 @@ func cases() []testCase {
 		{"ExchangeBindingCycle", testExchangeBindingCycle},
 		{"DefaultExchange", testDefaultExchange},
 		{"ConsistentHash", testConsistentHash},
+		{"ClassicQueuePlacement", testClassicPlacement},
 		{"AlternateExchange", testAlternateExchange},
 		{"MandatoryReturned", testMandatoryReturned},
 		{"UnroutableNotMandatoryConfirmed", testUnroutableNotMandatory},

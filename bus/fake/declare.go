@@ -132,7 +132,7 @@ func (ch *channel) QueueDeclare(spec driver.Queue, passive bool) (driver.QueueSt
 				"PRECONDITION_FAILED - invalid arg 'x-queue-type' for queue '%s' in vhost '/': \"unsupported queue type '%s'\"", spec.Name, qtype)
 		}
 		q = &queue{b: b, name: spec.Name, durable: spec.Durable, autoDelete: spec.AutoDelete,
-			exclusive: spec.Exclusive, args: copyTable(spec.Args), qtype: qtype}
+			exclusive: spec.Exclusive, args: copyTable(spec.Args), qtype: qtype, node: ch.c.node}
 		if spec.Exclusive {
 			q.owner = ch.c
 		}
