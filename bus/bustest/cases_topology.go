@@ -2,6 +2,7 @@ package bustest
 
 import (
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/opskit-dev/opskit/bus"
@@ -35,7 +36,7 @@ func cases() []testCase {
 		{"ClassicQueuePlacement", testClassicPlacement},
 		{"AlternateExchange", testAlternateExchange},
 		{"MandatoryReturned", testMandatoryReturned},
-		{"UnroutableNotMandatoryConfirmed", testUnroutableNotMandatory},
+		{"UnroutableDroppedWhenAsked", testUnroutableDropped},
 		{"PublishMissingExchange", testPublishMissingExchange},
 		{"ConfirmWindowBounded", testConfirmWindowBounded},
 		{"MessageIDStable", testMessageIDStable},
@@ -227,7 +228,7 @@ func testDirectRouting(e *env) {
 	p := e.publisher(c, 8)
 	e.publish(p, bus.Message{Exchange: x, RoutingKey: "a", Body: []byte("1")})
 	e.publish(p, bus.Message{Exchange: x, RoutingKey: "b", Body: []byte("2")})
-	e.publish(p, bus.Message{Exchange: x, RoutingKey: "c", Body: []byte("3")})
+	e.unroutable(p, bus.Message{Exchange: x, RoutingKey: "c", Body: []byte("3")})
 	got := routeCounts(e, c, []string{q1, q2})
 	if got[q1] != 1 || got[q2] != 2 {
 		e.t.Errorf("ready = %v; want q1:1 q2:2", got)
@@ -261,8 +262,11 @@ func topicCase(e *env, pattern string, match, nomatch []string) {
 		Bindings:  []bus.Binding{{Source: x, Destination: q, Key: pattern}},
 	})
 	p := e.publisher(c, 32)
-	for _, k := range append(append([]string{}, match...), nomatch...) {
+	for _, k := range match {
 		e.publish(p, bus.Message{Exchange: x, RoutingKey: k, Body: []byte(k)})
+	}
+	for _, k := range nomatch {
+		e.unroutable(p, bus.Message{Exchange: x, RoutingKey: k, Body: []byte(k)})
 	}
 	got := keysOf(e.take(c, q, len(match)))
 	for _, k := range match {
@@ -305,7 +309,12 @@ func headersCase(e *env, match string, want []string) {
 		"none":   {"format": "zip"},
 	}
 	for body, h := range msgs {
-		e.publish(p, bus.Message{Exchange: x, Headers: h, Body: []byte(body)})
+		m := bus.Message{Exchange: x, Headers: h, Body: []byte(body)}
+		if slices.Contains(want, body) {
+			e.publish(p, m)
+		} else {
+			e.unroutable(p, m)
+		}
 	}
 	got := keysOf(e.take(c, q, len(want)))
 	e.waitReady(c, q, 0)
@@ -389,7 +398,7 @@ func testAlternateExchange(e *env) {
 		Bindings:  []bus.Binding{{Source: ae, Destination: q}},
 	})
 	p := e.publisher(c, 8)
-	e.publish(p, bus.Message{Exchange: x, RoutingKey: "nobody", Mandatory: true, Body: []byte("ae")})
+	e.publish(p, bus.Message{Exchange: x, RoutingKey: "nobody", Body: []byte("ae")})
 	if got := e.ready(c, q); got != 1 {
 		e.t.Errorf("alternate exchange queue ready = %d; want 1", got)
 	}
