@@ -53,7 +53,7 @@ func (m *Message) validate() error {
 	if m.TTL < 0 || (m.TTL > 0 && m.TTL < time.Millisecond) {
 		return invalid("message", "TTL", "must be zero or at least 1ms (got %v)", m.TTL)
 	}
-	return checkArgs("message", m.Headers)
+	return checkArgs("message", "Headers", m.Headers)
 }
 
 func (m *Message) publishing() driver.Publishing {
