@@ -54,7 +54,9 @@ type StateChange struct {
 // recovers on its own: when the connection to one node is lost it reconnects
 // to another with backoff and jitter, redeclares the topology applied through
 // it, and lets its publishers and consumers restore their channels, QoS,
-// confirm mode and consumers. A Conn is safe for concurrent use.
+// confirm mode and consumers. A hung node is noticed after 1.5 heartbeat
+// intervals; the package doc says what is redeclared before and after the
+// Conn reports StateOpen again. A Conn is safe for concurrent use.
 type Conn struct {
 	opts Options
 	urls []string

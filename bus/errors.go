@@ -132,7 +132,8 @@ func (e *BrokerError) Is(target error) bool {
 	return false
 }
 
-// ReturnedError is the result of a mandatory message the broker could not route.
+// ReturnedError is the result of a message the broker could not route to any
+// queue and returned (messages are mandatory unless Message.DropUnroutable).
 type ReturnedError struct {
 	MessageID  string
 	Exchange   string

@@ -24,7 +24,9 @@ type Options struct {
 	Dialer driver.Dialer
 	// Name is the connection name the broker shows.
 	Name string
-	// Heartbeat is the AMQP heartbeat interval; 10s when zero.
+	// Heartbeat is the AMQP heartbeat interval; 10s when zero. The broker
+	// may lower it. A node that sends nothing for 1.5 intervals (15 s by
+	// default) is declared dead and the Conn fails over.
 	Heartbeat time.Duration
 	// Backoff is the reconnect delay policy.
 	Backoff Backoff

@@ -75,8 +75,9 @@ func (c *Confirmation) ID() string { return c.msg.MessageID }
 func (c *Confirmation) Done() <-chan struct{} { return c.done }
 
 // Wait waits for the broker's confirm. It returns nil when the broker took
-// responsibility for the message, a *ReturnedError for an unroutable mandatory
-// message, ErrNacked for a nack, or ctx's error.
+// responsibility for the message (a queue has it, unless the message set
+// DropUnroutable), a *ReturnedError when no queue took it, ErrNacked for a
+// nack, or ctx's error.
 func (c *Confirmation) Wait(ctx context.Context) error {
 	select {
 	case <-c.done:
