@@ -251,7 +251,7 @@ func TestFrozenNode(t *testing.T) {
 	defer stopAll()
 
 	time.Sleep(time.Second) // publishing mid-stream
-	if err := fz.Freeze(); err != nil {
+	if err := fz.Freeze(freezeFor + 30*time.Second); err != nil {
 		t.Fatal(err)
 	}
 	frozeAt := time.Now()

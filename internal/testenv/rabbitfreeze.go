@@ -3,6 +3,7 @@ package testenv
 import (
 	"context"
 	"fmt"
+	"os/exec"
 	"strconv"
 	"strings"
 	"sync"
@@ -15,11 +16,12 @@ import (
 // A frozen node keeps its TCP connections open and answers nothing: a hung
 // node, as in a long GC pause, a stalled disk or a partition.
 type Freezer struct {
-	c    RabbitCluster
-	t    testing.TB
-	node string
-	pid  int
-	once sync.Once
+	c     RabbitCluster
+	t     testing.TB
+	node  string
+	pid   int
+	guard *exec.Cmd
+	once  sync.Once
 }
 
 // NewFreezer finds node's OS process, so that Freeze itself is instant, and
@@ -41,8 +43,18 @@ func (c RabbitCluster) NewFreezer(ctx context.Context, t testing.TB, node string
 	return f, nil
 }
 
-// Freeze stops the node with SIGSTOP.
-func (f *Freezer) Freeze() error {
+// Freeze stops the node with SIGSTOP for at most maxFor: a guard process of
+// its own (in its own process group) sends SIGCONT after maxFor even if the
+// test binary is killed first, so a node is never left frozen.
+func (f *Freezer) Freeze(maxFor time.Duration) error {
+	secs := strconv.Itoa(int(maxFor/time.Second) + 1)
+	guard := exec.Command("/bin/sh", "-c", `sleep "$1"; kill -CONT "$2"`, "guard", secs, strconv.Itoa(f.pid))
+	guard.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := guard.Start(); err != nil {
+		return fmt.Errorf("freeze %s: start the thaw guard: %w", f.node, err)
+	}
+	f.guard = guard
+	go func() { _ = guard.Wait() }()
 	if err := syscall.Kill(f.pid, syscall.SIGSTOP); err != nil {
 		return fmt.Errorf("freeze %s (pid %d): %w", f.node, f.pid, err)
 	}
@@ -53,6 +65,9 @@ func (f *Freezer) Freeze() error {
 // and the cluster lists every node as running. Only the first call acts.
 func (f *Freezer) Thaw() {
 	f.once.Do(func() {
+		if f.guard != nil {
+			_ = f.guard.Process.Kill()
+		}
 		if err := syscall.Kill(f.pid, syscall.SIGCONT); err != nil {
 			f.t.Errorf("thaw %s (pid %d): %v", f.node, f.pid, err)
 			return
