@@ -64,3 +64,14 @@ func testClassicPlacement(e *env) {
 		e.t.Errorf("Diff after Apply = %v; want none", diffs)
 	}
 }
+
+// testConflictClassicLocator redeclares a classic queue with another
+// LeaderLocator: RabbitMQ 3.10 compares x-queue-master-locator on a
+// redeclare and refuses the change (406).
+func testConflictClassicLocator(e *env) {
+	c := e.dial()
+	q := e.n("q")
+	e.apply(c, bus.Topology{Queues: []bus.Queue{{Name: q, LeaderLocator: "client-local"}}})
+	err := c.Apply(e.ctx, bus.Topology{Queues: []bus.Queue{{Name: q, LeaderLocator: "balanced"}}})
+	expectConflict(e, err, "queue", q, "x-queue-master-locator")
+}

@@ -34,6 +34,7 @@ func cases() []testCase {
 		{"DefaultExchange", testDefaultExchange},
 		{"ConsistentHash", testConsistentHash},
 		{"ClassicQueuePlacement", testClassicPlacement},
+		{"ConflictClassicLocator", testConflictClassicLocator},
 		{"AlternateExchange", testAlternateExchange},
 		{"MandatoryReturned", testMandatoryReturned},
 		{"UnroutableDroppedWhenAsked", testUnroutableDropped},

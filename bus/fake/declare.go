@@ -88,7 +88,7 @@ var queueArgs = []string{
 	"x-dead-letter-exchange", "x-dead-letter-routing-key", "x-expires", "x-max-length",
 	"x-max-length-bytes", "x-max-priority", "x-message-ttl", "x-overflow", "x-queue-mode",
 	"x-queue-type", "x-delivery-limit", "x-single-active-consumer", "x-quorum-initial-group-size",
-	"x-queue-leader-locator", "x-dead-letter-strategy", "x-max-in-memory-length",
+	"x-queue-leader-locator", "x-queue-master-locator", "x-dead-letter-strategy", "x-max-in-memory-length",
 	"x-max-in-memory-bytes", "x-max-age", "x-stream-max-segment-size-bytes",
 }
 
