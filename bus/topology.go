@@ -91,7 +91,8 @@ type Queue struct {
 	// (connect with Options.InOrder to choose it), "balanced" on the node
 	// with the fewest. Quorum queues and streams get x-queue-leader-locator;
 	// classic queues get x-queue-master-locator (client-local or min-masters),
-	// the argument RabbitMQ 3.10 reads for them.
+	// the argument RabbitMQ 3.10 reads for them. RabbitMQ compares it on a
+	// redeclare: changing it on an existing queue is a *ConflictError.
 	LeaderLocator string
 	// Args are extra arguments.
 	Args Table
