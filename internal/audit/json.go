@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-// JSONSchema is the value of the "schema" field that [WriteJSON] writes and
+// JSONSchema is the value of the "schema" field that [Report.WriteJSON] writes and
 // [ReadJSON] requires. The version changes only on an incompatible change
 // (a field removed, renamed or retyped); adding optional fields keeps it,
 // so readers must ignore fields they do not know.
@@ -52,7 +52,7 @@ type jsonReport struct {
 // "waived". waiver and expiredWaiver have the unusedWaivers shape.
 // findings is always an array, in report order. Writing fails if a
 // finding has an invalid severity or status.
-func WriteJSON(w io.Writer, r *Report) error {
+func (r *Report) WriteJSON(w io.Writer) error {
 	doc := jsonReport{
 		Schema:        JSONSchema,
 		Tool:          r.Tool,
@@ -78,7 +78,7 @@ func WriteJSON(w io.Writer, r *Report) error {
 	return err
 }
 
-// ReadJSON reads a report written by [WriteJSON]. It fails, wrapping
+// ReadJSON reads a report written by [Report.WriteJSON]. It fails, wrapping
 // [ErrUnsupportedSchema], unless the "schema" field is [JSONSchema]. The
 // summary is not read back; [Report.Summary] recomputes it.
 func ReadJSON(rd io.Reader) (*Report, error) {
