@@ -10,7 +10,10 @@ import (
 // never import internal packages or another concern. The writers, waivers
 // and exit code are methods of Report: r.Write(w, format),
 // r.WriteSARIF(w, SARIFOptions{}), r.ApplyWaivers(now, waivers),
-// r.ExitCode(threshold).
+// r.ExitCode(threshold). The SARIF passes the checks GitHub code scanning
+// applies (Microsoft's SARIF multitool with its GitHub rules) and the
+// JUnit has the structure Jenkins' xUnit plugin, the Jenkins junit step
+// and GitLab read; the internal/audit package doc says what was checked.
 type (
 	// Finding is the outcome of one check on one resource.
 	Finding = audit.Finding

@@ -23,6 +23,7 @@ var ErrUnsupportedSchema = errors.New("unsupported schema")
 type jsonReport struct {
 	Schema        string    `json:"schema"`
 	Tool          Tool      `json:"tool"`
+	Name          string    `json:"name,omitempty"`
 	Target        string    `json:"target,omitempty"`
 	Started       time.Time `json:"started,omitzero"`
 	Finished      time.Time `json:"finished,omitzero"`
@@ -36,6 +37,7 @@ type jsonReport struct {
 //
 //	schema         "opskit.audit/v1"
 //	tool           {name, version?, informationUri?}
+//	name?          string (the audit, e.g. "database")
 //	target?        string
 //	started?       RFC 3339 time
 //	finished?      RFC 3339 time
@@ -56,6 +58,7 @@ func (r *Report) WriteJSON(w io.Writer) error {
 	doc := jsonReport{
 		Schema:        JSONSchema,
 		Tool:          r.Tool,
+		Name:          r.Name,
 		Target:        r.Target,
 		Started:       r.Started,
 		Finished:      r.Finished,
@@ -91,6 +94,7 @@ func ReadJSON(rd io.Reader) (*Report, error) {
 	}
 	return &Report{
 		Tool:          doc.Tool,
+		Name:          doc.Name,
 		Target:        doc.Target,
 		Started:       doc.Started,
 		Finished:      doc.Finished,

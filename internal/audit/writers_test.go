@@ -137,6 +137,7 @@ func TestJUnitParsesBack(t *testing.T) {
 
 func TestJSONRoundTrip(t *testing.T) {
 	want := fixtureReport()
+	want.Name = "fixture"
 	out := render(t, want, FormatJSON)
 	got, err := ReadJSON(bytes.NewReader(out))
 	if err != nil {
