@@ -14,7 +14,10 @@ type Tool struct {
 }
 
 // Report is the result of one audit run: findings plus what produced them,
-// against what, and when. The writers read it and never modify it.
+// against what, and when. Its methods are the whole report API, so every
+// package's alias of Report carries them: the writers ([Report.Write] and
+// one method per format) read it and never modify it; [Report.Sort],
+// [Report.ApplyWaivers] and [Report.ExitCode] order, waive and gate it.
 type Report struct {
 	// Tool is the program that ran the checks.
 	Tool Tool

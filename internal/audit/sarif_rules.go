@@ -7,7 +7,7 @@ import (
 	"unicode/utf8"
 )
 
-// SecurityScore returns the "security-severity" that [WriteSARIF] gives a
+// SecurityScore returns the "security-severity" that [Report.WriteSARIF] gives a
 // rule of severity s, as GitHub code scanning expects it: a decimal string
 // from 0.0 to 10.0. The values sit inside GitHub's bands (critical above
 // 9.0, high 7.0 to 8.9, medium 4.0 to 6.9, low 0.1 to 3.9):
