@@ -41,7 +41,8 @@
 // each with a physical location ([SARIFLocation]), both partial
 // fingerprints GitHub and opskit use, and an automationDetails.id;
 // results carry SARIF's kind and suppressions for consumers that honour
-// them (Azure DevOps, SARIF viewers; see [SARIFOptions]).
+// them (see [SARIFOptions]). Azure DevOps' Advanced Security rules were
+// not checked: they want pipeline properties only its pipeline knows.
 //
 // JUnit: the structure follows the junit-10.xsd schema that Jenkins'
 // xUnit plugin validates every file against (no skipped attribute on

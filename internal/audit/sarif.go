@@ -27,8 +27,9 @@ const SARIFSchemaURI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/
 // opens an alert for every result whatever its kind or suppressions.
 type SARIFOptions struct {
 	// Passes also writes passing findings, as results of kind "pass" and
-	// level "none", for consumers that honour kind (Azure DevOps, the
-	// SARIF viewers). GitHub ignores kind and would show them as alerts.
+	// level "none", for consumers that honour kind (SARIF viewers and
+	// tools built on Microsoft's SARIF SDK). GitHub ignores kind and would
+	// show them as alerts.
 	Passes bool
 	// Waived also writes waived findings, as failures with a suppression
 	// of kind "external", status "accepted" and the waiver reason as
@@ -70,6 +71,7 @@ type sarifTool struct {
 
 type sarifDriver struct {
 	Name           string      `json:"name"`
+	FullName       string      `json:"fullName"`
 	Version        string      `json:"version,omitempty"`
 	InformationURI string      `json:"informationUri,omitempty"`
 	Rules          []sarifRule `json:"rules"`
@@ -180,9 +182,11 @@ type sarifResultProps struct {
 }
 
 // WriteSARIF writes r as a SARIF 2.1.0 log with one run, in the shape
-// GitHub code scanning, Azure DevOps and GitLab accept:
+// GitHub code scanning accepts (checked with Microsoft's SARIF multitool
+// and its GitHub rules):
 //
-//   - tool.driver carries r.Tool and one rule per check: r.Checks in order,
+//   - tool.driver carries r.Tool (fullName is name and version) and one
+//     rule per check: r.Checks in order,
 //     then checks that only appear in findings, in order of first
 //     appearance. A rule has id, name (the ID in CamelCase), short and
 //     full description, help (text and markdown: remediation, command,
@@ -226,6 +230,7 @@ func (r *Report) WriteSARIF(w io.Writer, opts SARIFOptions) error {
 	if run.Tool.Driver.Name == "" {
 		run.Tool.Driver.Name = "opskit"
 	}
+	run.Tool.Driver.FullName = strings.TrimSpace(run.Tool.Driver.Name + " " + r.Tool.Version)
 	if run.AutomationDetails.ID == "" {
 		run.AutomationDetails.ID = oneLine(r.automationID())
 	}
