@@ -224,7 +224,7 @@ func databaseReport(t *testing.T) *audit.Report {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &database.Report{Tool: database.Tool{Name: "opskit", Version: "test"}, Name: "database", Target: "127.0.0.1:5432",
+	r := &database.Report{Tool: database.Tool{Name: "opskit", Version: "0.0.0-test", InformationURI: "https://github.com/opskit-dev/opskit"}, Name: "database", Target: "127.0.0.1:5432",
 		Started: start, Finished: time.Now(), Checks: database.Checks(), Findings: findings}
 	waive(t, r)
 	return r
@@ -259,7 +259,7 @@ func hostReport(t *testing.T) *audit.Report {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &access.Report{Tool: access.Tool{Name: "opskit", Version: "test"}, Name: "access.host", Target: h.Name(),
+	r := &access.Report{Tool: access.Tool{Name: "opskit", Version: "0.0.0-test", InformationURI: "https://github.com/opskit-dev/opskit"}, Name: "access.host", Target: h.Name(),
 		Started: start, Finished: time.Now(), Checks: access.HostChecks(), Findings: findings}
 	waive(t, r)
 	return r
@@ -275,7 +275,7 @@ func resourceErrorReport() *audit.Report {
 		},
 	}
 	start := time.Date(2026, 3, 14, 9, 0, 0, 0, time.UTC)
-	return &audit.Report{Tool: audit.Tool{Name: "opskit", Version: "test"}, Name: "secrets", Target: "vault.internal:8200",
+	return &audit.Report{Tool: audit.Tool{Name: "opskit", Version: "0.0.0-test", InformationURI: "https://github.com/opskit-dev/opskit"}, Name: "secrets", Target: "vault.internal:8200",
 		Started: start, Finished: start.Add(time.Second), Checks: []audit.Check{c.Check},
 		Findings: audit.Run(context.Background(), struct{}{}, c)}
 }
