@@ -3,8 +3,10 @@ package database_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -132,12 +134,11 @@ func ExampleAudit() {
 		fmt.Println(err)
 		return
 	}
-	r := &database.Report{Tool: database.Tool{Name: "opskit", Version: "0.1.0"}, Target: "db.internal:5432/shop",
+	r := &database.Report{Tool: database.Tool{Name: "opskit", Version: "0.1.0"}, Name: "database", Target: "db.internal:5432/shop",
 		Started: start, Finished: time.Now(), Checks: database.Checks(), Findings: findings}
 	r.Sort()
-	f, _ := database.ParseFormat("sarif")
-	_ = database.WriteReport(os.Stdout, r, f)
-	os.Exit(database.ExitCode(findings, database.SeverityHigh))
+	_ = r.WriteSARIF(os.Stdout, database.SARIFOptions{})
+	os.Exit(r.ExitCode(database.SeverityHigh))
 }
 
 // The advisor over the in-memory statistics source, most urgent first: a
@@ -253,5 +254,84 @@ func ExampleTopStatements() {
 	}
 	for _, s := range top {
 		fmt.Printf("%8v %6d calls  %s\n", s.MeanTime, s.Calls, s.Query)
+	}
+}
+
+// A report written as SARIF through the database package's own names:
+// an active waiver hides one failure, only failures and check errors
+// become results, each line of pg_hba.conf keeps its line, and the exit
+// code gates CI on high and critical failures.
+func ExampleReport_WriteSARIF() {
+	trust := database.Check{ID: "database.pg_hba.trust", Title: "pg_hba.conf allows trust authentication", Severity: database.SeverityCritical}
+	ssl := database.Check{ID: "database.settings.ssl", Title: "server accepts connections without TLS", Severity: database.SeverityHigh}
+	hba := "/etc/postgresql/15/main/pg_hba.conf"
+	r := &database.Report{
+		Tool:   database.Tool{Name: "opskit", Version: "0.1.0"},
+		Name:   "database",
+		Target: "db1:5432",
+		Findings: []database.Finding{
+			trust.Fail(hba+":102", "host all all 0.0.0.0/0 trust"),
+			trust.Fail(hba+":90", "host all all ::/0 trust"),
+			trust.Fail(hba+":12", "host replication replicator 10.0.0.5/32 trust"),
+			trust.Pass(hba + ":3"),
+			ssl.Errored("setting ssl", fmt.Errorf("permission denied for pg_settings")),
+		},
+	}
+	waivers, err := database.ParseWaivers(strings.NewReader(`
+waivers:
+  - check: database.pg_hba.trust
+    resource: /etc/postgresql/15/main/pg_hba.conf:12
+    reason: replication from the standby only, OPS-1234
+    expires: 2099-01-01
+`), "waivers.yaml")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	r.ApplyWaivers(time.Date(2026, 3, 14, 0, 0, 0, 0, time.UTC), waivers)
+	r.Sort()
+	var sarif bytes.Buffer
+	if err := r.WriteSARIF(&sarif, database.SARIFOptions{}); err != nil {
+		fmt.Println(err)
+		return
+	}
+	printSARIF(sarif.Bytes())
+	fmt.Println("exit code:", r.ExitCode(database.SeverityHigh))
+	// Output:
+	// automationDetails.id: database/db1:5432/
+	// fail database.pg_hba.trust etc/postgresql/15/main/pg_hba.conf:90
+	// fail database.pg_hba.trust etc/postgresql/15/main/pg_hba.conf:102
+	// open database.settings.ssl opskit/setting%20ssl:1
+	// exit code: 2
+}
+
+// printSARIF prints what a code-scanning upload keys on: the run's
+// automationDetails.id, then each result's rule and physical location.
+func printSARIF(log []byte) {
+	var doc struct {
+		Runs []struct {
+			AutomationDetails struct{ ID string }
+			Results           []struct {
+				RuleID    string
+				Kind      string
+				Locations []struct {
+					PhysicalLocation struct {
+						ArtifactLocation struct{ URI string }
+						Region           struct{ StartLine int }
+					}
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal(log, &doc); err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, run := range doc.Runs {
+		fmt.Println("automationDetails.id:", run.AutomationDetails.ID)
+		for _, res := range run.Results {
+			loc := res.Locations[0].PhysicalLocation
+			fmt.Printf("%s %s %s:%d\n", res.Kind, res.RuleID, loc.ArtifactLocation.URI, loc.Region.StartLine)
+		}
 	}
 }
