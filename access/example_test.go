@@ -1,9 +1,11 @@
 package access_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
+	"encoding/json"
 	"fmt"
 	"log"
 	"time"
@@ -230,6 +232,68 @@ func ExampleAuditNetwork() {
 	for _, f := range findings {
 		if f.Status == access.StatusFail {
 			fmt.Println(f.CheckID, f.Resource, f.Evidence)
+		}
+	}
+}
+
+// A host audit report written as SARIF through the access package's own
+// names: only failures and check errors become results, each at a stable
+// location for its resource, and the exit code gates CI.
+func ExampleReport_WriteSARIF() {
+	root := access.Check{ID: "access.host.sshd.permit_root_login", Title: "sshd permits root login", Severity: access.SeverityHigh}
+	updates := access.Check{ID: "access.host.security_updates", Title: "security updates are pending", Severity: access.SeverityHigh}
+	r := &access.Report{
+		Tool:   access.Tool{Name: "opskit", Version: "0.1.0"},
+		Name:   "access.host",
+		Target: "web1",
+		Findings: []access.Finding{
+			root.Fail("host web1 sshd permitrootlogin", "PermitRootLogin yes"),
+			updates.Errored("", fmt.Errorf("no apt package lists")),
+			access.Check{ID: "access.host.sshd.x11_forwarding", Title: "sshd allows X11 forwarding", Severity: access.SeverityLow}.Pass("host web1 sshd x11forwarding"),
+		},
+	}
+	r.Sort()
+	var sarif bytes.Buffer
+	if err := r.WriteSARIF(&sarif, access.SARIFOptions{}); err != nil {
+		fmt.Println(err)
+		return
+	}
+	printSARIF(sarif.Bytes())
+	fmt.Println("exit code:", r.ExitCode(access.SeverityHigh))
+	// Output:
+	// automationDetails.id: access.host/web1/
+	// open access.host.security_updates opskit/web1:1
+	// fail access.host.sshd.permit_root_login opskit/host%20web1%20sshd%20permitrootlogin:1
+	// exit code: 2
+}
+
+// printSARIF prints what a code-scanning upload keys on: the run's
+// automationDetails.id, then each result's rule and physical location.
+func printSARIF(log []byte) {
+	var doc struct {
+		Runs []struct {
+			AutomationDetails struct{ ID string }
+			Results           []struct {
+				RuleID    string
+				Kind      string
+				Locations []struct {
+					PhysicalLocation struct {
+						ArtifactLocation struct{ URI string }
+						Region           struct{ StartLine int }
+					}
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal(log, &doc); err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, run := range doc.Runs {
+		fmt.Println("automationDetails.id:", run.AutomationDetails.ID)
+		for _, res := range run.Results {
+			loc := res.Locations[0].PhysicalLocation
+			fmt.Printf("%s %s %s:%d\n", res.Kind, res.RuleID, loc.ArtifactLocation.URI, loc.Region.StartLine)
 		}
 	}
 }

@@ -54,7 +54,9 @@ type StateChange struct {
 // recovers on its own: when the connection to one node is lost it reconnects
 // to another with backoff and jitter, redeclares the topology applied through
 // it, and lets its publishers and consumers restore their channels, QoS,
-// confirm mode and consumers. A Conn is safe for concurrent use.
+// confirm mode and consumers. A hung node is noticed after 1.5 heartbeat
+// intervals; the package doc says what is redeclared before and after the
+// Conn reports StateOpen again. A Conn is safe for concurrent use.
 type Conn struct {
 	opts Options
 	urls []string
@@ -223,8 +225,9 @@ func (c *Conn) supervise() {
 }
 
 // reconnect dials the nodes after lost in turn, the lost one last, with
-// backoff and jitter between attempts, until one accepts and the topology is
-// restored. It returns false when the Conn is closed meanwhile.
+// backoff and jitter between attempts, until one accepts, then redeclares the
+// topology (see restore.go for what is redeclared when). It returns false
+// when the Conn is closed meanwhile.
 func (c *Conn) reconnect(lost int) bool {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -240,12 +243,17 @@ func (c *Conn) reconnect(lost int) bool {
 		idx := (lost + 1 + attempt) % n
 		dc, err := c.dialOne(ctx, idx)
 		if err == nil {
-			if err = c.restoreTopology(ctx, dc); err == nil {
-				c.setState(StateOpen, dc, idx)
-				c.emit(StateChange{State: StateOpen, Node: redact(c.urls[idx]), Attempt: attempt + 1})
-				return true
+			if p := c.topo.plan(); !p.empty() {
+				// The restore goroutine runs on after the Conn opens; a
+				// Close closes dc, which ends it.
+				if !c.awaitRestore(ctx, c.restore(dc, p), redact(c.urls[idx])) {
+					_ = dc.Close()
+					return false
+				}
 			}
-			_ = dc.Close()
+			c.setState(StateOpen, dc, idx)
+			c.emit(StateChange{State: StateOpen, Node: redact(c.urls[idx]), Attempt: attempt + 1})
+			return true
 		}
 		if ctx.Err() != nil {
 			return false

@@ -103,7 +103,7 @@ func (c *Conn) Consume(ctx context.Context, opts ConsumerOptions, h Handler) (*C
 	if opts.Prefetch < 0 || opts.Prefetch > 65535 {
 		return nil, invalid("consumer options", "Prefetch", "must be within 0..65535 (got %d)", opts.Prefetch)
 	}
-	if err := checkArgs("consumer options", opts.Args); err != nil {
+	if err := checkArgs("consumer options", "Args", opts.Args); err != nil {
 		return nil, err
 	}
 	if opts.Concurrency == 0 {

@@ -14,14 +14,42 @@
 // inside the package, so nothing the caller does or does not read can stall
 // the connection, and Close returns promptly.
 //
+// # Detecting a lost node
+//
+// A node that stops or crashes closes its connections, and the Conn fails
+// over at once. A node that hangs (a frozen VM, a stalled disk, a network
+// partition) keeps them open, and only the heartbeat notices: the connection
+// uses the smaller of Options.Heartbeat (10 s by default) and the broker's
+// heartbeat (RabbitMQ's default is 60 s), and amqp091-go, which sends a
+// heartbeat every half interval, sets the socket's read deadline to three
+// half intervals after every frame it reads. A node silent for 1.5 heartbeat
+// intervals is declared dead: 15 s with the default, 3 s with a 2 s
+// heartbeat. Lower Options.Heartbeat for faster failover, at the cost of
+// false alarms on a loaded broker.
+//
+// Nothing in front of failover waits on the hung node. The socket is reset
+// when the connection is declared dead, so a publish stuck writing to it
+// fails and is republished on the next node. Publish honours its context even
+// mid-write (the connection is then reset and the partial message discarded).
+// The topology is redeclared in two phases (Options.RestoreTimeout): before
+// the Conn reports StateOpen, only what can vanish with a connection or node
+// (exclusive, auto-delete and transient queues and exchanges, and the
+// bindings to or from them), within the bound; after it, in the background,
+// the durable exchanges, queues and bindings, which are cluster metadata that
+// survive the loss of a node, and whose redeclare waits for a lock the hung
+// node holds until the cluster declares it down (net_ticktime, 60-75 s by
+// default).
+//
 // # Topology as code
 //
 // A Topology lists exchanges (direct, fanout, topic, headers,
 // x-consistent-hash), queues (classic, quorum, stream, with dead-lettering,
 // delivery limit, length limit and overflow, TTL, single active consumer and
-// leader locator) and bindings, including exchange-to-exchange bindings.
-// Conn.Apply validates it all first (an *InvalidError names the input and
-// nothing is declared), then declares it; it is idempotent. A redeclare with
+// placement: a classic queue, or a quorum queue's leader, on the declaring
+// connection's node or the least loaded one) and bindings, including
+// exchange-to-exchange bindings. Conn.Apply validates it all first
+// (InvalidErrors lists every problem, each an *InvalidError naming the input,
+// and nothing is declared), then declares it; it is idempotent. A redeclare with
 // different arguments is a *ConflictError naming the entity and the argument
 // (AMQP 406 PRECONDITION_FAILED). Diff compares a Topology with what a broker
 // has, through an Inspector: the management API (*Management) or the fake.
@@ -29,11 +57,16 @@
 // # Publishing and consuming
 //
 // A *Publisher uses publisher confirms with a bounded, pipelined window;
-// every message gets a stable ID; unroutable mandatory messages fail with a
-// *ReturnedError; messages unconfirmed when a connection drops are
-// republished after recovery; while the broker blocks the connection
-// (connection.blocked) Publish waits and honours its context. Flush and Close
-// wait for outstanding confirms within a deadline.
+// every message gets a stable ID; messages unconfirmed when a connection
+// drops are republished after recovery; while the broker blocks the
+// connection (connection.blocked) Publish waits and honours its context.
+// Flush and Close wait for outstanding confirms within a deadline. Messages
+// are mandatory by default, so a confirm means a queue has the message: one
+// no queue takes (no binding matches, or its classic queue's node is down)
+// fails with a *ReturnedError matching ErrUnroutable (or with ErrNacked, when
+// the broker nacks it) instead of being confirmed and dropped.
+// Message.DropUnroutable is the explicit fire-and-forget choice for messages
+// that may be lost.
 //
 // A *Consumer is a worker pool over one queue: per-queue concurrency and
 // prefetch, a Handler returning Ack, Requeue or Reject (dead-letter),

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strings"
 
 	"github.com/opskit-dev/opskit/bus/driver"
 )
@@ -51,6 +52,31 @@ func (e *InvalidError) Error() string {
 
 // Is makes errors.Is(err, ErrInvalid) true.
 func (e *InvalidError) Is(target error) bool { return target == ErrInvalid }
+
+// InvalidErrors is every problem found in one input, such as a Topology, in
+// order. It matches ErrInvalid, and errors.As finds each *InvalidError.
+type InvalidErrors []*InvalidError
+
+// Error implements error: one line per problem.
+func (es InvalidErrors) Error() string {
+	lines := make([]string, len(es))
+	for i, e := range es {
+		lines[i] = e.Error()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Unwrap returns the problems, for errors.Is and errors.As.
+func (es InvalidErrors) Unwrap() []error {
+	out := make([]error, len(es))
+	for i, e := range es {
+		out[i] = e
+	}
+	return out
+}
+
+// Is makes errors.Is(err, ErrInvalid) true.
+func (es InvalidErrors) Is(target error) bool { return target == ErrInvalid }
 
 func invalid(input, field, format string, args ...any) *InvalidError {
 	return &InvalidError{Input: input, Field: field, Reason: fmt.Sprintf(format, args...)}
@@ -106,7 +132,8 @@ func (e *BrokerError) Is(target error) bool {
 	return false
 }
 
-// ReturnedError is the result of a mandatory message the broker could not route.
+// ReturnedError is the result of a message the broker could not route to any
+// queue and returned (messages are mandatory unless Message.DropUnroutable).
 type ReturnedError struct {
 	MessageID  string
 	Exchange   string

@@ -101,8 +101,9 @@ func ExamplePublisher_Publish() {
 	if err := p.Flush(ctx); err != nil {
 		log.Fatal(err)
 	}
-	// An unroutable mandatory message comes back as an error.
-	err = p.PublishWait(ctx, bus.Message{RoutingKey: "no-such-queue", Mandatory: true})
+	// An unroutable message comes back as an error (messages are mandatory
+	// unless DropUnroutable is set).
+	err = p.PublishWait(ctx, bus.Message{RoutingKey: "no-such-queue"})
 	fmt.Println(errors.Is(err, bus.ErrUnroutable))
 
 	closeCtx, cancel := context.WithTimeout(ctx, 5*time.Second)

@@ -15,9 +15,16 @@ type Message struct {
 	// default exchange, which routes by queue name.
 	Exchange   string
 	RoutingKey string
-	// Mandatory asks the broker to return the message if no queue takes it;
-	// the publish then fails with a *ReturnedError.
-	Mandatory bool
+	// DropUnroutable makes the message fire-and-forget as far as routing
+	// goes: it is published without the mandatory flag, so when no queue
+	// takes it (no matching binding, or the queue's node is down) the broker
+	// confirms and drops it, and Publish reports success for a message
+	// nobody will ever receive. By default messages are mandatory: the
+	// broker returns an unroutable message and its Confirmation fails with a
+	// *ReturnedError (errors.Is ErrUnroutable), so a nil confirm means a
+	// queue has it. Set it only for messages that may be lost, such as
+	// metrics or events nobody is obliged to consume.
+	DropUnroutable bool
 	// ID is the message ID. When empty the publisher sets a random one; the
 	// same ID is kept when the message is republished after a reconnect.
 	ID string
@@ -46,12 +53,12 @@ func (m *Message) validate() error {
 	if m.TTL < 0 || (m.TTL > 0 && m.TTL < time.Millisecond) {
 		return invalid("message", "TTL", "must be zero or at least 1ms (got %v)", m.TTL)
 	}
-	return checkArgs("message", m.Headers)
+	return checkArgs("message", "Headers", m.Headers)
 }
 
 func (m *Message) publishing() driver.Publishing {
 	p := driver.Publishing{
-		Exchange: m.Exchange, RoutingKey: m.RoutingKey, Mandatory: m.Mandatory,
+		Exchange: m.Exchange, RoutingKey: m.RoutingKey, Mandatory: !m.DropUnroutable,
 		Message: driver.Message{
 			ContentType: m.ContentType, CorrelationID: m.CorrelationID,
 			ReplyTo: m.ReplyTo, Type: m.Type, AppID: m.AppID, Priority: m.Priority,

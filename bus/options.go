@@ -24,10 +24,17 @@ type Options struct {
 	Dialer driver.Dialer
 	// Name is the connection name the broker shows.
 	Name string
-	// Heartbeat is the AMQP heartbeat interval; 10s when zero.
+	// Heartbeat is the AMQP heartbeat interval; 10s when zero. The broker
+	// may lower it. A node that sends nothing for 1.5 intervals (15 s by
+	// default) is declared dead and the Conn fails over.
 	Heartbeat time.Duration
 	// Backoff is the reconnect delay policy.
 	Backoff Backoff
+	// RestoreTimeout bounds how long a reconnect waits for the exclusive,
+	// auto-delete and transient entities applied through the Conn to be
+	// redeclared before it reports StateOpen anyway; durable entities are
+	// redeclared after StateOpen, in the background. 5s when zero.
+	RestoreTimeout time.Duration
 	// OnStateChange, if set, is called on every state change, in order, from
 	// a goroutine of its own: it may block or call into the Conn (even Close)
 	// without stalling recovery.
@@ -89,6 +96,9 @@ func (o *Options) normalize() ([]string, error) {
 	if o.Heartbeat < 0 {
 		return nil, invalid("options", "Heartbeat", "negative (%v)", o.Heartbeat)
 	}
+	if o.RestoreTimeout < 0 {
+		return nil, invalid("options", "RestoreTimeout", "negative (%v)", o.RestoreTimeout)
+	}
 	if o.Backoff.Initial < 0 || o.Backoff.Max < 0 {
 		return nil, invalid("options", "Backoff", "negative delay")
 	}
@@ -97,6 +107,9 @@ func (o *Options) normalize() ([]string, error) {
 	}
 	if o.Heartbeat == 0 {
 		o.Heartbeat = 10 * time.Second
+	}
+	if o.RestoreTimeout == 0 {
+		o.RestoreTimeout = 5 * time.Second
 	}
 	return urls, nil
 }

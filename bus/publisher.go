@@ -32,9 +32,11 @@ type Publisher struct {
 	c     *Conn
 	slots chan struct{}
 
-	// sendMu serializes writes so sequence numbers follow publish order;
-	// mu guards the state below. Lock order: sendMu, then mu.
-	sendMu  sync.Mutex
+	// send serializes writes so sequence numbers follow publish order; it
+	// is a one-slot semaphore so that Publish can stop waiting for it when
+	// its context ends (another write may be stuck on a node that stopped
+	// reading). mu guards the state below. Lock order: send, then mu.
+	send    chan struct{}
 	mu      sync.Mutex
 	cur     *pubGen       // nil while down
 	ready   chan struct{} // closed while cur != nil
@@ -73,8 +75,9 @@ func (c *Confirmation) ID() string { return c.msg.MessageID }
 func (c *Confirmation) Done() <-chan struct{} { return c.done }
 
 // Wait waits for the broker's confirm. It returns nil when the broker took
-// responsibility for the message, a *ReturnedError for an unroutable mandatory
-// message, ErrNacked for a nack, or ctx's error.
+// responsibility for the message (a queue has it, unless the message set
+// DropUnroutable), a *ReturnedError when no queue took it, ErrNacked for a
+// nack, or ctx's error.
 func (c *Confirmation) Wait(ctx context.Context) error {
 	select {
 	case <-c.done:
@@ -94,7 +97,7 @@ func (c *Conn) NewPublisher(ctx context.Context, opts PublisherOptions) (*Publis
 	}
 	runCtx, stop := c.closedCtx()
 	p := &Publisher{
-		c: c, slots: make(chan struct{}, opts.Window),
+		c: c, slots: make(chan struct{}, opts.Window), send: make(chan struct{}, 1),
 		ready: make(chan struct{}), stopped: make(chan struct{}), stop: stop,
 		runDone: make(chan struct{}),
 	}
@@ -177,8 +180,8 @@ func (p *Publisher) run(ctx context.Context, first chan<- error) {
 
 // up installs g and republishes what the previous channel left unconfirmed.
 func (p *Publisher) up(ctx context.Context, g *pubGen) {
-	p.sendMu.Lock()
-	defer p.sendMu.Unlock()
+	p.send <- struct{}{}
+	defer func() { <-p.send }()
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	resend := p.resend
@@ -204,8 +207,8 @@ func (p *Publisher) up(ctx context.Context, g *pubGen) {
 // down moves g's unconfirmed messages to the resend list, in publish order.
 func (p *Publisher) down(g *pubGen) {
 	// Wait for an in-flight write to register its message first.
-	p.sendMu.Lock()
-	defer p.sendMu.Unlock()
+	p.send <- struct{}{}
+	defer func() { <-p.send }()
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.cur = nil
@@ -251,7 +254,7 @@ func isDone(cf *Confirmation) bool {
 	}
 }
 
-// sendLocked publishes cf on g; callers hold sendMu and mu.
+// sendLocked publishes cf on g; callers hold send and mu.
 func (p *Publisher) sendLocked(ctx context.Context, g *pubGen, cf *Confirmation) error {
 	if cf.msg.Mandatory {
 		g.byID[cf.msg.MessageID] = cf
@@ -338,7 +341,11 @@ func (p *Publisher) failAll(err error) {
 // waiting for the confirm: use the returned Confirmation, or Flush. It waits
 // while the window of outstanding confirms is full, while the connection
 // recovers and while the broker blocks the connection, returning ctx's error
-// if ctx ends first; the message is then not sent.
+// if ctx ends first; the message is then not sent. That holds while the
+// message is being written, too: if the node stops reading (a frozen or
+// partitioned node fills the socket buffers) and ctx ends mid-write, the
+// connection is closed, so the broker discards the partial message, and the
+// Conn fails over to another node.
 func (p *Publisher) Publish(ctx context.Context, msg Message) (*Confirmation, error) {
 	if err := msg.validate(); err != nil {
 		return nil, err
@@ -359,11 +366,16 @@ func (p *Publisher) Publish(ctx context.Context, msg Message) (*Confirmation, er
 			<-p.slots
 			return nil, fmt.Errorf("bus: publish: %w", err)
 		}
-		p.sendMu.Lock()
+		select {
+		case p.send <- struct{}{}:
+		case <-ctx.Done():
+			<-p.slots
+			return nil, fmt.Errorf("bus: publish: waiting for another publish's write: %w", ctx.Err())
+		}
 		p.mu.Lock()
 		if p.closed {
 			p.mu.Unlock()
-			p.sendMu.Unlock()
+			<-p.send
 			<-p.slots
 			return nil, ErrClosed
 		}
@@ -377,12 +389,14 @@ func (p *Publisher) Publish(ctx context.Context, msg Message) (*Confirmation, er
 			p.mu.Unlock()
 			// The write happens without mu, so confirms are processed meanwhile.
 			seq, err := g.ch.Publish(ctx, cf.msg)
+			p.mu.Lock()
 			if err == nil {
-				p.mu.Lock()
 				p.registerLocked(g, seq, cf)
-				p.mu.Unlock()
+			} else if cf.msg.Mandatory {
+				delete(g.byID, cf.msg.MessageID)
 			}
-			p.sendMu.Unlock()
+			p.mu.Unlock()
+			<-p.send
 			if err == nil {
 				return cf, nil
 			}
@@ -398,7 +412,7 @@ func (p *Publisher) Publish(ctx context.Context, msg Message) (*Confirmation, er
 			continue
 		}
 		p.mu.Unlock()
-		p.sendMu.Unlock()
+		<-p.send
 		select {
 		case <-ready:
 		case <-ctx.Done():

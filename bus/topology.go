@@ -3,7 +3,6 @@ package bus
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"sync"
 	"time"
 
@@ -87,7 +86,13 @@ type Queue struct {
 	MessageTTL time.Duration
 	// SingleActiveConsumer delivers to one consumer at a time.
 	SingleActiveConsumer bool
-	// LeaderLocator places a quorum queue's leader: "client-local" or "balanced".
+	// LeaderLocator places the queue, or a quorum queue's or stream's
+	// leader: "client-local" on the node the declaring Conn is connected to
+	// (connect with Options.InOrder to choose it), "balanced" on the node
+	// with the fewest. Quorum queues and streams get x-queue-leader-locator;
+	// classic queues get x-queue-master-locator (client-local or min-masters),
+	// the argument RabbitMQ 3.10 reads for them. RabbitMQ compares it on a
+	// redeclare: changing it on an existing queue is a *ConflictError.
 	LeaderLocator string
 	// Args are extra arguments.
 	Args Table
@@ -116,27 +121,6 @@ func (b Binding) input() string {
 	return fmt.Sprintf("binding %q -> %q (key %q)", b.Source, b.Destination, b.Key)
 }
 
-func validName(name string) bool { return len(name) <= 255 }
-
-// validate checks the exchange without contacting the broker.
-func (e Exchange) validate() error {
-	if e.Name == "" {
-		return invalid(e.input(), "Name", "must not be empty (the default exchange cannot be declared)")
-	}
-	if !validName(e.Name) {
-		return invalid(e.input(), "Name", "longer than 255 bytes")
-	}
-	switch e.Kind {
-	case Direct, Fanout, Topic, Headers, ConsistentHash:
-	default:
-		return invalid(e.input(), "Kind", "unknown exchange kind %q", e.Kind)
-	}
-	if e.HashHeader != "" && e.Kind != ConsistentHash {
-		return invalid(e.input(), "HashHeader", "only for %s exchanges", ConsistentHash)
-	}
-	return checkArgs(e.input(), e.Args)
-}
-
 func (e Exchange) driver() driver.Exchange {
 	args := copyArgs(e.Args)
 	if e.AlternateExchange != "" {
@@ -150,64 +134,6 @@ func (e Exchange) driver() driver.Exchange {
 	}
 	return driver.Exchange{Name: e.Name, Kind: string(e.Kind), Durable: !e.Transient,
 		AutoDelete: e.AutoDelete, Internal: e.Internal, Args: args}
-}
-
-func (q Queue) validate() error {
-	in := q.input()
-	if q.Name == "" {
-		return invalid(in, "Name", "must not be empty (server-named queues cannot be recovered)")
-	}
-	if !validName(q.Name) {
-		return invalid(in, "Name", "longer than 255 bytes")
-	}
-	switch q.Type {
-	case "", Classic:
-	case Quorum, Stream:
-		if q.Transient || q.Exclusive || q.AutoDelete {
-			return invalid(in, "Type", "%s queues must be durable, not exclusive and not auto-delete", q.Type)
-		}
-	default:
-		return invalid(in, "Type", "unknown queue type %q", q.Type)
-	}
-	if q.DeliveryLimit < 0 {
-		return invalid(in, "DeliveryLimit", "negative (%d)", q.DeliveryLimit)
-	}
-	if q.DeliveryLimit > 0 && q.Type != Quorum {
-		return invalid(in, "DeliveryLimit", "only quorum queues have a delivery limit")
-	}
-	if q.MaxLength < 0 {
-		return invalid(in, "MaxLength", "negative (%d)", q.MaxLength)
-	}
-	if q.MaxLengthBytes < 0 {
-		return invalid(in, "MaxLengthBytes", "negative (%d)", q.MaxLengthBytes)
-	}
-	switch q.Overflow {
-	case "", DropHead, RejectPublish, RejectPublishDLX:
-	default:
-		return invalid(in, "Overflow", "unknown overflow %q", q.Overflow)
-	}
-	if q.Overflow == RejectPublishDLX && q.Type == Quorum {
-		return invalid(in, "Overflow", "quorum queues do not support %s", RejectPublishDLX)
-	}
-	if q.MessageTTL < 0 || (q.MessageTTL > 0 && q.MessageTTL < time.Millisecond) {
-		return invalid(in, "MessageTTL", "must be zero or at least 1ms (got %v)", q.MessageTTL)
-	}
-	if q.SingleActiveConsumer && q.Type == Stream {
-		return invalid(in, "SingleActiveConsumer", "not supported on streams over AMQP 0-9-1")
-	}
-	switch q.LeaderLocator {
-	case "":
-	case "client-local", "balanced":
-		if q.Type != Quorum && q.Type != Stream {
-			return invalid(in, "LeaderLocator", "only quorum queues and streams have leaders")
-		}
-	default:
-		return invalid(in, "LeaderLocator", "unknown locator %q (want client-local or balanced)", q.LeaderLocator)
-	}
-	if q.DeadLetterRoutingKey != "" && q.DeadLetterExchange == "" {
-		return invalid(in, "DeadLetterRoutingKey", "set without DeadLetterExchange")
-	}
-	return checkArgs(in, q.Args)
 }
 
 func (q Queue) driver() driver.Queue {
@@ -239,8 +165,14 @@ func (q Queue) driver() driver.Queue {
 	if q.SingleActiveConsumer {
 		args["x-single-active-consumer"] = true
 	}
-	if q.LeaderLocator != "" {
+	switch {
+	case q.LeaderLocator == "":
+	case q.Type == Quorum || q.Type == Stream:
 		args["x-queue-leader-locator"] = q.LeaderLocator
+	case q.LeaderLocator == "balanced":
+		args["x-queue-master-locator"] = "min-masters"
+	default:
+		args["x-queue-master-locator"] = q.LeaderLocator
 	}
 	if len(args) == 0 {
 		args = nil
@@ -249,57 +181,8 @@ func (q Queue) driver() driver.Queue {
 		Exclusive: q.Exclusive, Args: args}
 }
 
-func (b Binding) validate(kinds map[string]ExchangeKind) error {
-	in := b.input()
-	if b.Source == "" {
-		return invalid(in, "Source", "the default exchange cannot be bound")
-	}
-	if b.Destination == "" {
-		return invalid(in, "Destination", "must not be empty")
-	}
-	if kinds[b.Source] == ConsistentHash {
-		if w, err := strconv.Atoi(b.Key); err != nil || w <= 0 {
-			return invalid(in, "Key", "consistent-hash binding keys are positive weights, got %q", b.Key)
-		}
-	}
-	return checkArgs(in, b.Args)
-}
-
 func (b Binding) driver() driver.Binding {
 	return driver.Binding{Source: b.Source, Destination: b.Destination, Key: b.Key, Args: b.Args}
-}
-
-// checkArgs rejects argument values AMQP field tables cannot carry.
-func checkArgs(input string, args Table) error {
-	for k, v := range args {
-		if !validValue(v) {
-			return invalid(input, "Args["+k+"]", "unsupported value type %T", v)
-		}
-	}
-	return nil
-}
-
-func validValue(v any) bool {
-	switch v := v.(type) {
-	case nil, bool, int, int8, int16, int32, int64, uint8, uint16, uint32, float32, float64,
-		string, []byte, time.Time:
-		return true
-	case []any:
-		for _, e := range v {
-			if !validValue(e) {
-				return false
-			}
-		}
-		return true
-	case Table:
-		for _, e := range v {
-			if !validValue(e) {
-				return false
-			}
-		}
-		return true
-	}
-	return false
 }
 
 func copyArgs(t Table) Table {
@@ -308,28 +191,6 @@ func copyArgs(t Table) Table {
 		out[k] = v
 	}
 	return out
-}
-
-// Validate checks the whole topology without contacting the broker.
-func (t Topology) Validate() error {
-	kinds := map[string]ExchangeKind{}
-	for _, e := range t.Exchanges {
-		if err := e.validate(); err != nil {
-			return err
-		}
-		kinds[e.Name] = e.Kind
-	}
-	for _, q := range t.Queues {
-		if err := q.validate(); err != nil {
-			return err
-		}
-	}
-	for _, b := range t.Bindings {
-		if err := b.validate(kinds); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // declare applies t on ch in order: exchanges, queues, bindings.
@@ -404,46 +265,6 @@ func (c *Conn) Apply(ctx context.Context, t Topology) error {
 	}
 	c.topo.add(t)
 	return nil
-}
-
-// restoreTopology redeclares every applied topology on a new connection.
-// Entities that fail (deleted since, or conflicting) are reported and skipped.
-func (c *Conn) restoreTopology(ctx context.Context, dc driver.Conn) error {
-	all := c.topo.all()
-	if len(all) == 0 {
-		return nil
-	}
-	ch, err := dc.Channel(ctx)
-	if err != nil {
-		return err
-	}
-	for _, t := range all {
-		for _, one := range t.split() {
-			if err := one.declare(ch); err != nil {
-				c.report(fmt.Errorf("bus: restore topology: %w", err))
-				_ = ch.Close()
-				if ch, err = dc.Channel(ctx); err != nil {
-					return err
-				}
-			}
-		}
-	}
-	return ch.Close()
-}
-
-// split returns one single-entity topology per entity, in declaration order.
-func (t Topology) split() []Topology {
-	var out []Topology
-	for _, e := range t.Exchanges {
-		out = append(out, Topology{Exchanges: []Exchange{e}})
-	}
-	for _, q := range t.Queues {
-		out = append(out, Topology{Queues: []Queue{q}})
-	}
-	for _, b := range t.Bindings {
-		out = append(out, Topology{Bindings: []Binding{b}})
-	}
-	return out
 }
 
 // DeleteQueue deletes a queue and returns how many messages it held. The

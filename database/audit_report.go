@@ -2,37 +2,61 @@ package database
 
 import (
 	"io"
-	"time"
 
 	"github.com/opskit-dev/opskit/internal/audit"
 )
 
-// More of the shared finding model, so callers outside this module never
-// need internal/audit.
+// The rest of the shared report model, so a database user writes, waives
+// and gates reports through this package's names alone. The writers,
+// waivers and exit code are methods of Report: r.Write(w, format),
+// r.WriteSARIF(w, SARIFOptions{}), r.ApplyWaivers(now, waivers),
+// r.ExitCode(threshold). The SARIF passes the checks GitHub code scanning
+// applies (Microsoft's SARIF multitool with its GitHub rules) and the
+// JUnit has the structure Jenkins' xUnit plugin, the Jenkins junit step
+// and GitLab read; the internal/audit package doc says what was checked.
 type (
-	// Format names a report writer (table, json, sarif, junit).
-	Format = audit.Format
 	// Tool names the program in a report.
 	Tool = audit.Tool
+	// Format names a report writer: table, json, sarif or junit.
+	Format = audit.Format
+	// SARIFOptions chooses what WriteSARIF writes beyond failures and
+	// check errors, and the run's automationDetails.id.
+	SARIFOptions = audit.SARIFOptions
+	// Summary counts a report's findings by status and severity.
+	Summary = audit.Summary
+	// WaiverError reports a bad entry in a waiver file, with its line.
+	WaiverError = audit.WaiverError
 )
 
-// WriteReport writes r as a human table, versioned JSON, SARIF 2.1.0 or
-// JUnit XML.
-func WriteReport(w io.Writer, r *Report, f Format) error { return audit.Write(w, r, f) }
+// The report formats and the exit codes of Report.ExitCode.
+const (
+	FormatTable = audit.FormatTable
+	FormatJSON  = audit.FormatJSON
+	FormatSARIF = audit.FormatSARIF
+	FormatJUnit = audit.FormatJUnit
+
+	// ExitOK: nothing failed at or above the threshold.
+	ExitOK = audit.ExitOK
+	// ExitFindings: a finding failed at or above the threshold.
+	ExitFindings = audit.ExitFindings
+	// ExitCheckErrors: a check could not decide at or above the threshold.
+	ExitCheckErrors = audit.ExitCheckErrors
+)
 
 // ParseFormat parses a writer name: table, json, sarif or junit.
 func ParseFormat(name string) (Format, error) { return audit.ParseFormat(name) }
 
-// LoadWaivers reads waivers (check ID, resource pattern, reason, expiry)
-// from a YAML file.
+// ParseSeverity parses a severity name (critical, high, medium, low, info),
+// e.g. an exit-code threshold from a flag.
+func ParseSeverity(name string) (Severity, error) { return audit.ParseSeverity(name) }
+
+// LoadWaivers reads and validates waivers (check ID, resource pattern,
+// reason, owner, expiry) from a YAML file.
 func LoadWaivers(path string) ([]Waiver, error) { return audit.LoadWaivers(path) }
 
-// ApplyWaivers waives the failures the waivers match (expired waivers stop
-// waiving and say so) and returns the waivers that waived nothing.
-func ApplyWaivers(now time.Time, findings []Finding, waivers []Waiver) ([]Finding, []Waiver) {
-	return audit.Apply(now, findings, waivers)
-}
+// ParseWaivers reads waivers in YAML from r; name is used in errors and in
+// each waiver's Source.
+func ParseWaivers(r io.Reader, name string) ([]Waiver, error) { return audit.ParseWaivers(r, name) }
 
-// ExitCode turns findings into a process exit code for CI: non-zero when a
-// failing finding is at or above threshold.
-func ExitCode(findings []Finding, threshold Severity) int { return audit.ExitCode(findings, threshold) }
+// ReadJSON reads a report written by Report.WriteJSON.
+func ReadJSON(r io.Reader) (*Report, error) { return audit.ReadJSON(r) }

@@ -2,13 +2,16 @@
 // recoverable, on top of github.com/jackc/pgx/v5.
 //
 //   - Router sends writes to the primary and reads to healthy replicas
-//     whose replay lag, measured in WAL bytes behind the primary and in
-//     seconds since the last replayed commit, is within bounds (round robin
-//     or least lag). A failed read is retried once elsewhere; Session gives
+//     whose lag behind the primary, in WAL bytes and in time (from the
+//     router's history of the primary's WAL position), is within bounds
+//     (round robin or least lag); a replica's lease ends before its reads
+//     could be staler than MaxLagTime. A read that fails, outlives
+//     ReadAttemptTimeout or runs on a node marked down is retried once
+//     elsewhere, and ReadServed says which node served it; Session gives
 //     read-your-writes by waiting for a replica to replay past the write's
-//     LSN; SQLSTATE 25006 or a promoted replica makes it rediscover the
-//     primary; host names are re-resolved so an RDS failover is followed.
-//     Decide is its routing rule as a pure function.
+//     WAL insert position; SQLSTATE 25006 or a promoted replica makes it
+//     rediscover the primary; host names are re-resolved so an RDS
+//     failover is followed. Decide is its routing rule as a pure function.
 //   - Audit runs hardening checks (pg_hba rules, TLS, password hashing,
 //     logging, roles, schema public, file modes, archiving) and returns the
 //     shared finding model; AuditSnapshot runs them on a Snapshot.

@@ -3,8 +3,10 @@ package database_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -23,6 +25,8 @@ func ExampleNewRouter() {
 		MaxLagTime:  5 * time.Second,
 		Policy:      database.LeastLag,
 		DNSInterval: 30 * time.Second, // follow an RDS endpoint across failover
+		// A read stuck on a hung node moves to another node after 2s.
+		ReadAttemptTimeout: 2 * time.Second,
 	})
 	if err != nil {
 		fmt.Println(err)
@@ -34,6 +38,10 @@ func ExampleNewRouter() {
 	if err := r.QueryRow(ctx, "SELECT count(*) FROM orders").Scan(&n); err != nil {
 		fmt.Println(err)
 	}
+	served, err := r.ReadServed(ctx, func(ctx context.Context, q database.Querier) error {
+		return q.QueryRow(ctx, "SELECT count(*) FROM orders").Scan(&n)
+	})
+	fmt.Println(served.Node, served.Primary, served.Attempts, err) // e.g. replica-1.internal:5432 false 1 <nil>
 	s := r.Session()
 	_ = s.Write(ctx, func(ctx context.Context, q database.Querier) error {
 		_, err := q.Exec(ctx, "INSERT INTO orders (total) VALUES ($1)", 42)
@@ -45,6 +53,35 @@ func ExampleNewRouter() {
 	for _, st := range r.Status() {
 		fmt.Println(st.Node, st.Readable, st.LagBytes, st.LagTime)
 	}
+}
+
+// Decide on a simulated cluster whose standby's WAL receiver stopped: the
+// standby has replayed all it received, but the primary moved on, so its
+// lag grows with the clock until it leaves rotation.
+func ExampleDecide() {
+	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	c := dbfake.NewCluster(1, func() time.Time { return now })
+	opts := database.RouterOptions{MaxLagTime: 2 * time.Second}
+	var history []database.WALSample
+	round := func() {
+		d := database.Decide(opts, 0, history, c.Probes(), now)
+		history = d.History
+		st := d.Status[1]
+		fmt.Printf("lag %v, %d bytes, readable %v\n", st.LagTime, st.LagBytes, st.Readable)
+	}
+	_ = c.Write(100)
+	round()
+	c.StopReceiver(1)
+	for range 3 {
+		now = now.Add(time.Second)
+		_ = c.Write(100)
+		round()
+	}
+	// Output:
+	// lag 0s, 0 bytes, readable true
+	// lag 1s, 100 bytes, readable true
+	// lag 2s, 200 bytes, readable false
+	// lag 3s, 300 bytes, readable false
 }
 
 // Audit a snapshot of a server's configuration. Against a live server, call
@@ -97,12 +134,11 @@ func ExampleAudit() {
 		fmt.Println(err)
 		return
 	}
-	r := &database.Report{Tool: database.Tool{Name: "opskit", Version: "0.1.0"}, Target: "db.internal:5432/shop",
+	r := &database.Report{Tool: database.Tool{Name: "opskit", Version: "0.1.0"}, Name: "database", Target: "db.internal:5432/shop",
 		Started: start, Finished: time.Now(), Checks: database.Checks(), Findings: findings}
 	r.Sort()
-	f, _ := database.ParseFormat("sarif")
-	_ = database.WriteReport(os.Stdout, r, f)
-	os.Exit(database.ExitCode(findings, database.SeverityHigh))
+	_ = r.WriteSARIF(os.Stdout, database.SARIFOptions{})
+	os.Exit(r.ExitCode(database.SeverityHigh))
 }
 
 // The advisor over the in-memory statistics source, most urgent first: a
@@ -218,5 +254,84 @@ func ExampleTopStatements() {
 	}
 	for _, s := range top {
 		fmt.Printf("%8v %6d calls  %s\n", s.MeanTime, s.Calls, s.Query)
+	}
+}
+
+// A report written as SARIF through the database package's own names:
+// an active waiver hides one failure, only failures and check errors
+// become results, each line of pg_hba.conf keeps its line, and the exit
+// code gates CI on high and critical failures.
+func ExampleReport_WriteSARIF() {
+	trust := database.Check{ID: "database.pg_hba.trust", Title: "pg_hba.conf allows trust authentication", Severity: database.SeverityCritical}
+	ssl := database.Check{ID: "database.settings.ssl", Title: "server accepts connections without TLS", Severity: database.SeverityHigh}
+	hba := "/etc/postgresql/15/main/pg_hba.conf"
+	r := &database.Report{
+		Tool:   database.Tool{Name: "opskit", Version: "0.1.0"},
+		Name:   "database",
+		Target: "db1:5432",
+		Findings: []database.Finding{
+			trust.Fail(hba+":102", "host all all 0.0.0.0/0 trust"),
+			trust.Fail(hba+":90", "host all all ::/0 trust"),
+			trust.Fail(hba+":12", "host replication replicator 10.0.0.5/32 trust"),
+			trust.Pass(hba + ":3"),
+			ssl.Errored("setting ssl", fmt.Errorf("permission denied for pg_settings")),
+		},
+	}
+	waivers, err := database.ParseWaivers(strings.NewReader(`
+waivers:
+  - check: database.pg_hba.trust
+    resource: /etc/postgresql/15/main/pg_hba.conf:12
+    reason: replication from the standby only, OPS-1234
+    expires: 2099-01-01
+`), "waivers.yaml")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	r.ApplyWaivers(time.Date(2026, 3, 14, 0, 0, 0, 0, time.UTC), waivers)
+	r.Sort()
+	var sarif bytes.Buffer
+	if err := r.WriteSARIF(&sarif, database.SARIFOptions{}); err != nil {
+		fmt.Println(err)
+		return
+	}
+	printSARIF(sarif.Bytes())
+	fmt.Println("exit code:", r.ExitCode(database.SeverityHigh))
+	// Output:
+	// automationDetails.id: database/db1:5432/
+	// fail database.pg_hba.trust etc/postgresql/15/main/pg_hba.conf:90
+	// fail database.pg_hba.trust etc/postgresql/15/main/pg_hba.conf:102
+	// open database.settings.ssl opskit/setting%20ssl:1
+	// exit code: 2
+}
+
+// printSARIF prints what a code-scanning upload keys on: the run's
+// automationDetails.id, then each result's rule and physical location.
+func printSARIF(log []byte) {
+	var doc struct {
+		Runs []struct {
+			AutomationDetails struct{ ID string }
+			Results           []struct {
+				RuleID    string
+				Kind      string
+				Locations []struct {
+					PhysicalLocation struct {
+						ArtifactLocation struct{ URI string }
+						Region           struct{ StartLine int }
+					}
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal(log, &doc); err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, run := range doc.Runs {
+		fmt.Println("automationDetails.id:", run.AutomationDetails.ID)
+		for _, res := range run.Results {
+			loc := res.Locations[0].PhysicalLocation
+			fmt.Printf("%s %s %s:%d\n", res.Kind, res.RuleID, loc.ArtifactLocation.URI, loc.Region.StartLine)
+		}
 	}
 }

@@ -42,9 +42,15 @@ type RouterOptions struct {
 	// primary's current LSN, at which a replica still serves reads
 	// (default 16 MiB).
 	MaxLagBytes int64
-	// MaxLagTime is the largest replay lag in time, now() minus
-	// pg_last_xact_replay_timestamp() while replay trails receive, at which
-	// a replica still serves reads (default 10s).
+	// MaxLagTime bounds how stale a read on a replica may be: a replica
+	// serves reads only while it is known to hold everything the primary
+	// wrote MaxLagTime ago, measured against the primary's WAL position
+	// (see Decide). Keep it several CheckIntervals long: the router's view
+	// of the primary's position is as fine as its probe rounds. Keep
+	// CheckInterval + CheckTimeout (or ReadAttemptTimeout) below it too: a
+	// read waiting on a hung replica is abandoned only then, and one that
+	// the replica answers after thawing sees what it had when it froze
+	// (default 10s).
 	MaxLagTime time.Duration
 	// Policy picks among healthy replicas (default RoundRobin).
 	Policy Policy
@@ -54,8 +60,19 @@ type RouterOptions struct {
 	CheckTimeout time.Duration
 	// ReadYourWritesTimeout bounds how long a Session read waits for a
 	// replica to replay past the session's last write before it reads from
-	// the primary instead (default 500ms).
+	// the primary instead (default 500ms). After a wait on a replica ran
+	// out, session reads go straight to the primary until a probe shows
+	// that replica's replay moving again.
 	ReadYourWritesTimeout time.Duration
+	// ReadAttemptTimeout, when positive, bounds each attempt of a read:
+	// an attempt that runs longer is cancelled and the read is retried
+	// once on another node (another readable replica, or else the
+	// primary), under the same bound and the caller's deadline. Zero
+	// leaves attempts bounded by the caller's context only. Either way an
+	// attempt running on a node the router marks down (a probe or another
+	// read found it unreachable) is abandoned at once and retried the
+	// same way.
+	ReadAttemptTimeout time.Duration
 	// DNSInterval is how often host names are re-resolved; when a node's
 	// addresses change its pool is reset so no connection stays pinned to
 	// the old address (default 30s; negative disables).
@@ -105,6 +122,10 @@ const (
 	EventPrimaryChanged EventKind = "primary-changed"
 	EventDNSChanged     EventKind = "dns-changed"
 	EventReadRetried    EventKind = "read-retried"
+	// EventReadAbandoned: a read attempt was cancelled because its node
+	// was marked down or the attempt ran past ReadAttemptTimeout; a
+	// read-retried event follows when another node is tried.
+	EventReadAbandoned EventKind = "read-abandoned"
 )
 
 // Event is one routing change.
@@ -118,6 +139,10 @@ type Event struct {
 
 // NodeStatus is the last probe result for one node.
 type NodeStatus struct {
+	// Node names the node: its host:port as the DSN gives it (never the
+	// DSN, which may hold a password). Status lists the primary DSN's node
+	// first, then the replicas in RouterOptions.Replicas order; StatusOf
+	// finds one by name, and Served.Node and Event.Node use the same name.
 	Node       string
 	Reachable  bool
 	InRecovery bool
@@ -126,19 +151,39 @@ type NodeStatus struct {
 	// Readable reports that the router currently sends reads to this node
 	// (replicas only; the primary takes reads only as a fallback).
 	Readable bool
+	// ReadableUntil is when a readable replica stops taking reads unless
+	// a newer probe renews it: its freshness plus MaxLagTime (see Decide).
+	ReadableUntil time.Time
 	// LSN is pg_current_wal_lsn() on a primary, pg_last_wal_replay_lsn() on
 	// a standby; ReceiveLSN is pg_last_wal_receive_lsn() on a standby.
 	LSN, ReceiveLSN uint64
 	// LagBytes is the primary's current LSN minus this standby's replay LSN.
 	LagBytes int64
-	// LagTime is now() - pg_last_xact_replay_timestamp() on the standby,
-	// zero when replay has caught up with what it received.
+	// LagTime bounds how stale the standby was at the probe: how long ago
+	// the primary last wrote something the standby had not replayed,
+	// from the router's history of the primary's position and the
+	// standby's last replayed commit (see Decide); zero when it had
+	// replayed the primary's current position.
 	LagTime   time.Duration
 	CheckedAt time.Time
 	Err       error
 }
 
-// Router sends writes to the primary and reads to healthy replicas.
+// Router sends writes to the primary and reads to healthy replicas: one
+// pgxpool per node, a background checker that probes every node each
+// CheckInterval and applies Decide, and DNS re-resolution.
+//
+// Reads (Read, ReadServed, QueryRow) go to a replica within MaxLagBytes
+// and MaxLagTime of the primary, measured against the primary's WAL
+// position, with a lease that ends before a read there could be staler
+// than MaxLagTime; with none readable they go to the primary. A read
+// whose node fails, is marked down while it runs, or exceeds
+// ReadAttemptTimeout is retried once on another node. Writes (Write,
+// Exec) go to the primary and follow a promotion. Session adds
+// read-your-writes. Status and StatusOf report each node by name, and
+// OnEvent reports every routing change.
+//
+// A Router is safe for concurrent use; Close it when done.
 type Router struct {
 	opts  RouterOptions
 	nodes []*node
@@ -146,23 +191,32 @@ type Router struct {
 	route atomic.Pointer[routing]
 	rr    atomic.Uint64
 
-	checkMu  sync.Mutex // serialises probe rounds
-	kick     chan struct{}
-	cancel   context.CancelFunc
-	wg       sync.WaitGroup
-	closed   atomic.Bool
-	lastPrim atomic.Uint64 // last known primary LSN
+	checkMu sync.Mutex // serialises probe rounds and guards history
+	history []WALSample
+	kick    chan struct{}
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup
+	closed  atomic.Bool
 }
 
 type routing struct {
 	primary  *node
-	readable []*node // healthy replicas, ordered by lag for LeastLag
+	readable []replica // healthy replicas, ordered by lag for LeastLag
 }
 
-// NewRouter parses the DSNs, opens one pgxpool per node, probes every node
-// once and starts the background checker. primaryDSN is the initial primary;
-// when it turns out to be a standby (or a replica is promoted later) the
-// router follows the node that is not in recovery.
+// replica is a readable node and the time (UnixNano) its lease ends.
+type replica struct {
+	n     *node
+	until int64
+}
+
+// NewRouter parses the DSNs (primaryDSN and opts.Replicas), opens one
+// pgxpool per node, probes every node once and starts the background
+// checker; ctx bounds the first probe round, not the router's life. primaryDSN
+// is the initial primary; when it turns out to be a standby (or a replica
+// is promoted later) the router follows the node that is not in recovery.
+// A DSN that does not parse is a *ConfigError naming which one (never
+// quoting it). Close the router when done.
 func NewRouter(ctx context.Context, primaryDSN string, opts RouterOptions) (*Router, error) {
 	opts.defaults()
 	r := &Router{opts: opts, kick: make(chan struct{}, 1)}
@@ -194,7 +248,8 @@ func NewRouter(ctx context.Context, primaryDSN string, opts RouterOptions) (*Rou
 	return r, nil
 }
 
-// Close stops the checker and closes every pool.
+// Close stops the checker and closes every pool; reads and writes after
+// Close return ErrClosed. Calling it again does nothing.
 func (r *Router) Close() {
 	if !r.closed.CompareAndSwap(false, true) {
 		return
@@ -206,7 +261,8 @@ func (r *Router) Close() {
 	}
 }
 
-// Primary returns the pool of the current primary, or nil when none is known.
+// Primary returns the pool of the current primary, or nil when none is
+// known. Statements run on it directly bypass the router's retries.
 func (r *Router) Primary() *pgxpool.Pool {
 	if p := r.route.Load().primary; p != nil {
 		return p.pool
@@ -214,103 +270,50 @@ func (r *Router) Primary() *pgxpool.Pool {
 	return nil
 }
 
-// Status returns the last probe result of every node.
+// Status returns the last probe result of every node, the primary DSN's
+// node first and then the replicas in RouterOptions.Replicas order; each
+// names its node (NodeStatus.Node), and Primary and Readable say how the
+// router routes now.
 func (r *Router) Status() []NodeStatus {
 	rt := r.route.Load()
+	now := time.Now().UnixNano()
 	out := make([]NodeStatus, 0, len(r.nodes))
 	for _, n := range r.nodes {
-		st := n.status()
-		st.Primary = rt.primary == n
-		for _, m := range rt.readable {
-			if m == n {
-				st.Readable = true
-			}
-		}
-		out = append(out, st)
+		out = append(out, r.statusOf(rt, n, now))
 	}
 	return out
 }
 
-// pickRead chooses the node for a read, skipping skip (a node that just
-// failed).
-func (r *Router) pickRead(skip *node) *node {
-	rt := r.route.Load()
-	cands := rt.readable
-	if skip != nil {
-		cands = without(cands, skip)
-	}
-	if len(cands) > 0 {
-		if r.opts.Policy == LeastLag {
-			return cands[0]
-		}
-		return cands[int(r.rr.Add(1)-1)%len(cands)]
-	}
-	if rt.primary != nil && rt.primary != skip {
-		return rt.primary
-	}
-	return nil
-}
-
-func without(ns []*node, skip *node) []*node {
-	for i, n := range ns {
-		if n == skip {
-			out := make([]*node, 0, len(ns)-1)
-			out = append(out, ns[:i]...)
-			return append(out, ns[i+1:]...)
+// StatusOf returns the status of the node named node (host:port, as in
+// NodeStatus.Node, Served.Node and Event.Node), and false when the router
+// has no such node.
+func (r *Router) StatusOf(node string) (NodeStatus, bool) {
+	for _, n := range r.nodes {
+		if n.name == node {
+			return r.statusOf(r.route.Load(), n, time.Now().UnixNano()), true
 		}
 	}
-	return ns
+	return NodeStatus{}, false
 }
 
-// Read runs fn on a healthy replica within the lag bounds, or on the primary
-// when none is. fn must only read: when it fails because its node went away
-// (connection refused or reset, admin shutdown), the node is marked down and
-// fn is retried once on the next choice.
-func (r *Router) Read(ctx context.Context, fn func(ctx context.Context, q Querier) error) error {
-	if r.closed.Load() {
-		return ErrClosed
+func (r *Router) statusOf(rt *routing, n *node, now int64) NodeStatus {
+	st := n.status()
+	st.Primary = rt.primary == n
+	for _, m := range rt.readable {
+		if m.n == n && now < m.until {
+			st.Readable = true
+		}
 	}
-	n := r.pickRead(nil)
-	if n == nil {
-		return ErrNoNode
-	}
-	err := fn(ctx, n.pool)
-	if err == nil || !isNodeFailure(err) || ctx.Err() != nil {
-		return err
-	}
-	r.markDown(n, err)
-	m := r.pickRead(n)
-	if m == nil {
-		return err
-	}
-	r.emit(EventReadRetried, m, err)
-	return fn(ctx, m.pool)
-}
-
-// QueryRow runs a single-row read through Read; the query runs when Scan is
-// called, and is retried once on another node if its node fails.
-func (r *Router) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
-	return &routedRow{r: r, ctx: ctx, sql: sql, args: args}
-}
-
-type routedRow struct {
-	r    *Router
-	ctx  context.Context
-	sql  string
-	args []any
-}
-
-func (rr *routedRow) Scan(dest ...any) error {
-	return rr.r.Read(rr.ctx, func(ctx context.Context, q Querier) error {
-		return q.QueryRow(ctx, rr.sql, rr.args...).Scan(dest...)
-	})
+	return st
 }
 
 // Write runs fn on the primary. A 25006 (read_only_sql_transaction) error
 // means the node is no longer the primary: the router rediscovers the
 // primary and, when it found a different one, runs fn once more there
 // (nothing was written by the refused attempt). Other failures are returned
-// without retry because a write may have happened.
+// without retry because a write may have happened; a connection failure
+// also takes the node out of rotation. With no primary known, Write runs a
+// probe round first and returns ErrNoPrimary when none is found.
 func (r *Router) Write(ctx context.Context, fn func(ctx context.Context, q Querier) error) error {
 	if r.closed.Load() {
 		return ErrClosed
@@ -340,7 +343,8 @@ func (r *Router) Write(ctx context.Context, fn func(ctx context.Context, q Queri
 	return err
 }
 
-// Exec runs one statement on the primary through Write.
+// Exec runs one statement on the primary through Write and returns its
+// command tag.
 func (r *Router) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
 	var tag pgconn.CommandTag
 	err := r.Write(ctx, func(ctx context.Context, q Querier) error {

@@ -37,8 +37,8 @@ func (r *Router) trigger() {
 }
 
 // markDown takes n out of rotation at once after a failure seen by a caller,
-// resets its pool so no dead connection is handed out again, and asks for a
-// probe round.
+// abandons the reads running on it, resets its pool so no dead connection
+// is handed out again, and asks for a probe round.
 func (r *Router) markDown(n *node, err error) {
 	n.mu.Lock()
 	was := n.st.Reachable
@@ -48,7 +48,7 @@ func (r *Router) markDown(n *node, err error) {
 	n.mu.Unlock()
 	for {
 		old := r.route.Load()
-		nr := &routing{primary: old.primary, readable: without(old.readable, n)}
+		nr := &routing{primary: old.primary, readable: withoutReplica(old.readable, n)}
 		if old.primary == n {
 			nr.primary = nil
 		}
@@ -56,6 +56,7 @@ func (r *Router) markDown(n *node, err error) {
 			break
 		}
 	}
+	n.abandon(errNodeDown)
 	n.pool.Reset()
 	if was {
 		r.emit(EventNodeDown, n, err)
@@ -63,11 +64,22 @@ func (r *Router) markDown(n *node, err error) {
 	r.trigger()
 }
 
+func withoutReplica(rs []replica, skip *node) []replica {
+	out := make([]replica, 0, len(rs))
+	for _, c := range rs {
+		if c.n != skip {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
 // checkOnce probes every node concurrently and recomputes the routing
 // with Decide.
 func (r *Router) checkOnce(ctx context.Context) {
 	r.checkMu.Lock()
 	defer r.checkMu.Unlock()
+	start := time.Now()
 	probes := make([]Probe, len(r.nodes))
 	var wg sync.WaitGroup
 	for i, n := range r.nodes {
@@ -90,14 +102,14 @@ func (r *Router) checkOnce(ctx context.Context) {
 			current = i
 		}
 	}
-	d := Decide(r.opts, current, r.lastPrim.Load(), probes, time.Now())
-	r.lastPrim.Store(d.PrimaryLSN)
+	d := Decide(r.opts, current, r.history, probes, start)
+	r.history = d.History
 	nr := &routing{}
 	if d.Primary >= 0 {
 		nr.primary = r.nodes[d.Primary]
 	}
 	for _, i := range d.Readable {
-		nr.readable = append(nr.readable, r.nodes[i])
+		nr.readable = append(nr.readable, replica{n: r.nodes[i], until: d.Status[i].ReadableUntil.UnixNano()})
 	}
 	for i, n := range r.nodes {
 		st := d.Status[i]
@@ -107,13 +119,19 @@ func (r *Router) checkOnce(ctx context.Context) {
 		prev := n.st
 		n.st = st
 		n.mu.Unlock()
+		if st.Reachable {
+			if stalled := n.rywStalled.Load(); stalled != 0 && st.LSN >= stalled {
+				n.rywStalled.Store(0) // replay moved past where a session wait gave up
+			}
+		}
 		switch {
 		case prev.Reachable && !st.Reachable:
+			n.abandon(errNodeDown)
 			r.emit(EventNodeDown, n, st.Err)
 		case !prev.Reachable && st.Reachable:
 			r.emit(EventNodeUp, n, nil)
 		}
-		was, is := slices.Contains(old.readable, n), slices.Contains(nr.readable, n)
+		was, is := hasReplica(old.readable, n), hasReplica(nr.readable, n)
 		if st.Reachable && st.InRecovery {
 			if was && !is {
 				r.emit(EventLagExceeded, n, nil)
@@ -126,4 +144,8 @@ func (r *Router) checkOnce(ctx context.Context) {
 	if nr.primary != old.primary && nr.primary != nil && old.primary != nil {
 		r.emit(EventPrimaryChanged, nr.primary, nil)
 	}
+}
+
+func hasReplica(rs []replica, n *node) bool {
+	return slices.ContainsFunc(rs, func(c replica) bool { return c.n == n })
 }

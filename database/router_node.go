@@ -7,6 +7,7 @@ import (
 	"net"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -21,6 +22,29 @@ type node struct {
 	mu    sync.Mutex
 	st    NodeStatus
 	addrs []string // last resolved addresses of host
+
+	// live is cancelled when the node is marked down, which abandons the
+	// read attempts running on it; abandon installs a fresh one.
+	live atomic.Pointer[liveness]
+	// rywStalled is 1 + the replay LSN a session's read-your-writes wait
+	// saw when it ran out on this node, 0 when none did; until a probe
+	// shows replay past it, session reads skip the wait.
+	rywStalled atomic.Uint64
+}
+
+type liveness struct {
+	ctx    context.Context
+	cancel context.CancelCauseFunc
+}
+
+func newLiveness() *liveness {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	return &liveness{ctx: ctx, cancel: cancel}
+}
+
+// abandon cancels every read attempt running on n with cause.
+func (n *node) abandon(cause error) {
+	n.live.Swap(newLiveness()).cancel(cause)
 }
 
 func newNode(ctx context.Context, dsn string, primary bool, resolver Resolver, configure func(*pgxpool.Config, bool)) (*node, error) {
@@ -46,12 +70,14 @@ func newNode(ctx context.Context, dsn string, primary bool, resolver Resolver, c
 	if err != nil {
 		return nil, redact(err)
 	}
-	return &node{
+	n := &node{
 		name: net.JoinHostPort(cc.Host, strconv.Itoa(int(cc.Port))),
 		host: cc.Host,
 		pool: pool,
 		st:   NodeStatus{Node: net.JoinHostPort(cc.Host, strconv.Itoa(int(cc.Port)))},
-	}, nil
+	}
+	n.live.Store(newLiveness())
+	return n, nil
 }
 
 func (n *node) status() NodeStatus {

@@ -8,21 +8,38 @@ import (
 
 // Session gives read-your-writes consistency: after a Write through the
 // session, its reads go to a replica only once that replica has replayed
-// past the write's LSN, waiting at most ReadYourWritesTimeout, and otherwise
-// to the primary. A Session is safe for concurrent use.
+// past the write's WAL insert position, waiting at most
+// ReadYourWritesTimeout, and otherwise to the primary. After a wait on a
+// replica ran out, reads skip the wait on that replica (and go to the
+// primary) until a probe shows its replay has moved past where the wait
+// gave up, so a replica that is in rotation but not replaying costs one
+// timeout, not one per read. A Session is safe for concurrent use.
 type Session struct {
 	r   *Router
 	lsn atomic.Uint64
 }
 
-// Session starts a read-your-writes session.
+// Session starts a read-your-writes session: reads through it see every
+// write made through it (see Session). Sessions are cheap; use one per
+// user request or per unit of work that must see its own writes.
 func (r *Router) Session() *Session { return &Session{r: r} }
 
-// LSN returns the WAL position the session's reads must see (0 before any write).
+// LSN returns the WAL position the session's reads must see (0 before any
+// write, all ones when the last write's position could not be read).
 func (s *Session) LSN() uint64 { return s.lsn.Load() }
 
+// insertLSNSQL reads the WAL insert position: after an asynchronous commit
+// (synchronous_commit=off) the commit record may not have been written
+// yet, so pg_current_wal_lsn(), the write position, can be behind it.
+const insertLSNSQL = "SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0')::int8"
+
 // Write runs fn on the primary like Router.Write and then records the
-// primary's current WAL position for the session's reads.
+// primary's WAL insert position, which is at or past the commit of what fn
+// wrote whatever synchronous_commit says, for the session's reads. Under
+// synchronous_commit=off the standby can only have the write once the WAL
+// writer has written it (wal_writer_delay, 200ms by default), so session
+// reads right after such a write wait about that long, or go to the
+// primary after ReadYourWritesTimeout.
 func (s *Session) Write(ctx context.Context, fn func(ctx context.Context, q Querier) error) error {
 	if err := s.r.Write(ctx, fn); err != nil {
 		return err
@@ -32,7 +49,7 @@ func (s *Session) Write(ctx context.Context, fn func(ctx context.Context, q Quer
 		return ErrNoPrimary
 	}
 	var lsn int64
-	if err := p.QueryRow(ctx, "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::int8").Scan(&lsn); err != nil {
+	if err := p.QueryRow(ctx, insertLSNSQL).Scan(&lsn); err != nil {
 		// The write succeeded; without its LSN the session reads from the
 		// primary until the next write.
 		s.lsn.Store(^uint64(0))
@@ -46,43 +63,72 @@ func (s *Session) Write(ctx context.Context, fn func(ctx context.Context, q Quer
 	}
 }
 
-// Read runs fn where the session's writes are visible.
+// Read runs fn where the session's writes are visible: with no write yet,
+// like Router.Read; after one, on a replica that has replayed it, or else
+// on the primary. fn must only read.
 func (s *Session) Read(ctx context.Context, fn func(ctx context.Context, q Querier) error) error {
+	_, err := s.ReadServed(ctx, fn)
+	return err
+}
+
+// ReadServed is Read that also says which node served the read.
+//
+// A session read that must wait for its writes tries a replica once
+// (when one is readable and has replayed the session's position, or does
+// within ReadYourWritesTimeout) and otherwise reads from the primary.
+func (s *Session) ReadServed(ctx context.Context, fn func(ctx context.Context, q Querier) error) (Served, error) {
 	want := s.lsn.Load()
 	if want == 0 {
-		return s.r.Read(ctx, fn)
+		return s.r.ReadServed(ctx, fn)
 	}
+	if s.r.closed.Load() {
+		return Served{}, ErrClosed
+	}
+	attempts := 0
 	if n := s.r.pickRead(nil); n != nil && n != s.r.route.Load().primary && want != ^uint64(0) {
 		if s.waitReplay(ctx, n, want) {
-			err := fn(ctx, n.pool)
-			if err == nil || !isNodeFailure(err) || ctx.Err() != nil {
-				return err
+			attempts++
+			err, retry := s.r.attempt(ctx, n, fn)
+			if !retry {
+				return s.r.served(n, attempts), err
 			}
-			s.r.markDown(n, err)
 		}
 	}
-	p := s.r.Primary()
+	p := s.r.route.Load().primary
 	if p == nil {
-		return ErrNoPrimary
+		return Served{}, ErrNoPrimary
 	}
-	return fn(ctx, p)
+	attempts++
+	err, _ := s.r.attempt(ctx, p, fn)
+	return s.r.served(p, attempts), err
 }
 
 // waitReplay polls n until it has replayed past want or the bound expires.
 func (s *Session) waitReplay(ctx context.Context, n *node, want uint64) bool {
-	if st := n.status(); st.LSN >= want {
+	st := n.status()
+	if st.LSN >= want {
 		return true
+	}
+	if stalled := n.rywStalled.Load(); stalled != 0 && st.LSN < stalled {
+		return false // a wait here already ran out and replay has not moved since
 	}
 	wctx, cancel := context.WithTimeout(ctx, s.r.opts.ReadYourWritesTimeout)
 	defer cancel()
+	seen := st.LSN
 	for {
 		var lsn int64
 		err := n.pool.QueryRow(wctx, "SELECT COALESCE(pg_wal_lsn_diff(pg_last_wal_replay_lsn(), '0/0'), 0)::int8").Scan(&lsn)
-		if err == nil && uint64(lsn) >= want {
-			return true
+		if err == nil {
+			if uint64(lsn) >= want {
+				return true
+			}
+			seen = max(seen, uint64(lsn))
 		}
 		select {
 		case <-wctx.Done():
+			if ctx.Err() == nil {
+				n.rywStalled.Store(seen + 1)
+			}
 			return false
 		case <-time.After(5 * time.Millisecond):
 		}

@@ -14,7 +14,7 @@ type VacuumAction string
 
 // Actions, most urgent first.
 const (
-	ActionFreeze  VacuumAction = "vacuum-freeze"  // XID age past the freeze trigger
+	ActionFreeze  VacuumAction = "vacuum-freeze"  // XID or multixact age past half the freeze trigger
 	ActionVacuum  VacuumAction = "vacuum-analyze" // dead or inserted tuples past the trigger
 	ActionAnalyze VacuumAction = "analyze"        // modifications past the analyze trigger
 	ActionNone    VacuumAction = "none"
@@ -36,6 +36,11 @@ type TableAdvice struct {
 	// Table.XIDAge / FreezeMaxAge.
 	FreezeMaxAge int64
 	XIDAgeRatio  float64
+	// MultixactFreezeMaxAge is the multixact age at which an
+	// anti-wraparound vacuum is forced (per-table reloption or server
+	// setting); MXIDAgeRatio is Table.MXIDAge / MultixactFreezeMaxAge.
+	MultixactFreezeMaxAge int64
+	MXIDAgeRatio          float64
 	// BloatBytes estimates the space a VACUUM FULL or repack would return:
 	// the table's pages minus what its live rows need at its fillfactor.
 	BloatBytes int64
@@ -44,8 +49,9 @@ type TableAdvice struct {
 	SinceVacuum time.Duration
 	// Action and Urgency: tables are returned most urgent first. Urgency
 	// is the largest of dead/VacuumTrigger, inserts/InsertTrigger,
-	// mods/AnalyzeTrigger/2 and 2×XIDAgeRatio, so 1 means "autovacuum
-	// would act now" and a table half-way to a forced freeze ranks with it.
+	// mods/AnalyzeTrigger/2, 2×XIDAgeRatio and 2×MXIDAgeRatio, so 1 means
+	// "autovacuum would act now" and a table half-way to a forced freeze
+	// (of transaction IDs or of multixact IDs) ranks with it.
 	Action  VacuumAction
 	Urgency float64
 	// Reasons explain the action.
@@ -88,7 +94,9 @@ func AdviseTable(global VacuumSettings, t TableStats, now time.Time) TableAdvice
 		}
 	}
 	if v, ok := t.Options["autovacuum_enabled"]; ok {
-		s.Autovacuum = global.Autovacuum && (v == "true" || v == "on")
+		if b, valid := parseBool(v); valid {
+			s.Autovacuum = global.Autovacuum && b
+		}
 	}
 	reltuples := math.Max(t.RelTuples, 0)
 	a := TableAdvice{
@@ -99,12 +107,17 @@ func AdviseTable(global VacuumSettings, t TableStats, now time.Time) TableAdvice
 		InsertTrigger:  -1,
 		FreezeMaxAge:   s.FreezeMaxAge,
 		Action:         ActionNone,
+
+		MultixactFreezeMaxAge: s.MultixactFreezeMaxAge,
 	}
 	if s.InsertThreshold >= 0 {
 		a.InsertTrigger = float64(s.InsertThreshold) + s.InsertScaleFactor*reltuples
 	}
 	if s.FreezeMaxAge > 0 {
 		a.XIDAgeRatio = float64(t.XIDAge) / float64(s.FreezeMaxAge)
+	}
+	if s.MultixactFreezeMaxAge > 0 {
+		a.MXIDAgeRatio = float64(t.MXIDAge) / float64(s.MultixactFreezeMaxAge)
 	}
 	last := t.LastVacuum
 	if t.LastAutovacuum.After(last) {
@@ -121,7 +134,7 @@ func AdviseTable(global VacuumSettings, t TableStats, now time.Time) TableAdvice
 		ins = float64(t.InsertsSinceVacuum) / math.Max(a.InsertTrigger, 1)
 	}
 	anl := float64(t.ModsSinceAnalyze) / math.Max(a.AnalyzeTrigger, 1)
-	a.Urgency = max(dead, ins, anl/2, 2*a.XIDAgeRatio)
+	a.Urgency = max(dead, ins, anl/2, 2*a.XIDAgeRatio, 2*a.MXIDAgeRatio)
 	switch {
 	case a.XIDAgeRatio >= 1:
 		a.Action = ActionFreeze
@@ -129,6 +142,14 @@ func AdviseTable(global VacuumSettings, t TableStats, now time.Time) TableAdvice
 	case a.XIDAgeRatio >= 0.5:
 		a.Action = ActionFreeze
 		a.Reasons = append(a.Reasons, "xid age "+strconv.FormatInt(t.XIDAge, 10)+" over half of freeze max age: freeze before autovacuum is forced to")
+	}
+	switch {
+	case a.MXIDAgeRatio >= 1:
+		a.Action = ActionFreeze
+		a.Reasons = append(a.Reasons, "multixact age "+strconv.FormatInt(t.MXIDAge, 10)+" past multixact freeze max age "+strconv.FormatInt(s.MultixactFreezeMaxAge, 10)+": anti-wraparound vacuum due")
+	case a.MXIDAgeRatio >= 0.5:
+		a.Action = ActionFreeze
+		a.Reasons = append(a.Reasons, "multixact age "+strconv.FormatInt(t.MXIDAge, 10)+" over half of multixact freeze max age: freeze before autovacuum is forced to")
 	}
 	if dead > 1 {
 		a.Reasons = append(a.Reasons, "dead tuples "+strconv.FormatInt(t.DeadTuples, 10)+" past vacuum trigger "+strconv.FormatFloat(a.VacuumTrigger, 'f', 0, 64))

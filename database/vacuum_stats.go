@@ -87,7 +87,7 @@ func (s PGStats) VacuumSettings(ctx context.Context) (VacuumSettings, error) {
 		}
 		applyVacuumOption(&v, strings.TrimPrefix(name, "autovacuum_"), val)
 		if name == "autovacuum" {
-			v.Autovacuum = val == "on"
+			v.Autovacuum, _ = parseBool(val)
 		}
 	}
 	return v, rows.Err()
@@ -122,7 +122,10 @@ func applyVacuumOption(v *VacuumSettings, name, val string) {
 	case name == "naptime" && ierr == nil:
 		v.Naptime = time.Duration(i) * time.Second
 	case name == "enabled":
-		v.Autovacuum = val == "true" || val == "on"
+		// A spelling PostgreSQL would refuse leaves the setting alone.
+		if b, ok := parseBool(val); ok {
+			v.Autovacuum = b
+		}
 	}
 }
 

@@ -42,10 +42,32 @@ type Limits struct {
 	// MaxAge and MaxFuture reject events older or newer than now by more
 	// than that (ReasonTooOld, ReasonTooNew).
 	MaxAge, MaxFuture time.Duration
+	// NoEmpty rejects events with an empty message (ReasonEmpty): the
+	// backend refuses a request holding one.
+	NoEmpty bool
+	// StreamRequired rejects events without a Stream (ReasonInvalid): the
+	// backend has no default to store them in. A sink configured with a
+	// default stream clears it.
+	StreamRequired bool
 }
 
-// CloudWatchLimits are the PutLogEvents rules (maxEvent is 256 KiB by
-// default; pass 0 for that).
+// CloudWatchLimits are the PutLogEvents rules; maxEvent is the event size
+// limit including the 26-byte overhead (pass 0 for the default, 256 KiB).
+//
+// AWS's current API reference (InputLogEvent, PutLogEvents) and the doc
+// comment of the SDK this module builds with allow an event of up to 1 MB;
+// pass up to 1,048,576 (as cloudwatch.Options.MaxEventBytes) when lines
+// between 256 KiB and 1 MB must stay whole. The default stays at 256 KiB:
+// the limit AWS documented before, which some of its pages (the China
+// Regions' PutLogEvents page, the SDK for .NET) still state, and the one
+// the CloudWatch agent (max_event_size 262,144) and Docker's awslogs driver
+// split at. It is accepted wherever either limit applies, lines are cut
+// where AWS's own agents cut them, and no single event fills a 1,048,576
+// byte request on its own.
+//
+// PutLogEvents refuses a whole request if one message is empty (minimum
+// length 1) or the stream is not named, so the limits reject such events
+// one by one (NoEmpty, StreamRequired) instead.
 func CloudWatchLimits(maxEvent int) Limits {
 	if maxEvent <= 0 {
 		maxEvent = 256 << 10
@@ -54,6 +76,7 @@ func CloudWatchLimits(maxEvent int) Limits {
 		MaxBatchBytes: 1_048_576, PerEventOverhead: 26, MaxBatchEvents: 10_000,
 		MaxEventBytes: maxEvent, MaxSpan: 24 * time.Hour, Chronological: true,
 		MaxAge: 14 * 24 * time.Hour, MaxFuture: 2 * time.Hour,
+		NoEmpty: true, StreamRequired: true,
 	}
 }
 
@@ -75,7 +98,9 @@ type PackedEvent struct {
 // Pack turns a batch into the fewest requests the limits allow, per
 // stream, keeping each stream's events in chronological order (stable, so
 // equal times keep their batch order). Events the limits forbid are
-// returned as rejections and appear in no request.
+// returned as rejections and appear in no request. Invalid UTF-8 is
+// replaced by U+FFFD, one per invalid byte as JSON encoders do, before
+// anything is measured: every sink stores the same text.
 func Pack(batch []Event, lim Limits, now time.Time) ([]Packed, []Rejection) {
 	var rejected []Rejection
 	byStream := map[string][]PackedEvent{}
@@ -86,26 +111,20 @@ func Pack(batch []Event, lim Limits, now time.Time) ([]Packed, []Rejection) {
 	}
 	for i := range batch {
 		ev := &batch[i]
-		if lim.MaxAge > 0 && now.Sub(ev.Time) > lim.MaxAge {
-			rejected = append(rejected, Rejection{Index: i, Reason: ReasonTooOld})
+		msg := validUTF8(ev.Message)
+		if reason := lim.refuse(ev, msg, now); reason != "" {
+			rejected = append(rejected, Rejection{Index: i, Reason: reason})
 			continue
 		}
-		if lim.MaxFuture > 0 && ev.Time.Sub(now) > lim.MaxFuture {
-			rejected = append(rejected, Rejection{Index: i, Reason: ReasonTooNew})
+		if maxMsg > 0 && len(msg) > maxMsg && lim.Oversize == Reject {
+			rejected = append(rejected, Rejection{Index: i, Reason: ReasonTooLarge})
 			continue
 		}
 		if _, ok := byStream[ev.Stream]; !ok {
 			order = append(order, ev.Stream)
 		}
-		msg := ev.Message
 		if maxMsg > 0 && len(msg) > maxMsg {
 			switch lim.Oversize {
-			case Reject:
-				rejected = append(rejected, Rejection{Index: i, Reason: ReasonTooLarge})
-				if len(byStream[ev.Stream]) == 0 {
-					order = order[:len(order)-1]
-				}
-				continue
 			case Truncate:
 				cut := utf8Cut(msg, maxMsg-len(TruncateSuffix))
 				m := make([]byte, 0, cut+len(TruncateSuffix))
@@ -146,6 +165,40 @@ func Pack(batch []Event, lim Limits, now time.Time) ([]Packed, []Rejection) {
 		}
 	}
 	return out, rejected
+}
+
+// refuse returns why ev (with its message msg) may never be stored, or "".
+func (lim *Limits) refuse(ev *Event, msg []byte, now time.Time) string {
+	switch {
+	case lim.StreamRequired && ev.Stream == "":
+		return ReasonInvalid
+	case lim.NoEmpty && len(msg) == 0:
+		return ReasonEmpty
+	case lim.MaxAge > 0 && now.Sub(ev.Time) > lim.MaxAge:
+		return ReasonTooOld
+	case lim.MaxFuture > 0 && ev.Time.Sub(now) > lim.MaxFuture:
+		return ReasonTooNew
+	}
+	return ""
+}
+
+// validUTF8 returns msg with every byte that is not part of a valid UTF-8
+// sequence replaced by U+FFFD (msg itself when it is valid).
+func validUTF8(msg []byte) []byte {
+	if utf8.Valid(msg) {
+		return msg
+	}
+	out := make([]byte, 0, len(msg)+8)
+	for len(msg) > 0 {
+		r, size := utf8.DecodeRune(msg)
+		if r == utf8.RuneError && size == 1 {
+			out = utf8.AppendRune(out, utf8.RuneError)
+		} else {
+			out = append(out, msg[:size]...)
+		}
+		msg = msg[size:]
+	}
+	return out
 }
 
 // MinRequests is the fewest requests any packing could use for the sizes

@@ -133,6 +133,7 @@ type Pipeline struct {
 
 	read, shipped, retried, batches, requests, failures, syncErrs atomic.Int64
 	inflightSince                                                 atomic.Int64 // unix nanos of oldest in-flight event, 0 if none
+	inflight                                                      atomic.Int64 // events taken from the buffer and not yet acknowledged
 	mu                                                            sync.Mutex
 	dropped                                                       map[string]int64
 }
@@ -221,7 +222,8 @@ func (p *Pipeline) Metrics() Metrics {
 // Close stops accepting events, ships what is buffered until ctx ends,
 // then closes the sinks. If ctx ends first, the rest is abandoned (its
 // checkpoints never advanced, so a restart ships it again) and the error
-// says how many events were left.
+// says how many events were left: those still buffered plus the batch
+// being sent, which not every sink acknowledged.
 func (p *Pipeline) Close(ctx context.Context) error {
 	p.closeOnce.Do(func() {
 		p.buf.close()
@@ -231,6 +233,7 @@ func (p *Pipeline) Close(ctx context.Context) error {
 			p.cancelSend()
 			<-p.done
 			n, _ := p.buf.len()
+			n += int(p.inflight.Load())
 			p.closeErr = fmt.Errorf("logging: close: %d events not shipped: %w", n, ctx.Err())
 		}
 		p.cancelSend()
@@ -264,6 +267,7 @@ func (p *Pipeline) sender() {
 		}
 		if len(batch) > 0 {
 			p.inflightSince.Store(batch[0].enqueued.UnixNano())
+			p.inflight.Store(int64(len(batch)))
 			if !p.send(batch, acked, results) {
 				return // cancelled by Close's deadline: nothing acknowledged
 			}
@@ -283,6 +287,7 @@ func (p *Pipeline) sender() {
 				}
 			}
 			p.inflightSince.Store(0)
+			p.inflight.Store(0)
 		}
 		for s := range syncers {
 			if err := s.Sync(); err != nil {

@@ -30,7 +30,7 @@ func (a *recAcker) last() int64 {
 }
 
 func ev(i int, a logging.Acker) logging.Event {
-	return logging.Event{Time: time.Now(), Message: []byte(fmt.Sprintf("m%d", i)), Acker: a, Offset: int64(i + 1)}
+	return logging.Event{Time: time.Now(), Stream: "s", Message: []byte(fmt.Sprintf("m%d", i)), Acker: a, Offset: int64(i + 1)}
 }
 
 func TestPipelineAcksOnlyAfterSink(t *testing.T) {
@@ -72,7 +72,7 @@ func TestPipelineAcksOnlyAfterSink(t *testing.T) {
 	if m := p.Metrics(); m.Shipped != 25 || m.Read != 25 {
 		t.Fatalf("shipped %d read %d; want 25", m.Shipped, m.Read)
 	}
-	if n := len(sink.Events("")); n != 25 {
+	if n := len(sink.Events("s")); n != 25 {
 		t.Fatalf("sink holds %d; want 25", n)
 	}
 }
@@ -96,7 +96,7 @@ func TestPipelineDropOldest(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := p.Metrics()
-	stored := int64(len(sink.Events("")))
+	stored := int64(len(sink.Events("s")))
 	if m.Dropped[logging.ReasonOverflow] == 0 || m.Shipped+m.Dropped[logging.ReasonOverflow] != 100 || stored != m.Shipped {
 		t.Fatalf("shipped %d dropped %v stored %d; want shipped+dropped = 100", m.Shipped, m.Dropped, stored)
 	}
@@ -136,7 +136,7 @@ func TestPipelineBlockPausesEmit(t *testing.T) {
 	if err := p.Close(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if got := len(sink.Events("")); got != n {
+	if got := len(sink.Events("s")); got != n {
 		t.Fatalf("stored %d; want %d", got, n)
 	}
 }
@@ -174,11 +174,11 @@ func TestPack(t *testing.T) {
 	now := time.Now()
 	var batch []logging.Event
 	for i := 0; i < 25000; i++ {
-		batch = append(batch, logging.Event{Time: now.Add(-time.Duration(i) * time.Second), Message: make([]byte, 100)})
+		batch = append(batch, logging.Event{Time: now.Add(-time.Duration(i) * time.Second), Stream: "s", Message: make([]byte, 100)})
 	}
 	reqs, rej := logging.Pack(batch, lim, now)
 	if len(rej) != 0 {
-		t.Fatal(rej)
+		t.Fatalf("%d events rejected, the first %v; want none", len(rej), rej[0])
 	}
 	// 25000 events × 126 bytes = 3,150,000 bytes → ≥ 4 requests by bytes (8322 per request).
 	if min := logging.MinRequests(25000, 25000*126, lim); len(reqs) != min {

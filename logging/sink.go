@@ -43,7 +43,8 @@ const (
 	ReasonTooNew    = "too_new"
 	ReasonExpired   = "expired"
 	ReasonTooLarge  = "too_large"
-	ReasonInvalid   = "invalid"
+	ReasonInvalid   = "invalid"   // never storable as it is: no stream where one is needed, a document the cluster cannot parse
+	ReasonEmpty     = "empty"     // an empty message where the backend needs at least one character
 	ReasonOverflow  = "overflow"  // dropped by the pipeline's drop-oldest policy
 	ReasonPermanent = "permanent" // the backend refused it with a non-retryable error
 )

@@ -39,6 +39,7 @@ func (d Dialer) Dial(ctx context.Context, addr string, cfg driver.Config) (drive
 	if cfg.Name != "" {
 		props.SetClientConnectionName(cfg.Name)
 	}
+	sock := &socket{}
 	ac := amqp.Config{
 		Heartbeat:  cfg.Heartbeat,
 		Properties: props,
@@ -53,6 +54,7 @@ func (d Dialer) Dial(ctx context.Context, addr string, cfg driver.Config) (drive
 				_ = c.Close()
 				return nil, err
 			}
+			sock.set(c)
 			return c, nil
 		},
 	}
@@ -79,7 +81,7 @@ func (d Dialer) Dial(ctx context.Context, addr string, cfg driver.Config) (drive
 	if r.err != nil {
 		return nil, convert(r.err)
 	}
-	c := &conn{c: r.c, done: make(chan struct{})}
+	c := &conn{c: r.c, sock: sock, done: make(chan struct{})}
 	closeCh := r.c.NotifyClose(make(chan *amqp.Error, 1))
 	blockedCh := r.c.NotifyBlocked(make(chan amqp.Blocking, 16))
 	go func() {
@@ -99,6 +101,14 @@ func (d Dialer) Dial(ctx context.Context, addr string, cfg driver.Config) (drive
 					c.err = convert(e)
 				}
 				c.mu.Unlock()
+				if ok && e != nil {
+					// amqp091-go closes the socket only after every channel
+					// has shut down, and a channel cannot while a publish is
+					// stuck in a write to a node that stopped reading (missed
+					// heartbeats): reset it now, so the writer fails and the
+					// channels end.
+					sock.reset()
+				}
 				close(c.done)
 				// Keep draining blocked notifications until amqp091 closes them.
 				for range blockedCh {
@@ -112,6 +122,7 @@ func (d Dialer) Dial(ctx context.Context, addr string, cfg driver.Config) (drive
 
 type conn struct {
 	c    *amqp.Connection
+	sock *socket
 	done chan struct{}
 	mu   sync.Mutex
 	err  error
@@ -132,7 +143,7 @@ func (c *conn) Channel(ctx context.Context) (driver.Channel, error) {
 		if r.err != nil {
 			return nil, convert(r.err)
 		}
-		return newChannel(r.ch), nil
+		return newChannel(r.ch, c.sock), nil
 	case <-ctx.Done():
 		go func() {
 			if r := <-res; r.ch != nil {

@@ -16,6 +16,7 @@ const confirmBuffer = 8192
 
 type channel struct {
 	ch   *amqp.Channel
+	sock *socket
 	done chan struct{}
 	mu   sync.Mutex
 	err  error
@@ -24,8 +25,8 @@ type channel struct {
 	confirming bool
 }
 
-func newChannel(ch *amqp.Channel) *channel {
-	c := &channel{ch: ch, done: make(chan struct{})}
+func newChannel(ch *amqp.Channel, sock *socket) *channel {
+	c := &channel{ch: ch, sock: sock, done: make(chan struct{})}
 	closeCh := ch.NotifyClose(make(chan *amqp.Error, 1))
 	go func() {
 		e, ok := <-closeCh
@@ -184,7 +185,18 @@ func (c *channel) Publish(ctx context.Context, p driver.Publishing) (uint64, err
 	if c.confirming {
 		seq = c.ch.GetNextPublishSeqNo()
 	}
-	if err := c.ch.Publish(p.Exchange, p.RoutingKey, p.Mandatory, false, msg); err != nil {
+	var w *writeWatch
+	if ctx.Done() != nil {
+		w = c.watch(ctx)
+	}
+	err := c.ch.Publish(p.Exchange, p.RoutingKey, p.Mandatory, false, msg)
+	if w != nil && w.finish() && err != nil {
+		// Aborted mid-write: the message never reaches a queue. (A write
+		// that completed just before the abort returns its sequence number:
+		// the message may arrive, and the caller tracks it as unconfirmed.)
+		return 0, ctx.Err()
+	}
+	if err != nil {
 		return 0, convert(err)
 	}
 	return seq, nil

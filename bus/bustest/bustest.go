@@ -15,6 +15,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"testing"
 	"time"
 
@@ -171,6 +172,17 @@ func (e *env) publish(p *bus.Publisher, m bus.Message) {
 	e.t.Helper()
 	if err := p.PublishWait(e.ctx, m); err != nil {
 		e.t.Fatalf("PublishWait(%s/%s): %v", m.Exchange, m.RoutingKey, err)
+	}
+}
+
+// unroutable publishes a message no queue takes and checks that it comes
+// back as a *ReturnedError (messages are mandatory by default).
+func (e *env) unroutable(p *bus.Publisher, m bus.Message) {
+	e.t.Helper()
+	err := p.PublishWait(e.ctx, m)
+	var re *bus.ReturnedError
+	if !errors.As(err, &re) || !errors.Is(err, bus.ErrUnroutable) {
+		e.t.Fatalf("PublishWait(%s/%s) = %v; want a *ReturnedError (unroutable)", m.Exchange, m.RoutingKey, err)
 	}
 }
 

@@ -10,32 +10,38 @@ import (
 	"github.com/opskit-dev/opskit/bus"
 )
 
+// testMandatoryReturned checks the safe default: a message no queue takes
+// is returned and fails with a *ReturnedError matching ErrUnroutable.
 func testMandatoryReturned(e *env) {
 	c := e.dial()
 	x := e.n("x")
 	e.apply(c, bus.Topology{Exchanges: []bus.Exchange{{Name: x, Kind: bus.Direct}}})
 	p := e.publisher(c, 8)
-	err := p.PublishWait(e.ctx, bus.Message{Exchange: x, RoutingKey: "nobody", Mandatory: true, ID: "m-1"})
+	err := p.PublishWait(e.ctx, bus.Message{Exchange: x, RoutingKey: "nobody", ID: "m-1"})
 	var re *bus.ReturnedError
 	if !errors.As(err, &re) || !errors.Is(err, bus.ErrUnroutable) {
-		e.t.Fatalf("PublishWait(unroutable mandatory) = %v; want *ReturnedError", err)
+		e.t.Fatalf("PublishWait(unroutable) = %v; want *ReturnedError (messages are mandatory by default)", err)
 	}
 	if re.MessageID != "m-1" || re.ReplyCode != 312 || re.RoutingKey != "nobody" {
 		e.t.Errorf("returned = %+v", re)
 	}
 	// The publisher keeps working.
-	if err := p.PublishWait(e.ctx, bus.Message{Exchange: x, RoutingKey: "nobody"}); err != nil {
+	q := e.n("q")
+	e.apply(c, bus.Topology{Queues: []bus.Queue{{Name: q}}, Bindings: []bus.Binding{{Source: x, Destination: q, Key: "somebody"}}})
+	if err := p.PublishWait(e.ctx, bus.Message{Exchange: x, RoutingKey: "somebody"}); err != nil {
 		e.t.Errorf("next publish = %v", err)
 	}
 }
 
-func testUnroutableNotMandatory(e *env) {
+// testUnroutableDropped checks the explicit fire-and-forget choice: with
+// DropUnroutable the broker confirms and drops a message no queue takes.
+func testUnroutableDropped(e *env) {
 	c := e.dial()
 	x := e.n("x")
 	e.apply(c, bus.Topology{Exchanges: []bus.Exchange{{Name: x, Kind: bus.Direct}}})
 	p := e.publisher(c, 8)
-	if err := p.PublishWait(e.ctx, bus.Message{Exchange: x, RoutingKey: "nobody"}); err != nil {
-		e.t.Fatalf("PublishWait = %v; want nil (dropped, confirmed)", err)
+	if err := p.PublishWait(e.ctx, bus.Message{Exchange: x, RoutingKey: "nobody", DropUnroutable: true}); err != nil {
+		e.t.Fatalf("PublishWait(DropUnroutable) = %v; want nil (dropped, confirmed)", err)
 	}
 }
 

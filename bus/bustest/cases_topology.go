@@ -2,6 +2,7 @@ package bustest
 
 import (
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/opskit-dev/opskit/bus"
@@ -32,9 +33,11 @@ func cases() []testCase {
 		{"ExchangeBindingCycle", testExchangeBindingCycle},
 		{"DefaultExchange", testDefaultExchange},
 		{"ConsistentHash", testConsistentHash},
+		{"ClassicQueuePlacement", testClassicPlacement},
+		{"ConflictClassicLocator", testConflictClassicLocator},
 		{"AlternateExchange", testAlternateExchange},
 		{"MandatoryReturned", testMandatoryReturned},
-		{"UnroutableNotMandatoryConfirmed", testUnroutableNotMandatory},
+		{"UnroutableDroppedWhenAsked", testUnroutableDropped},
 		{"PublishMissingExchange", testPublishMissingExchange},
 		{"ConfirmWindowBounded", testConfirmWindowBounded},
 		{"MessageIDStable", testMessageIDStable},
@@ -226,7 +229,7 @@ func testDirectRouting(e *env) {
 	p := e.publisher(c, 8)
 	e.publish(p, bus.Message{Exchange: x, RoutingKey: "a", Body: []byte("1")})
 	e.publish(p, bus.Message{Exchange: x, RoutingKey: "b", Body: []byte("2")})
-	e.publish(p, bus.Message{Exchange: x, RoutingKey: "c", Body: []byte("3")})
+	e.unroutable(p, bus.Message{Exchange: x, RoutingKey: "c", Body: []byte("3")})
 	got := routeCounts(e, c, []string{q1, q2})
 	if got[q1] != 1 || got[q2] != 2 {
 		e.t.Errorf("ready = %v; want q1:1 q2:2", got)
@@ -260,8 +263,11 @@ func topicCase(e *env, pattern string, match, nomatch []string) {
 		Bindings:  []bus.Binding{{Source: x, Destination: q, Key: pattern}},
 	})
 	p := e.publisher(c, 32)
-	for _, k := range append(append([]string{}, match...), nomatch...) {
+	for _, k := range match {
 		e.publish(p, bus.Message{Exchange: x, RoutingKey: k, Body: []byte(k)})
+	}
+	for _, k := range nomatch {
+		e.unroutable(p, bus.Message{Exchange: x, RoutingKey: k, Body: []byte(k)})
 	}
 	got := keysOf(e.take(c, q, len(match)))
 	for _, k := range match {
@@ -304,7 +310,12 @@ func headersCase(e *env, match string, want []string) {
 		"none":   {"format": "zip"},
 	}
 	for body, h := range msgs {
-		e.publish(p, bus.Message{Exchange: x, Headers: h, Body: []byte(body)})
+		m := bus.Message{Exchange: x, Headers: h, Body: []byte(body)}
+		if slices.Contains(want, body) {
+			e.publish(p, m)
+		} else {
+			e.unroutable(p, m)
+		}
 	}
 	got := keysOf(e.take(c, q, len(want)))
 	e.waitReady(c, q, 0)
@@ -379,62 +390,6 @@ func testDefaultExchange(e *env) {
 	}
 }
 
-func testConsistentHash(e *env) {
-	c := e.dial()
-	x := e.n("x")
-	qs := []string{e.n("q0"), e.n("q1"), e.n("q2")}
-	topo := bus.Topology{Exchanges: []bus.Exchange{{Name: x, Kind: bus.ConsistentHash}}}
-	for _, q := range qs {
-		topo.Queues = append(topo.Queues, bus.Queue{Name: q})
-		topo.Bindings = append(topo.Bindings, bus.Binding{Source: x, Destination: q, Key: "1"})
-	}
-	e.apply(c, topo)
-	p := e.publisher(c, 64)
-	const n = 300
-	var cfs []*bus.Confirmation
-	for i := 0; i < n; i++ {
-		cf, err := p.Publish(e.ctx, bus.Message{Exchange: x, RoutingKey: "key-" + itoa(i)})
-		if err != nil {
-			e.t.Fatal(err)
-		}
-		cfs = append(cfs, cf)
-	}
-	for _, cf := range cfs {
-		if err := cf.Wait(e.ctx); err != nil {
-			e.t.Fatal(err)
-		}
-	}
-	got := routeCounts(e, c, qs)
-	total := 0
-	for _, q := range qs {
-		total += got[q]
-		if got[q] == 0 {
-			e.t.Errorf("queue %s got no messages: %v", q, got)
-		}
-	}
-	if total != n {
-		e.t.Errorf("total routed = %d; want %d (each message to exactly one queue)", total, n)
-	}
-	// The same key always lands on the same queue.
-	before := routeCounts(e, c, qs)
-	for i := 0; i < 5; i++ {
-		e.publish(p, bus.Message{Exchange: x, RoutingKey: "sticky"})
-	}
-	after := routeCounts(e, c, qs)
-	moved := 0
-	for _, q := range qs {
-		if d := after[q] - before[q]; d != 0 {
-			moved++
-			if d != 5 {
-				e.t.Errorf("sticky key split: %v -> %v", before, after)
-			}
-		}
-	}
-	if moved != 1 {
-		e.t.Errorf("sticky key reached %d queues; want 1", moved)
-	}
-}
-
 func testAlternateExchange(e *env) {
 	c := e.dial()
 	x, ae, q := e.n("x"), e.n("ae"), e.n("unrouted")
@@ -444,7 +399,7 @@ func testAlternateExchange(e *env) {
 		Bindings:  []bus.Binding{{Source: ae, Destination: q}},
 	})
 	p := e.publisher(c, 8)
-	e.publish(p, bus.Message{Exchange: x, RoutingKey: "nobody", Mandatory: true, Body: []byte("ae")})
+	e.publish(p, bus.Message{Exchange: x, RoutingKey: "nobody", Body: []byte("ae")})
 	if got := e.ready(c, q); got != 1 {
 		e.t.Errorf("alternate exchange queue ready = %d; want 1", got)
 	}

@@ -11,6 +11,8 @@
 //     in the order the broker sent them (a return before the confirm of the same
 //     message), never while a lock the caller might hold is taken.
 //   - Done channels are closed exactly once and Close never blocks on the caller.
+//   - A lost connection (Conn.Done closed) unblocks every operation on it,
+//     including a publish stuck writing to a node that stopped reading.
 package driver
 
 import (
@@ -164,7 +166,11 @@ type Channel interface {
 	// Confirm puts the channel in confirm mode and installs the handlers.
 	Confirm(h Handlers) error
 	// Publish sends p and returns its confirm sequence number (0 when the
-	// channel is not in confirm mode).
+	// channel is not in confirm mode). It may block while the broker does
+	// not read (full socket buffers), but not past ctx: if ctx ends while
+	// the message is being written, Publish returns ctx's error and the
+	// message must never reach a queue (the amqp091-go backend closes the
+	// connection, so the broker discards the partial message).
 	Publish(ctx context.Context, p Publishing) (uint64, error)
 	// Consume starts a manual-ack consumer. The stream ends when the
 	// consumer is cancelled (after the deliveries already sent) or the

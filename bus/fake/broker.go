@@ -12,12 +12,33 @@
 // with RabbitMQ's error texts, and memory alarms (connection.blocked).
 //
 // One Broker stands for a whole cluster: every address dialled reaches the
-// same state, and StopNode/StartNode simulate losing one node.
+// same state. A queue lives on the node (host:port) of the connection that
+// declared it, as with RabbitMQ's client-local placement.
+//
+// # Controlling the broker from a test
+//
+// Methods of *Broker, beside Dialer, let a test break and inspect it:
+//
+//   - StopNode(addr) and StartNode(addr) stop and restart one node, as
+//     rabbitmqctl stop_app and start_app do: its connections close with
+//     CONNECTION_FORCED and new ones are refused until it starts.
+//   - CloseConnections() force-closes every client connection, as the
+//     management API's "close connection" does.
+//   - SetAlarm(true) raises a resource alarm (connection.blocked, publishes
+//     wait); SetAlarm(false) clears it.
+//   - Connections() counts the open client connections; Queues() lists the
+//     queues with their messages and consumers.
+//   - Exchange, Queue and BindingsFrom answer as the management API does, so
+//     the Broker is a bus.Inspector for bus.Diff.
 //
 // Limits: one virtual host; stream queues are read from any offset but
 // never truncated (no retention), no transactions, no priorities, no lazy
 // expiry semantics (expired messages are removed wherever they are in the
-// queue).
+// queue); no node hangs (a stopped node refuses at once, heartbeats are not
+// modelled); the "balanced" locator places a queue on the declaring node
+// too; the consistent-hash exchange hashes with FNV-1a, not Erlang's phash2,
+// so one key may land on another queue than on RabbitMQ, with the same
+// even spread.
 package fake
 
 import (

@@ -88,7 +88,7 @@ var queueArgs = []string{
 	"x-dead-letter-exchange", "x-dead-letter-routing-key", "x-expires", "x-max-length",
 	"x-max-length-bytes", "x-max-priority", "x-message-ttl", "x-overflow", "x-queue-mode",
 	"x-queue-type", "x-delivery-limit", "x-single-active-consumer", "x-quorum-initial-group-size",
-	"x-queue-leader-locator", "x-dead-letter-strategy", "x-max-in-memory-length",
+	"x-queue-leader-locator", "x-queue-master-locator", "x-dead-letter-strategy", "x-max-in-memory-length",
 	"x-max-in-memory-bytes", "x-max-age", "x-stream-max-segment-size-bytes",
 }
 
@@ -132,7 +132,7 @@ func (ch *channel) QueueDeclare(spec driver.Queue, passive bool) (driver.QueueSt
 				"PRECONDITION_FAILED - invalid arg 'x-queue-type' for queue '%s' in vhost '/': \"unsupported queue type '%s'\"", spec.Name, qtype)
 		}
 		q = &queue{b: b, name: spec.Name, durable: spec.Durable, autoDelete: spec.AutoDelete,
-			exclusive: spec.Exclusive, args: copyTable(spec.Args), qtype: qtype}
+			exclusive: spec.Exclusive, args: copyTable(spec.Args), qtype: qtype, node: ch.c.node}
 		if spec.Exclusive {
 			q.owner = ch.c
 		}

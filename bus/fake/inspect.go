@@ -45,7 +45,7 @@ func (b *Broker) Queue(_ context.Context, name string) (bus.MgmtQueue, error) {
 	}
 	args := tableMap(q.args)
 	out := bus.MgmtQueue{Name: q.name, Type: q.qtype, Durable: q.durable, AutoDelete: q.autoDelete,
-		Exclusive: q.exclusive, Arguments: args, Node: "fake@localhost",
+		Exclusive: q.exclusive, Arguments: args, Node: "fake@" + q.node,
 		MessagesReady: len(q.ready), Consumers: len(q.consumers)}
 	if q.qtype == "quorum" {
 		out.Leader = out.Node

@@ -16,6 +16,8 @@ type queue struct {
 	owner      *conn
 	args       driver.Table
 	qtype      string
+	// node is where the queue lives: the declaring connection's node.
+	node string
 
 	ready     []*qmsg
 	log       []streamEntry // stream queues only

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"hash/fnv"
 	"math"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -205,27 +204,27 @@ func toInt(v any) (int64, bool) {
 	return 0, false
 }
 
-// hashPick picks one binding on a hash ring where each binding has as many
-// points as its weight (the binding key), like the consistent-hash plugin.
+// hashPick picks one binding like RabbitMQ's consistent-hash exchange
+// (since 3.8): every binding owns as many consecutive buckets as its weight
+// (the binding key), in binding order, and jump consistent hashing maps the
+// hash of the routing key (or of the hash-header's value) onto a bucket. The
+// plugin hashes with erlang:phash2; the fake uses 64-bit FNV-1a, so a key
+// may land on another queue than on RabbitMQ, but the spread is as even and
+// a key always reaches the same queue while the bindings stay the same.
 func (x *exchange) hashPick(key string, headers driver.Table) *binding {
-	type point struct {
-		h  uint32
-		bd *binding
-	}
-	var ring []point
+	var buckets []*binding
 	for _, bd := range x.bindings {
 		w, err := strconv.Atoi(bd.key)
 		if err != nil || w <= 0 {
 			continue
 		}
-		for i := 0; i < w*16; i++ {
-			ring = append(ring, point{hash32(bd.dest + "#" + strconv.Itoa(i)), bd})
+		for i := 0; i < w; i++ {
+			buckets = append(buckets, bd)
 		}
 	}
-	if len(ring) == 0 {
+	if len(buckets) == 0 {
 		return nil
 	}
-	sort.Slice(ring, func(i, j int) bool { return ring[i].h < ring[j].h })
 	subject := key
 	if hh, _ := x.args["hash-header"].(string); hh != "" {
 		v, ok := headers[hh]
@@ -234,16 +233,31 @@ func (x *exchange) hashPick(key string, headers driver.Table) *binding {
 		}
 		subject = fmt.Sprint(v)
 	}
-	h := hash32(subject)
-	i := sort.Search(len(ring), func(i int) bool { return ring[i].h >= h })
-	if i == len(ring) {
-		i = 0
-	}
-	return ring[i].bd
+	return buckets[jumpHash(hash64(subject), len(buckets))]
 }
 
-func hash32(s string) uint32 {
-	f := fnv.New32a()
+// jumpHash is Lamping and Veach's jump consistent hash: it maps key onto
+// one of n buckets so that growing n moves only 1/n of the keys.
+func jumpHash(key uint64, n int) int {
+	b, j := int64(-1), int64(0)
+	for j < int64(n) {
+		b = j
+		key = key*2862933555777941757 + 1
+		j = int64(float64(b+1) * (float64(int64(1)<<31) / float64((key>>33)+1)))
+	}
+	return int(b)
+}
+
+// hash64 is FNV-1a over s, finished with a bit mixer so that keys differing
+// only in their last characters spread over the whole range.
+func hash64(s string) uint64 {
+	f := fnv.New64a()
 	_, _ = f.Write([]byte(s))
-	return f.Sum32()
+	h := f.Sum64()
+	h ^= h >> 33
+	h *= 0xff51afd7ed558ccd
+	h ^= h >> 33
+	h *= 0xc4ceb9fe1a85ec53
+	h ^= h >> 33
+	return h
 }

@@ -13,6 +13,10 @@ import (
 // receive it at once and replay it unless replay is paused; stopped nodes
 // do not answer; a promoted standby leaves recovery. Probes returns what
 // the router's health check would read, to feed database.Decide.
+//
+// Limits: WAL moves only by Write (a real primary also writes checkpoint
+// and other records), a standby receives and replays instantly unless
+// paused, stopped or its receiver is stopped, and there is one timeline.
 type Cluster struct {
 	mu    sync.Mutex
 	now   func() time.Time
@@ -22,6 +26,7 @@ type Cluster struct {
 
 type fnode struct {
 	up, standby, paused bool
+	deaf                bool   // WAL receiver stopped
 	lsn, receive        uint64 // primary: current LSN; standby: replay and receive LSN
 	replayedAt          time.Time
 }
@@ -75,7 +80,7 @@ func (c *Cluster) Write(bytes uint64) error {
 // stream delivers WAL up to lsn to every running standby.
 func (c *Cluster) stream(lsn uint64) {
 	for _, n := range c.nodes {
-		if n.standby && n.up {
+		if n.standby && n.up && !n.deaf {
 			n.receive = max(n.receive, lsn)
 			if !n.paused {
 				c.replay(n)
@@ -119,6 +124,26 @@ func (c *Cluster) ResumeReplay(i int) {
 	n.paused = false
 	if n.up {
 		c.replay(n)
+	}
+}
+
+// StopReceiver stops standby i's WAL receiver: it keeps answering and
+// replays what it has, but receives nothing new, so it has replayed
+// everything it received while the primary moves on.
+func (c *Cluster) StopReceiver(i int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.node(i).deaf = true
+}
+
+// StartReceiver restarts standby i's WAL receiver; it catches up at once.
+func (c *Cluster) StartReceiver(i int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := c.node(i)
+	n.deaf = false
+	if n.up {
+		c.stream(c.primaryLSN())
 	}
 }
 

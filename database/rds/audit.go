@@ -11,14 +11,6 @@ import (
 	"github.com/opskit-dev/opskit/internal/audit"
 )
 
-// Finding and Check are the shared finding model (see the database package).
-type (
-	// Finding is the outcome of one check on one instance.
-	Finding = audit.Finding
-	// Check is the metadata of one rule.
-	Check = audit.Check
-)
-
 // AuditAPI is what Audit needs.
 type AuditAPI interface {
 	rds.DescribeDBInstancesAPIClient

@@ -19,6 +19,7 @@ func TestConformance(t *testing.T) {
 			API:           func(t *testing.T, region string) rds.API { return w.Region(region) },
 			PrimaryRegion: "us-east-1", ReplicaRegion: "eu-west-1",
 			PollInterval: time.Millisecond, MaxWait: 5 * time.Second,
+			Strict: true,
 		})
 	})
 	t.Run("moto", func(t *testing.T) {

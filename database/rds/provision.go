@@ -29,8 +29,11 @@ func New(api API) *Provisioner { return &Provisioner{api: api} }
 // group) and the spec.
 type Change struct {
 	Resource, Field, Current, Desired string
-	// Immutable changes cannot be applied in place (encryption, for one);
-	// Apply reports them and leaves them alone.
+	// Immutable changes are ones Apply will not make: RDS cannot make
+	// them in place (encryption, a storage shrink, an engine downgrade) or
+	// the spec does not allow them (a major version upgrade without
+	// AllowMajorVersionUpgrade). Apply reports them and leaves them alone;
+	// Note says why.
 	Immutable bool
 	Note      string
 }
@@ -88,7 +91,10 @@ func (p *Provisioner) Plan(ctx context.Context, spec InstanceSpec) (*Plan, error
 // Apply converges the instance and its parameter group on spec: it
 // creates what is missing and modifies what differs (ApplyImmediately),
 // and returns the plan it carried out. Applying an unchanged spec does
-// nothing. Immutable differences are returned in the plan but not applied.
+// nothing. Immutable differences (see Change) are returned in the plan but
+// never sent, so RDS is not asked for what it would refuse. A storage
+// increase on gp3, io1 or io2 sends Iops along, as RDS requires; a major
+// version upgrade sends AllowMajorVersionUpgrade.
 func (p *Provisioner) Apply(ctx context.Context, spec InstanceSpec) (*Plan, error) {
 	plan, err := p.Plan(ctx, spec)
 	if err != nil {
@@ -116,6 +122,12 @@ func (p *Provisioner) Apply(ctx context.Context, spec InstanceSpec) (*Plan, erro
 			in.DBInstanceClass = aws.String(spec.Class)
 		case "AllocatedStorage":
 			in.AllocatedStorage = aws.Int32(spec.AllocatedStorage)
+			// RDS wants the IOPS with a storage change of an instance with
+			// provisioned IOPS (and refuses them on gp3 below 400 GiB,
+			// where the spec has none).
+			if spec.IOPS != 0 {
+				in.Iops = aws.Int32(spec.IOPS)
+			}
 		case "StorageType":
 			in.StorageType = aws.String(spec.StorageType)
 		case "Iops":
@@ -136,6 +148,9 @@ func (p *Provisioner) Apply(ctx context.Context, spec InstanceSpec) (*Plan, erro
 			in.DBParameterGroupName = aws.String(spec.ParameterGroup.Name)
 		case "EngineVersion":
 			in.EngineVersion = aws.String(spec.EngineVersion)
+			if isMajorUpgrade(c.Current, spec.EngineVersion) {
+				in.AllowMajorVersionUpgrade = aws.Bool(true) // Immutable unless the spec allows it
+			}
 		case "EnabledCloudwatchLogsExports":
 			cur := strings.Split(c.Current, ",")
 			cfg := &types.CloudwatchLogsExportConfiguration{}
@@ -228,7 +243,9 @@ func instanceChanges(s InstanceSpec, in *types.DBInstance) []Change {
 	i32 := func(p *int32) string { return strconv.Itoa(int(aws.ToInt32(p))) }
 	b := func(p *bool) string { return strconv.FormatBool(aws.ToBool(p)) }
 	add("DBInstanceClass", aws.ToString(in.DBInstanceClass), s.Class, false, "")
-	add("AllocatedStorage", i32(in.AllocatedStorage), strconv.Itoa(int(s.AllocatedStorage)), false, "")
+	shrink := s.AllocatedStorage < aws.ToInt32(in.AllocatedStorage)
+	add("AllocatedStorage", i32(in.AllocatedStorage), strconv.Itoa(int(s.AllocatedStorage)), shrink,
+		noteIf(shrink, "RDS never shrinks storage: create a smaller instance and move the data to it"))
 	add("StorageType", aws.ToString(in.StorageType), s.StorageType, false, "")
 	if s.IOPS != 0 {
 		add("Iops", i32(in.Iops), strconv.Itoa(int(s.IOPS)), false, "")
@@ -242,8 +259,19 @@ func instanceChanges(s InstanceSpec, in *types.DBInstance) []Change {
 	add("DeletionProtection", b(in.DeletionProtection), strconv.FormatBool(s.DeletionProtection), false, "")
 	add("IAMDatabaseAuthenticationEnabled", b(in.IAMDatabaseAuthenticationEnabled), strconv.FormatBool(s.IAMAuth), false, "")
 	add("PubliclyAccessible", b(in.PubliclyAccessible), strconv.FormatBool(s.PubliclyAccessible), false, "")
-	if s.EngineVersion != "" {
-		add("EngineVersion", aws.ToString(in.EngineVersion), s.EngineVersion, false, "")
+	versionHeld := false // a version change Apply will not make
+	if cur := aws.ToString(in.EngineVersion); s.EngineVersion != "" && cur != s.EngineVersion {
+		versionHeld = compareVersions(s.EngineVersion, cur) < 0 || isMajorUpgrade(cur, s.EngineVersion) && !s.AllowMajorVersionUpgrade
+		switch {
+		case compareVersions(s.EngineVersion, cur) < 0:
+			add("EngineVersion", cur, s.EngineVersion, true, "RDS cannot downgrade the engine: restore a snapshot into a new instance")
+		case isMajorUpgrade(cur, s.EngineVersion) && !s.AllowMajorVersionUpgrade:
+			add("EngineVersion", cur, s.EngineVersion, true, "major version upgrade: set AllowMajorVersionUpgrade to apply it")
+		case isMajorUpgrade(cur, s.EngineVersion):
+			add("EngineVersion", cur, s.EngineVersion, false, "major version upgrade")
+		default:
+			add("EngineVersion", cur, s.EngineVersion, false, "")
+		}
 	}
 	cur := slices.Clone(in.EnabledCloudwatchLogsExports)
 	want := slices.Clone(s.LogExports)
@@ -254,8 +282,27 @@ func instanceChanges(s InstanceSpec, in *types.DBInstance) []Change {
 	for _, g := range in.DBParameterGroups {
 		pg = aws.ToString(g.DBParameterGroupName)
 	}
-	add("DBParameterGroupName", pg, s.ParameterGroup.Name, false, "")
+	// A group of the new major version's family can only come with the
+	// upgrade: RDS refuses it on the old version.
+	liveFamily, _ := ParameterGroupFamily(aws.ToString(in.EngineVersion))
+	groupHeld := versionHeld && s.ParameterGroup.Family != liveFamily
+	add("DBParameterGroupName", pg, s.ParameterGroup.Name, groupHeld,
+		noteIf(groupHeld, "a "+s.ParameterGroup.Family+" parameter group comes with the EngineVersion change, which is not applied"))
 	return out
+}
+
+func noteIf(cond bool, note string) string {
+	if cond {
+		return note
+	}
+	return ""
+}
+
+// isMajorUpgrade reports that to is a higher major version than from.
+func isMajorUpgrade(from, to string) bool {
+	a, errA := majorVersion(from)
+	b, errB := majorVersion(to)
+	return errA == nil && errB == nil && a != b && compareVersions(to, from) > 0
 }
 
 // Describe returns one instance; a missing one is a

@@ -25,9 +25,17 @@ func (e *SpecError) Unwrap() error { return ErrInvalidSpec }
 
 // InstanceSpec is the desired PostgreSQL instance.
 type InstanceSpec struct {
-	Identifier    string
-	Class         string // e.g. db.m6g.large
-	EngineVersion string // e.g. 15.7; empty takes RDS's default
+	Identifier string
+	Class      string // e.g. db.m6g.large
+	// EngineVersion is the PostgreSQL version, e.g. 16.3. Empty takes
+	// RDS's default version; then ParameterGroup must be given, since its
+	// family has to match a version the spec does not name.
+	EngineVersion string
+	// AllowMajorVersionUpgrade lets Apply move an existing instance to a
+	// higher major EngineVersion (it is sent with the change, as RDS
+	// requires). Without it such a change is reported in the plan and
+	// not applied. Check the extensions and the parameter group first.
+	AllowMajorVersionUpgrade bool
 	// AllocatedStorage in GiB; StorageType gp3 (default), io1, io2 or gp2.
 	AllocatedStorage int32
 	StorageType      string
@@ -52,8 +60,10 @@ type InstanceSpec struct {
 	MasterUsername       string
 	ManageMasterPassword bool
 	MasterPassword       string
-	// ParameterGroup holds the hardening settings; nil uses
-	// HardeningParameterGroup(Identifier+"-hardened", "postgres15").
+	// ParameterGroup holds the hardening settings; its family must match
+	// EngineVersion (ParameterGroupFamily). nil uses
+	// HardeningParameterGroup(DefaultParameterGroupName(Identifier, f), f)
+	// with f the family of EngineVersion.
 	ParameterGroup *ParameterGroupSpec
 	// PubliclyAccessible defaults to false.
 	PubliclyAccessible bool
@@ -91,8 +101,10 @@ func (s *InstanceSpec) defaults() {
 	if s.StorageType == "" {
 		s.StorageType = "gp3"
 	}
-	if s.ParameterGroup == nil {
-		s.ParameterGroup = HardeningParameterGroup(s.Identifier+"-hardened", "postgres15")
+	if s.ParameterGroup == nil && s.EngineVersion != "" {
+		if f, err := ParameterGroupFamily(s.EngineVersion); err == nil {
+			s.ParameterGroup = HardeningParameterGroup(DefaultParameterGroupName(s.Identifier, f), f)
+		}
 	}
 	if s.Port == 0 {
 		s.Port = 5432
@@ -118,7 +130,11 @@ func (s InstanceSpec) Validate() error {
 		return bad("MasterPassword", "at least 8 characters, or set ManageMasterPassword")
 	case s.ManageMasterPassword && s.MasterPassword != "":
 		return bad("MasterPassword", "must be empty when ManageMasterPassword is set")
-	case s.ParameterGroup.Name == "" || s.ParameterGroup.Family == "":
+	}
+	if err := validateVersion(s); err != nil {
+		return err
+	}
+	if s.ParameterGroup.Name == "" || s.ParameterGroup.Family == "" {
 		return bad("ParameterGroup", "name and family are required")
 	}
 	for _, l := range s.LogExports {
@@ -127,6 +143,25 @@ func (s InstanceSpec) Validate() error {
 		}
 	}
 	return validateStorage(s)
+}
+
+// validateVersion checks EngineVersion and that the parameter group's
+// family matches it (RDS refuses a group of another family).
+func validateVersion(s InstanceSpec) error {
+	if s.EngineVersion == "" {
+		if s.ParameterGroup == nil {
+			return &SpecError{Field: "EngineVersion", Reason: "required to choose the parameter group family, unless ParameterGroup is given"}
+		}
+		return nil
+	}
+	want, err := ParameterGroupFamily(s.EngineVersion)
+	if err != nil {
+		return &SpecError{Field: "EngineVersion", Reason: fmt.Sprintf("%q is not a PostgreSQL version such as 16.3", s.EngineVersion)}
+	}
+	if s.ParameterGroup != nil && s.ParameterGroup.Family != "" && s.ParameterGroup.Family != want {
+		return &SpecError{Field: "ParameterGroup", Reason: fmt.Sprintf("family %s does not match EngineVersion %s, which needs %s", s.ParameterGroup.Family, s.EngineVersion, want)}
+	}
+	return nil
 }
 
 // validateStorage applies the RDS for PostgreSQL storage rules.

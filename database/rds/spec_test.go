@@ -6,7 +6,7 @@ import (
 )
 
 func TestValidateStorage(t *testing.T) {
-	base := InstanceSpec{Identifier: "db-1", Class: "db.m6g.large", BackupRetentionDays: 7, MasterUsername: "opsadmin", MasterPassword: "long-enough"}
+	base := InstanceSpec{Identifier: "db-1", Class: "db.m6g.large", EngineVersion: "16.3", BackupRetentionDays: 7, MasterUsername: "opsadmin", MasterPassword: "long-enough"}
 	cases := []struct {
 		name       string
 		typ        string
@@ -48,7 +48,7 @@ func TestValidateStorage(t *testing.T) {
 }
 
 func TestValidateSpec(t *testing.T) {
-	ok := InstanceSpec{Identifier: "db-1", Class: "db.m6g.large", AllocatedStorage: 100, BackupRetentionDays: 7, MasterUsername: "opsadmin", MasterPassword: "long-enough"}
+	ok := InstanceSpec{Identifier: "db-1", Class: "db.m6g.large", EngineVersion: "16.3", AllocatedStorage: 100, BackupRetentionDays: 7, MasterUsername: "opsadmin", MasterPassword: "long-enough"}
 	if err := ok.Validate(); err != nil {
 		t.Fatal(err)
 	}
@@ -59,6 +59,8 @@ func TestValidateSpec(t *testing.T) {
 		"MasterUsername":      func(s *InstanceSpec) { s.MasterUsername = "admin" },
 		"MasterPassword":      func(s *InstanceSpec) { s.MasterPassword = "short" },
 		"LogExports":          func(s *InstanceSpec) { s.LogExports = []string{"audit"} },
+		"EngineVersion":       func(s *InstanceSpec) { s.EngineVersion = "" },
+		"ParameterGroup":      func(s *InstanceSpec) { s.ParameterGroup = HardeningParameterGroup("pg", "postgres15") },
 	} {
 		s := ok
 		mutate(&s)
@@ -71,5 +73,35 @@ func TestValidateSpec(t *testing.T) {
 	noBackups.BackupRetentionDays, noBackups.AllowNoBackups = 0, true
 	if err := noBackups.Validate(); err != nil {
 		t.Errorf("explicit no backups: %v", err)
+	}
+}
+
+// TestParameterGroupFamily: the family RDS requires for each version, and
+// the default group's name and family follow EngineVersion.
+func TestParameterGroupFamily(t *testing.T) {
+	for v, want := range map[string]string{"16.3": "postgres16", "15.7": "postgres15", "10.21": "postgres10", "9.6.24": "postgres9.6", "17": "postgres17"} {
+		if got, err := ParameterGroupFamily(v); err != nil || got != want {
+			t.Errorf("ParameterGroupFamily(%q) = %q, %v; want %q", v, got, err, want)
+		}
+	}
+	for _, v := range []string{"", "x", "16.x", "9", "-1"} {
+		if _, err := ParameterGroupFamily(v); err == nil {
+			t.Errorf("ParameterGroupFamily(%q) accepted", v)
+		}
+	}
+	s := InstanceSpec{Identifier: "db-1", EngineVersion: "16.3"}
+	s.defaults()
+	if s.ParameterGroup.Family != "postgres16" || s.ParameterGroup.Name != "db-1-hardened-postgres16" {
+		t.Fatalf("default parameter group for 16.3: %s (%s)", s.ParameterGroup.Name, s.ParameterGroup.Family)
+	}
+	if got := DefaultParameterGroupName("db-1", "postgres9.6"); got != "db-1-hardened-postgres9-6" {
+		t.Fatalf("group name for postgres9.6: %s", got)
+	}
+	// Without a version there is no family to choose; with an explicit
+	// group the spec is valid and RDS's default version is used.
+	given := InstanceSpec{Identifier: "db-1", Class: "db.m6g.large", AllocatedStorage: 100, BackupRetentionDays: 7, MasterUsername: "opsadmin", MasterPassword: "long-enough",
+		ParameterGroup: HardeningParameterGroup("pg", "postgres17")}
+	if err := given.Validate(); err != nil {
+		t.Fatalf("explicit group without EngineVersion: %v", err)
 	}
 }

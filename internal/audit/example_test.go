@@ -2,6 +2,7 @@ package audit_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"strings"
@@ -58,10 +59,10 @@ func Example() {
 		Finished: start.Add(2 * time.Second),
 	}
 	r.Sort()
-	if err := audit.WriteTable(os.Stdout, r); err != nil {
+	if err := r.WriteTable(os.Stdout); err != nil {
 		fmt.Println(err)
 	}
-	fmt.Println("exit code:", audit.ExitCode(r.Findings, audit.SeverityHigh))
+	fmt.Println("exit code:", r.ExitCode(audit.SeverityHigh))
 	// Output:
 	// SEVERITY  STATUS  CHECK                  RESOURCE       TITLE
 	// critical  pass    database.pg_hba.trust  pg_hba.conf:1  pg_hba.conf allows trust authentication
@@ -78,7 +79,7 @@ func Example() {
 // Waivers accept known failures until they expire. An expired waiver stops
 // waiving and the finding says so; a waiver that waived nothing is returned
 // for clean-up.
-func ExampleApply() {
+func ExampleReport_ApplyWaivers() {
 	waivers, err := audit.ParseWaivers(strings.NewReader(`
 waivers:
   - check: database.pg_hba.trust
@@ -98,23 +99,22 @@ waivers:
 		fmt.Println(err)
 		return
 	}
-	findings := []audit.Finding{
+	r := &audit.Report{Findings: []audit.Finding{
 		trust.Fail("pg_hba.conf:2", "host all all 0.0.0.0/0 trust"),
 		trust.Fail("pg_hba.conf:12", "host replication all 10.0.0.0/8 trust"),
-	}
-	now := time.Date(2026, 3, 14, 0, 0, 0, 0, time.UTC)
-	findings, unused := audit.Apply(now, findings, waivers)
-	for _, f := range findings {
+	}}
+	r.ApplyWaivers(time.Date(2026, 3, 14, 0, 0, 0, 0, time.UTC), waivers)
+	for _, f := range r.Findings {
 		fmt.Print(f.Resource, ": ", f.Status)
 		if f.ExpiredWaiver != nil {
 			fmt.Print(" (waiver expired on ", f.ExpiredWaiver.Expires.Format(time.DateOnly), ")")
 		}
 		fmt.Println()
 	}
-	for _, w := range unused {
+	for _, w := range r.UnusedWaivers {
 		fmt.Println("unused:", w.CheckID, "at", w.Source)
 	}
-	fmt.Println("exit code:", audit.ExitCode(findings, audit.SeverityHigh))
+	fmt.Println("exit code:", r.ExitCode(audit.SeverityHigh))
 	// Output:
 	// pg_hba.conf:2: fail (waiver expired on 2026-01-31)
 	// pg_hba.conf:12: waived
@@ -134,19 +134,19 @@ func ExampleParseSeverity() {
 }
 
 // ParseFormat picks a writer by name, e.g. from a --format flag.
-func ExampleWrite() {
+func ExampleReport_Write() {
 	f, err := audit.ParseFormat("junit")
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	r := &audit.Report{Findings: []audit.Finding{trust.Pass("pg_hba.conf:1")}}
-	if err := audit.Write(os.Stdout, r, f); err != nil {
+	if err := r.Write(os.Stdout, f); err != nil {
 		fmt.Println(err)
 	}
 	// Output:
 	// <?xml version="1.0" encoding="UTF-8"?>
-	// <testsuites name="opskit" tests="1" failures="0" errors="0" skipped="0">
+	// <testsuites name="opskit" tests="1" failures="0" errors="0">
 	//   <testsuite name="database.pg_hba.trust" tests="1" failures="0" errors="0" skipped="0">
 	//     <properties>
 	//       <property name="title" value="pg_hba.conf allows trust authentication"></property>
@@ -155,4 +155,54 @@ func ExampleWrite() {
 	//     <testcase name="pg_hba.conf:1" classname="database.pg_hba.trust"></testcase>
 	//   </testsuite>
 	// </testsuites>
+}
+
+// WriteSARIF writes what GitHub code scanning accepts: only failing and
+// erroring findings, each with a physical location. The line of a file
+// keeps its line; other resources get a stable URI under "opskit/".
+func ExampleReport_WriteSARIF() {
+	r := &audit.Report{
+		Tool:   audit.Tool{Name: "opskit", Version: "0.1.0"},
+		Name:   "database",
+		Target: "db1:5432",
+		Findings: []audit.Finding{
+			trust.Pass("pg_hba.conf:1"),
+			trust.Fail("pg_hba.conf:90", "host all all 0.0.0.0/0 trust"),
+			checkers[1].Errored("setting ssl", fmt.Errorf("permission denied")),
+		},
+	}
+	var buf strings.Builder
+	if err := r.WriteSARIF(&buf, audit.SARIFOptions{}); err != nil {
+		fmt.Println(err)
+		return
+	}
+	var log struct {
+		Runs []struct {
+			AutomationDetails struct{ ID string }
+			Results           []struct {
+				Kind      string
+				Message   struct{ Text string }
+				Locations []struct {
+					PhysicalLocation struct {
+						ArtifactLocation struct{ URI string }
+						Region           struct{ StartLine int }
+					}
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(buf.String()), &log); err != nil {
+		fmt.Println(err)
+		return
+	}
+	run := log.Runs[0]
+	fmt.Println("automationDetails.id:", run.AutomationDetails.ID)
+	for _, res := range run.Results {
+		loc := res.Locations[0].PhysicalLocation
+		fmt.Printf("%s %s:%d %s\n", res.Kind, loc.ArtifactLocation.URI, loc.Region.StartLine, res.Message.Text)
+	}
+	// Output:
+	// automationDetails.id: database/db1:5432/
+	// fail pg_hba.conf:90 pg_hba.conf allows trust authentication on pg_hba.conf:90: host all all 0.0.0.0/0 trust.
+	// open opskit/setting%20ssl:1 server accepts connections without TLS on setting ssl: check could not decide: permission denied.
 }

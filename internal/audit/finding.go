@@ -45,8 +45,9 @@ func (f Finding) Failing() bool {
 }
 
 // SortFindings sorts findings in the canonical report order: severity
-// highest first, then check ID, then resource. The sort is stable, so
-// findings equal in all three keep their relative order.
+// highest first, then check ID, then resource in natural order (numbers
+// by value, so "pg_hba.conf:90" comes before "pg_hba.conf:102"). The sort
+// is stable, so findings equal in all three keep their relative order.
 func SortFindings(findings []Finding) {
 	slices.SortStableFunc(findings, compareFindings)
 }
@@ -58,5 +59,5 @@ func compareFindings(a, b Finding) int {
 	if c := cmp.Compare(a.CheckID, b.CheckID); c != 0 {
 		return c
 	}
-	return cmp.Compare(a.Resource, b.Resource)
+	return naturalCompare(a.Resource, b.Resource)
 }

@@ -10,13 +10,13 @@ type Format int
 
 // The report formats.
 const (
-	// FormatTable is the human table written by [WriteTable].
+	// FormatTable is the human table written by [Report.WriteTable].
 	FormatTable Format = iota + 1
-	// FormatJSON is the versioned JSON written by [WriteJSON].
+	// FormatJSON is the versioned JSON written by [Report.WriteJSON].
 	FormatJSON
-	// FormatSARIF is the SARIF 2.1.0 log written by [WriteSARIF].
+	// FormatSARIF is the SARIF 2.1.0 log written by [Report.WriteSARIF].
 	FormatSARIF
-	// FormatJUnit is the JUnit XML written by [WriteJUnit].
+	// FormatJUnit is the JUnit XML written by [Report.WriteJUnit].
 	FormatJUnit
 )
 
@@ -51,17 +51,18 @@ func (f *Format) UnmarshalText(text []byte) error {
 	return formatEnum.unmarshal(f, text, ParseFormat)
 }
 
-// Write writes r to w in format f.
-func Write(w io.Writer, r *Report, f Format) error {
+// Write writes r to w in format f. SARIF is written with the zero
+// [SARIFOptions]: failing and erroring results only.
+func (r *Report) Write(w io.Writer, f Format) error {
 	switch f {
 	case FormatTable:
-		return WriteTable(w, r)
+		return r.WriteTable(w)
 	case FormatJSON:
-		return WriteJSON(w, r)
+		return r.WriteJSON(w)
 	case FormatSARIF:
-		return WriteSARIF(w, r)
+		return r.WriteSARIF(w, SARIFOptions{})
 	case FormatJUnit:
-		return WriteJUnit(w, r)
+		return r.WriteJUnit(w)
 	}
 	return fmt.Errorf("audit: write: invalid %v", f)
 }

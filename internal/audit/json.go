@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-// JSONSchema is the value of the "schema" field that [WriteJSON] writes and
+// JSONSchema is the value of the "schema" field that [Report.WriteJSON] writes and
 // [ReadJSON] requires. The version changes only on an incompatible change
 // (a field removed, renamed or retyped); adding optional fields keeps it,
 // so readers must ignore fields they do not know.
@@ -23,6 +23,7 @@ var ErrUnsupportedSchema = errors.New("unsupported schema")
 type jsonReport struct {
 	Schema        string    `json:"schema"`
 	Tool          Tool      `json:"tool"`
+	Name          string    `json:"name,omitempty"`
 	Target        string    `json:"target,omitempty"`
 	Started       time.Time `json:"started,omitzero"`
 	Finished      time.Time `json:"finished,omitzero"`
@@ -36,6 +37,7 @@ type jsonReport struct {
 //
 //	schema         "opskit.audit/v1"
 //	tool           {name, version?, informationUri?}
+//	name?          string (the audit, e.g. "database")
 //	target?        string
 //	started?       RFC 3339 time
 //	finished?      RFC 3339 time
@@ -52,10 +54,11 @@ type jsonReport struct {
 // "waived". waiver and expiredWaiver have the unusedWaivers shape.
 // findings is always an array, in report order. Writing fails if a
 // finding has an invalid severity or status.
-func WriteJSON(w io.Writer, r *Report) error {
+func (r *Report) WriteJSON(w io.Writer) error {
 	doc := jsonReport{
 		Schema:        JSONSchema,
 		Tool:          r.Tool,
+		Name:          r.Name,
 		Target:        r.Target,
 		Started:       r.Started,
 		Finished:      r.Finished,
@@ -78,7 +81,7 @@ func WriteJSON(w io.Writer, r *Report) error {
 	return err
 }
 
-// ReadJSON reads a report written by [WriteJSON]. It fails, wrapping
+// ReadJSON reads a report written by [Report.WriteJSON]. It fails, wrapping
 // [ErrUnsupportedSchema], unless the "schema" field is [JSONSchema]. The
 // summary is not read back; [Report.Summary] recomputes it.
 func ReadJSON(rd io.Reader) (*Report, error) {
@@ -91,6 +94,7 @@ func ReadJSON(rd io.Reader) (*Report, error) {
 	}
 	return &Report{
 		Tool:          doc.Tool,
+		Name:          doc.Name,
 		Target:        doc.Target,
 		Started:       doc.Started,
 		Finished:      doc.Finished,

@@ -10,13 +10,15 @@ import (
 	"unicode/utf8"
 )
 
+// junitSuites is the root element. Jenkins' xUnit plugin validates input
+// against its junit-10.xsd, which allows only name, time, tests, failures
+// and errors here (no skipped), and skips files that fail.
 type junitSuites struct {
 	XMLName  xml.Name     `xml:"testsuites"`
 	Name     string       `xml:"name,attr"`
 	Tests    int          `xml:"tests,attr"`
 	Failures int          `xml:"failures,attr"`
 	Errors   int          `xml:"errors,attr"`
-	Skipped  int          `xml:"skipped,attr"`
 	Time     string       `xml:"time,attr,omitempty"`
 	Suites   []junitSuite `xml:"testsuite"`
 }
@@ -56,9 +58,12 @@ type junitSkipped struct {
 	Message string `xml:"message,attr"`
 }
 
-// WriteJUnit writes r as JUnit XML for CI test reports. The root
-// testsuites element is named after the tool and carries the totals and
-// the run time in seconds (from Started and Finished). There is one
+// WriteJUnit writes r as JUnit XML for CI test reports, in the structure
+// Jenkins' xUnit plugin (junit-10.xsd), the Jenkins junit step and GitLab
+// accept. The root testsuites element is named after the tool and carries
+// the totals of tests, failures and errors (waived findings are counted
+// as skipped on each testsuite only, as the xUnit schema allows) and the
+// run time in seconds (from Started and Finished, when not negative). There is one
 // testsuite per check, in order of first appearance, named by check ID,
 // with properties title and severity and the start time as timestamp; and
 // one testcase per finding, named by resource (or the check ID when
@@ -72,12 +77,12 @@ type junitSkipped struct {
 //   - waived: a <skipped> whose message gives the waiver reason and expiry.
 //
 // Characters not allowed in XML are written as U+FFFD.
-func WriteJUnit(w io.Writer, r *Report) error {
+func (r *Report) WriteJUnit(w io.Writer) error {
 	doc := junitSuites{Name: r.Tool.Name}
 	if doc.Name == "" {
 		doc.Name = "opskit"
 	}
-	if !r.Started.IsZero() && !r.Finished.IsZero() {
+	if !r.Started.IsZero() && !r.Finished.IsZero() && !r.Finished.Before(r.Started) {
 		doc.Time = fmt.Sprintf("%.3f", r.Finished.Sub(r.Started).Seconds())
 	}
 	var stamp string
@@ -129,7 +134,6 @@ func WriteJUnit(w io.Writer, r *Report) error {
 	for _, s := range doc.Suites {
 		doc.Failures += s.Failures
 		doc.Errors += s.Errors
-		doc.Skipped += s.Skipped
 	}
 	var buf bytes.Buffer
 	buf.WriteString(xml.Header)

@@ -14,11 +14,19 @@ type Tool struct {
 }
 
 // Report is the result of one audit run: findings plus what produced them,
-// against what, and when. The writers read it and never modify it.
+// against what, and when. Its methods are the whole report API, so every
+// package's alias of Report carries them: the writers ([Report.Write] and
+// one method per format) read it and never modify it; [Report.Sort],
+// [Report.ApplyWaivers] and [Report.ExitCode] order, waive and gate it.
 type Report struct {
 	// Tool is the program that ran the checks.
 	Tool Tool
-	// Target names what was audited, e.g. "postgres://db1:5432".
+	// Name names the audit, e.g. "database" or "access.host". SARIF
+	// builds automationDetails.id from it and Target. When empty, writers
+	// use the longest dot-separated prefix the check IDs share.
+	Name string
+	// Target names what was audited, e.g. "db1:5432". Writers print it
+	// as given, so it must not carry credentials (no DSN with a password).
 	Target string
 	// Started and Finished bound the run. Writers take every timestamp
 	// they print from these two fields and never read the clock.
@@ -30,7 +38,8 @@ type Report struct {
 	// Findings are the outcomes, in the order writers print them.
 	Findings []Finding
 	// UnusedWaivers are waivers that waived no failing finding, as
-	// returned by [Apply]; writers list them so they can be cleaned up.
+	// recorded by [Report.ApplyWaivers]; writers list them so they can be
+	// cleaned up.
 	UnusedWaivers []Waiver
 }
 
@@ -39,96 +48,26 @@ func (r *Report) Sort() {
 	SortFindings(r.Findings)
 }
 
-// ApplyWaivers applies waivers to r.Findings as of now and records the
-// waivers that waived nothing in r.UnusedWaivers; see [Apply].
+// ApplyWaivers applies waivers to r.Findings as of now and records in
+// r.UnusedWaivers the waivers that waived nothing. A finding with
+// [StatusFail] matched by:
+//
+//   - an unexpired waiver becomes [StatusWaived] with Finding.Waiver set
+//     to the first such waiver (in the order given);
+//   - only expired waivers stays failing, and Finding.ExpiredWaiver
+//     records the first of them, so reports say it expired and when.
+//
+// Passing, erroring and already waived findings are left as they are:
+// a waiver never hides a check that could not run. The unused waivers are
+// those that matched no failing finding, expired or not, in input order;
+// a waiver that matches only passing findings is stale and is among them.
+// ApplyWaivers does not validate waivers (LoadWaivers does); a malformed
+// pattern matches nothing.
 func (r *Report) ApplyWaivers(now time.Time, waivers []Waiver) {
-	r.Findings, r.UnusedWaivers = Apply(now, r.Findings, waivers)
+	r.Findings, r.UnusedWaivers = apply(now, r.Findings, waivers)
 }
 
 // Summary returns the counts of r.Findings; see [Summarize].
 func (r *Report) Summary() Summary {
 	return Summarize(r.Findings)
-}
-
-// Summary counts findings by status, and failing findings by severity.
-type Summary struct {
-	// Total is the number of findings.
-	Total int `json:"total"`
-	// Pass, Fail, Error and Waived count findings by status.
-	Pass   int `json:"pass"`
-	Fail   int `json:"fail"`
-	Error  int `json:"error"`
-	Waived int `json:"waived"`
-	// Failed counts the findings with StatusFail by severity.
-	Failed SeverityCounts `json:"failed"`
-}
-
-// SeverityCounts holds one count per severity.
-type SeverityCounts struct {
-	Critical int `json:"critical"`
-	High     int `json:"high"`
-	Medium   int `json:"medium"`
-	Low      int `json:"low"`
-	Info     int `json:"info"`
-}
-
-// Of returns the count for s, or 0 for an invalid severity.
-func (c SeverityCounts) Of(s Severity) int {
-	if p := c.field(s); p != nil {
-		return *p
-	}
-	return 0
-}
-
-func (c *SeverityCounts) field(s Severity) *int {
-	switch s {
-	case SeverityCritical:
-		return &c.Critical
-	case SeverityHigh:
-		return &c.High
-	case SeverityMedium:
-		return &c.Medium
-	case SeverityLow:
-		return &c.Low
-	case SeverityInfo:
-		return &c.Info
-	}
-	return nil
-}
-
-// Of returns the number of findings with status s.
-func (s Summary) Of(st Status) int {
-	switch st {
-	case StatusPass:
-		return s.Pass
-	case StatusFail:
-		return s.Fail
-	case StatusError:
-		return s.Error
-	case StatusWaived:
-		return s.Waived
-	}
-	return 0
-}
-
-// Summarize counts findings by status, and the failing ones by severity.
-func Summarize(findings []Finding) Summary {
-	var s Summary
-	for _, f := range findings {
-		s.Total++
-		switch f.Status {
-		case StatusPass:
-			s.Pass++
-		case StatusFail:
-			s.Fail++
-			if p := s.Failed.field(f.Severity); p != nil {
-				*p++
-			}
-		case StatusError:
-			s.Error++
-		case StatusWaived:
-			s.Waived++
-		}
-	}
-	return s
 }

@@ -107,7 +107,7 @@ func TestRunStopsOnCancelledContext(t *testing.T) {
 	if len(got) != 1 || got[0].CheckID != "x.second" || got[0].Status != StatusError || !strings.Contains(got[0].Error, "context canceled") {
 		t.Errorf("findings = %+v; want one error finding for the skipped check", got)
 	}
-	if ExitCode(got, SeverityCritical) != ExitOK || ExitCode(got, SeverityHigh) != ExitCheckErrors {
+	if r := (&Report{Findings: got}); r.ExitCode(SeverityCritical) != ExitOK || r.ExitCode(SeverityHigh) != ExitCheckErrors {
 		t.Error("the skipped check's error finding should gate at its own severity")
 	}
 }

@@ -1,63 +1,46 @@
 // SARIF 2.1.0 is written with plain structs rather than a library.
-// github.com/owenrumney/go-sarif/v3 (v3.3.1) was tried: it supports
-// properties, suppressions, logical locations and kind, but its structs
-// marshal every unset array as [] and fill in defaults ("newlineSequences",
-// "rank": -1, "ruleIndex": -1, "language", "contents"), which bloats a small
-// log and buries the fields that matter, and it would pull
-// github.com/xeipuuv/gojsonschema (no release since v1.2.0) and
+// github.com/owenrumney/go-sarif/v3 (v3.3.1) was tried: its structs
+// marshal every unset array as [] and fill in defaults ("rank": -1,
+// "ruleIndex": -1, ...), which bloats a small log and buries the fields
+// that matter, and it would pull github.com/xeipuuv/gojsonschema and
 // github.com/google/uuid into every importer of opskit. The subset written
-// here is small, and the tests validate the output against the official
-// OASIS SARIF 2.1.0 schema in testdata/sarif-schema-2.1.0.json.
+// here is small; TestSARIFGitHub checks real reports with Microsoft's SARIF
+// multitool and its GitHub rules.
 
 package audit
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 )
 
-// SARIFSchemaURI is the "$schema" that [WriteSARIF] writes: the OASIS
-// SARIF 2.1.0 schema, errata 01.
+// SARIFSchemaURI is the "$schema" that [Report.WriteSARIF] writes: the
+// OASIS SARIF 2.1.0 schema, errata 01.
 const SARIFSchemaURI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 
-// SecurityScore returns the "security-severity" that [WriteSARIF] gives a
-// rule of severity s, as GitHub code scanning expects it: a decimal string
-// from 0.0 to 10.0. The values sit inside GitHub's bands (critical above
-// 9.0, high 7.0 to 8.9, medium 4.0 to 6.9, low 0.1 to 3.9):
-// critical "9.5", high "8.0", medium "5.5", low "2.0", info "0.0" (no
-// security severity). An invalid severity gets "0.0".
-func SecurityScore(s Severity) string {
-	switch s {
-	case SeverityCritical:
-		return "9.5"
-	case SeverityHigh:
-		return "8.0"
-	case SeverityMedium:
-		return "5.5"
-	case SeverityLow:
-		return "2.0"
-	}
-	return "0.0"
-}
-
-// sarifLevel maps a severity to a SARIF level for a failing result:
-// critical and high are "error", medium "warning", low and info "note".
-func sarifLevel(s Severity) string {
-	switch s {
-	case SeverityCritical, SeverityHigh:
-		return "error"
-	case SeverityMedium:
-		return "warning"
-	}
-	return "note"
+// SARIFOptions chooses what [Report.WriteSARIF] writes beyond failing and
+// erroring findings. The zero value suits GitHub code scanning, which
+// opens an alert for every result whatever its kind or suppressions.
+type SARIFOptions struct {
+	// Passes also writes passing findings, as results of kind "pass" and
+	// level "none", for consumers that honour kind (SARIF viewers and
+	// tools built on Microsoft's SARIF SDK). GitHub ignores kind and would
+	// show them as alerts.
+	Passes bool
+	// Waived also writes waived findings, as failures with a suppression
+	// of kind "external", status "accepted" and the waiver reason as
+	// justification. Left out by default: GitHub ignores suppressions.
+	Waived bool
+	// Category is written as runs[0].automationDetails.id, which tells two
+	// uploads for one commit apart (GitHub's category; upload-sarif keeps
+	// an id the file has). When empty it is "NAME/TARGET/": the report's
+	// Name (or the prefix its check IDs share, or the tool name) and its
+	// Target, e.g. "database/db1:5432/".
+	Category string
 }
 
 type sarifLog struct {
@@ -67,10 +50,15 @@ type sarifLog struct {
 }
 
 type sarifRun struct {
-	Tool        sarifTool         `json:"tool"`
-	Invocations []sarifInvocation `json:"invocations"`
-	Results     []sarifResult     `json:"results"`
-	Properties  *sarifRunProps    `json:"properties,omitempty"`
+	Tool              sarifTool         `json:"tool"`
+	AutomationDetails sarifAutomation   `json:"automationDetails"`
+	Invocations       []sarifInvocation `json:"invocations"`
+	Results           []sarifResult     `json:"results"`
+	Properties        *sarifRunProps    `json:"properties,omitempty"`
+}
+
+type sarifAutomation struct {
+	ID string `json:"id"`
 }
 
 type sarifRunProps struct {
@@ -83,9 +71,10 @@ type sarifTool struct {
 
 type sarifDriver struct {
 	Name           string      `json:"name"`
+	FullName       string      `json:"fullName"`
 	Version        string      `json:"version,omitempty"`
 	InformationURI string      `json:"informationUri,omitempty"`
-	Rules          []sarifRule `json:"rules,omitempty"`
+	Rules          []sarifRule `json:"rules"`
 }
 
 type sarifRule struct {
@@ -143,18 +132,33 @@ type sarifResult struct {
 	Kind                string             `json:"kind"`
 	Level               string             `json:"level"`
 	Message             sarifText          `json:"message"`
-	Locations           []sarifLocation    `json:"locations,omitempty"`
+	Locations           []sarifLocation    `json:"locations"`
 	PartialFingerprints map[string]string  `json:"partialFingerprints"`
 	Suppressions        []sarifSuppression `json:"suppressions,omitempty"`
 	Properties          sarifResultProps   `json:"properties"`
 }
 
 type sarifLocation struct {
-	LogicalLocations []sarifLogicalLocation `json:"logicalLocations"`
+	PhysicalLocation sarifPhysical          `json:"physicalLocation"`
+	LogicalLocations []sarifLogicalLocation `json:"logicalLocations,omitempty"`
+}
+
+type sarifPhysical struct {
+	ArtifactLocation sarifArtifact `json:"artifactLocation"`
+	Region           sarifRegion   `json:"region"`
+}
+
+type sarifArtifact struct {
+	URI string `json:"uri"`
+}
+
+type sarifRegion struct {
+	StartLine int `json:"startLine"`
 }
 
 type sarifLogicalLocation struct {
 	FullyQualifiedName string `json:"fullyQualifiedName"`
+	Kind               string `json:"kind"`
 }
 
 type sarifSuppression struct {
@@ -173,17 +177,16 @@ type sarifSuppressionProps struct {
 type sarifResultProps struct {
 	Status        string `json:"status"`
 	Severity      string `json:"severity"`
+	Resource      string `json:"resource,omitempty"`
 	WaiverExpired string `json:"waiverExpired,omitempty"`
 }
 
-// fingerprintKey names the partial fingerprint WriteSARIF gives every
-// result: the hex SHA-256 of the check ID, a NUL byte and the resource. It
-// is stable across runs, so code scanning tracks a finding over time.
-const fingerprintKey = "opskitFinding/v1"
-
-// WriteSARIF writes r as a SARIF 2.1.0 log with one run:
+// WriteSARIF writes r as a SARIF 2.1.0 log with one run, in the shape
+// GitHub code scanning accepts (checked with Microsoft's SARIF multitool
+// and its GitHub rules):
 //
-//   - tool.driver carries r.Tool and one rule per check: r.Checks in order,
+//   - tool.driver carries r.Tool (fullName is name and version) and one
+//     rule per check: r.Checks in order,
 //     then checks that only appear in findings, in order of first
 //     appearance. A rule has id, name (the ID in CamelCase), short and
 //     full description, help (text and markdown: remediation, command,
@@ -191,22 +194,28 @@ const fingerprintKey = "opskitFinding/v1"
 //     defaultConfiguration.level, and properties "security-severity" (see
 //     [SecurityScore]), "severity" and "tags" ("security" first, as GitHub
 //     requires, then Check.Tags).
-//   - One result per finding, in report order, with ruleId and ruleIndex.
-//     Failing findings have kind "fail" and level "error" (critical,
-//     high), "warning" (medium) or "note" (low, info). Passing findings
-//     have kind "pass", check errors kind "open" (undecided), both with
-//     level "none" as SARIF requires for kinds other than fail. Waived
-//     findings are failures with a suppression of kind "external", status
-//     "accepted" and the waiver reason as justification. The resource is
-//     the fullyQualifiedName of a logical location. partialFingerprints
-//     holds "opskitFinding/v1", a hash of check ID and resource.
+//   - automationDetails.id is opts.Category or "NAME/TARGET/" (see
+//     [SARIFOptions]).
+//   - One result per failing or erroring finding, in report order; passing
+//     and waived findings only when opts asks for them. Failures have kind
+//     "fail" and level "error" (critical, high), "warning" (medium) or
+//     "note" (low, info); check errors kind "open" (undecided) and
+//     passes kind "pass", both with level "none" as SARIF requires for
+//     kinds other than fail. The message is one plain sentence: title,
+//     resource, evidence or check error, and an expired waiver.
+//   - Every result has one location: a physicalLocation with the URI and
+//     startLine of [SARIFLocation], and the resource as the
+//     fullyQualifiedName of a logical location of kind "resource".
+//   - partialFingerprints holds "primaryLocationLineHash", the key GitHub
+//     matches alerts on, and opskit's own "opskitFinding/v1" (a SHA-256
+//     of check ID and resource); both are stable across runs.
 //   - One invocation with the report's start and end times (UTC),
 //     executionSuccessful false when a check errored, and a notification
 //     per check error (level error, tied to its rule) and per unused
 //     waiver (level warning).
 //
 // Writing fails if a finding's status is invalid.
-func WriteSARIF(w io.Writer, r *Report) error {
+func (r *Report) WriteSARIF(w io.Writer, opts SARIFOptions) error {
 	rules, index := sarifRules(r)
 	run := sarifRun{
 		Tool: sarifTool{Driver: sarifDriver{
@@ -215,10 +224,15 @@ func WriteSARIF(w io.Writer, r *Report) error {
 			InformationURI: r.Tool.InformationURI,
 			Rules:          rules,
 		}},
-		Results: make([]sarifResult, 0, len(r.Findings)),
+		AutomationDetails: sarifAutomation{ID: opts.Category},
+		Results:           []sarifResult{},
 	}
 	if run.Tool.Driver.Name == "" {
 		run.Tool.Driver.Name = "opskit"
+	}
+	run.Tool.Driver.FullName = strings.TrimSpace(run.Tool.Driver.Name + " " + r.Tool.Version)
+	if run.AutomationDetails.ID == "" {
+		run.AutomationDetails.ID = oneLine(r.automationID())
 	}
 	if r.Target != "" {
 		run.Properties = &sarifRunProps{Target: r.Target}
@@ -228,12 +242,11 @@ func WriteSARIF(w io.Writer, r *Report) error {
 		StartTimeUTC:        sarifTime(r.Started),
 		EndTimeUTC:          sarifTime(r.Finished),
 	}
+	fp := fingerprinter{}
 	for _, f := range r.Findings {
-		res, err := sarifResultOf(f, index[f.CheckID])
-		if err != nil {
-			return err
+		if !f.Status.Valid() {
+			return fmt.Errorf("audit: write sarif: finding %s%s: invalid %v", f.CheckID, onResource(f.Resource), f.Status)
 		}
-		run.Results = append(run.Results, res)
 		if f.Status == StatusError {
 			inv.ExecutionSuccessful = false
 			inv.Notifications = append(inv.Notifications, sarifNotification{
@@ -242,11 +255,15 @@ func WriteSARIF(w io.Writer, r *Report) error {
 				AssociatedRule: &sarifRuleRef{ID: f.CheckID, Index: index[f.CheckID]},
 			})
 		}
+		if f.Status == StatusPass && !opts.Passes || f.Status == StatusWaived && !opts.Waived {
+			continue
+		}
+		run.Results = append(run.Results, sarifResultOf(f, index[f.CheckID], r.Target, fp))
 	}
 	for _, u := range r.UnusedWaivers {
 		msg := fmt.Sprintf("waiver for check %s, resource %q waived nothing; remove it", u.CheckID, u.Resource)
 		if u.Source != "" {
-			msg += " (" + u.Source + ")"
+			msg += ": " + u.Source
 		}
 		inv.Notifications = append(inv.Notifications, sarifNotification{Level: "warning", Message: sarifText{Text: msg}})
 	}
@@ -263,6 +280,55 @@ func WriteSARIF(w io.Writer, r *Report) error {
 	return err
 }
 
+// automationID is the default automationDetails.id, "NAME/TARGET/".
+func (r *Report) automationID() string {
+	name := r.Name
+	if name == "" {
+		name = r.checkPrefix()
+	}
+	if name == "" {
+		name = r.Tool.Name
+	}
+	if name == "" {
+		name = "opskit"
+	}
+	id := name + "/"
+	if r.Target != "" {
+		id += r.Target + "/"
+	}
+	return id
+}
+
+// checkPrefix is the longest dot-separated prefix that every check ID in
+// r shares ("database" for database.pg_hba.trust and database.ssl.off),
+// or "" when there are no checks or they share nothing.
+func (r *Report) checkPrefix() string {
+	var prefix []string
+	first := true
+	share := func(id string) {
+		segs := strings.Split(id, ".")
+		if len(segs) > 1 {
+			segs = segs[:len(segs)-1] // the last segment names the check itself
+		}
+		if first {
+			prefix, first = segs, false
+			return
+		}
+		n := 0
+		for n < len(prefix) && n < len(segs) && prefix[n] == segs[n] {
+			n++
+		}
+		prefix = prefix[:n]
+	}
+	for _, c := range r.Checks {
+		share(c.ID)
+	}
+	for _, f := range r.Findings {
+		share(f.CheckID)
+	}
+	return strings.Join(prefix, ".")
+}
+
 func onResource(res string) string {
 	if res == "" {
 		return ""
@@ -277,148 +343,31 @@ func sarifTime(t time.Time) string {
 	return t.UTC().Format(time.RFC3339Nano)
 }
 
-// sarifRules builds the rules array and the index of each check ID in it.
-func sarifRules(r *Report) ([]sarifRule, map[string]int) {
-	var rules []sarifRule
-	index := map[string]int{}
-	add := func(c Check) {
-		if _, ok := index[c.ID]; ok {
-			return
-		}
-		index[c.ID] = len(rules)
-		rules = append(rules, sarifRuleOf(c))
+func sarifResultOf(f Finding, ruleIndex int, target string, fp fingerprinter) sarifResult {
+	uri, line := SARIFLocation(f.Resource, target)
+	_, _, isFile := fileLine(f.Resource)
+	loc := sarifLocation{PhysicalLocation: sarifPhysical{
+		ArtifactLocation: sarifArtifact{URI: uri},
+		Region:           sarifRegion{StartLine: line},
+	}}
+	if f.Resource != "" {
+		loc.LogicalLocations = []sarifLogicalLocation{{FullyQualifiedName: f.Resource, Kind: "resource"}}
 	}
-	for _, c := range r.Checks {
-		add(c)
-	}
-	for _, f := range r.Findings {
-		add(Check{ID: f.CheckID, Title: f.Title, Severity: f.Severity, Remediation: f.Remediation, References: f.References})
-	}
-	return rules, index
-}
-
-func sarifRuleOf(c Check) sarifRule {
-	desc := c.Description
-	if desc == "" {
-		desc = c.Title
-	}
-	tags := []string{"security"}
-	for _, t := range c.Tags {
-		if t != "security" {
-			tags = append(tags, t)
-		}
-	}
-	rule := sarifRule{
-		ID:                   c.ID,
-		Name:                 camelName(c.ID),
-		ShortDescription:     sarifText{Text: c.Title},
-		FullDescription:      sarifText{Text: desc},
-		Help:                 sarifHelpOf(c),
-		DefaultConfiguration: sarifConfig{Level: sarifLevel(c.Severity)},
-		Properties: sarifRuleProps{
-			SecuritySeverity: SecurityScore(c.Severity),
-			Severity:         c.Severity.String(),
-			Tags:             tags,
-			References:       c.References,
-		},
-	}
-	for _, ref := range c.References {
-		if strings.HasPrefix(ref, "https://") || strings.HasPrefix(ref, "http://") {
-			rule.HelpURI = ref
-			break
-		}
-	}
-	return rule
-}
-
-// camelName turns "database.pg_hba.trust" into "DatabasePgHbaTrust".
-func camelName(id string) string {
-	var b strings.Builder
-	for _, part := range strings.FieldsFunc(id, func(r rune) bool { return r == '.' || r == '_' || r == '-' }) {
-		r, size := utf8.DecodeRuneInString(part)
-		b.WriteRune(unicode.ToUpper(r))
-		b.WriteString(part[size:])
-	}
-	return b.String()
-}
-
-func sarifHelpOf(c Check) sarifHelp {
-	var text, md strings.Builder
-	rem := c.Remediation
-	if rem.Text != "" {
-		text.WriteString(rem.Text)
-		fmt.Fprintf(&md, "**Remediation**\n\n%s", rem.Text)
-	}
-	section := func(title, lang, body string) {
-		if body == "" {
-			return
-		}
-		if text.Len() > 0 {
-			text.WriteString("\n\n")
-			md.WriteString("\n\n")
-		}
-		fmt.Fprintf(&text, "%s:\n%s", title, body)
-		fence := codeFence(body)
-		fmt.Fprintf(&md, "**%s**\n\n%s%s\n%s\n%s", title, fence, lang, body, fence)
-	}
-	section("Command", "sh", rem.Command)
-	section("SQL", "sql", rem.SQL)
-	if len(c.References) > 0 {
-		if text.Len() > 0 {
-			text.WriteString("\n\n")
-			md.WriteString("\n\n")
-		}
-		text.WriteString("References: " + strings.Join(c.References, "; "))
-		md.WriteString("**References**\n")
-		for _, ref := range c.References {
-			md.WriteString("\n- " + ref)
-		}
-	}
-	if text.Len() == 0 {
-		text.WriteString(c.Title)
-		md.WriteString(c.Title)
-	}
-	return sarifHelp{Text: text.String(), Markdown: md.String()}
-}
-
-// codeFence returns a backtick fence longer than any backtick run in body.
-func codeFence(body string) string {
-	longest, run := 0, 0
-	for _, r := range body {
-		if r == '`' {
-			run++
-			longest = max(longest, run)
-		} else {
-			run = 0
-		}
-	}
-	return strings.Repeat("`", max(3, longest+1))
-}
-
-func sarifResultOf(f Finding, ruleIndex int) (sarifResult, error) {
-	if !f.Status.Valid() {
-		return sarifResult{}, fmt.Errorf("audit: write sarif: finding %s%s: invalid %v", f.CheckID, onResource(f.Resource), f.Status)
-	}
-	sum := sha256.Sum256([]byte(f.CheckID + "\x00" + f.Resource))
 	res := sarifResult{
 		RuleID:              f.CheckID,
 		RuleIndex:           ruleIndex,
 		Kind:                "fail",
 		Level:               sarifLevel(f.Severity),
-		PartialFingerprints: map[string]string{fingerprintKey: hex.EncodeToString(sum[:])},
-		Properties:          sarifResultProps{Status: f.Status.String(), Severity: f.Severity.String()},
-	}
-	msg := f.Title
-	if f.Evidence != "" {
-		msg += ": " + f.Evidence
+		Message:             sarifText{Text: oneLine(sarifMessage(f))},
+		Locations:           []sarifLocation{loc},
+		PartialFingerprints: fp.of(f, uri, isFile),
+		Properties:          sarifResultProps{Status: f.Status.String(), Severity: f.Severity.String(), Resource: f.Resource},
 	}
 	switch f.Status {
 	case StatusPass:
 		res.Kind, res.Level = "pass", "none"
-		msg = "Passed: " + f.Title
 	case StatusError:
 		res.Kind, res.Level = "open", "none"
-		msg = f.Title + ": check error: " + f.Error
 	case StatusWaived:
 		sup := sarifSuppression{Kind: "external", Status: "accepted", Justification: "waived"}
 		if wv := f.Waiver; wv != nil {
@@ -428,12 +377,40 @@ func sarifResultOf(f Finding, ruleIndex int) (sarifResult, error) {
 		res.Suppressions = []sarifSuppression{sup}
 	}
 	if f.ExpiredWaiver != nil {
-		msg += " (" + expiredNote(f.ExpiredWaiver) + ")"
 		res.Properties.WaiverExpired = expiryDate(f.ExpiredWaiver.Expires)
 	}
-	res.Message = sarifText{Text: msg}
-	if f.Resource != "" {
-		res.Locations = []sarifLocation{{LogicalLocations: []sarifLogicalLocation{{FullyQualifiedName: f.Resource}}}}
+	return res
+}
+
+// sarifMessage is a result's message: one plain sentence without nested
+// parentheses, e.g. "pg_hba.conf allows trust authentication on
+// pg_hba.conf:12: host all all 0.0.0.0/0 trust. Waiver expired on
+// 2026-01-31; reason was: TLS terminates at the proxy."
+func sarifMessage(f Finding) string {
+	var b strings.Builder
+	if f.Status == StatusPass {
+		b.WriteString("Passed: ")
 	}
-	return res, nil
+	b.WriteString(f.Title)
+	b.WriteString(onResource(f.Resource))
+	switch {
+	case f.Status == StatusError:
+		b.WriteString(": check could not decide: " + f.Error)
+	case f.Evidence != "":
+		b.WriteString(": " + f.Evidence)
+	}
+	if !strings.HasSuffix(b.String(), ".") {
+		b.WriteByte('.')
+	}
+	if f.ExpiredWaiver != nil {
+		b.WriteString(" " + capitalize(expiredNote(f.ExpiredWaiver)) + ".")
+	}
+	return b.String()
+}
+
+func capitalize(s string) string {
+	if s == "" || s[0] < 'a' || s[0] > 'z' {
+		return s
+	}
+	return string(s[0]-'a'+'A') + s[1:]
 }

@@ -7,7 +7,7 @@ import "strings"
 // < SeverityHigh < SeverityCritical.
 //
 // The zero Severity is not a valid level. It sorts below every valid one,
-// so a zero threshold passed to [ExitCode] gates on every failure, and it
+// so a zero threshold passed to [Report.ExitCode] gates on every failure, and it
 // fails to marshal, so a finding whose severity was never set cannot be
 // written as JSON or SARIF by mistake.
 type Severity int

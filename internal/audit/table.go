@@ -14,7 +14,7 @@ import (
 // waivers:" section. An empty resource prints as "-". Control characters
 // in any field print as spaces, so a hostile resource name cannot break
 // the columns or send escape sequences to the terminal.
-func WriteTable(w io.Writer, r *Report) error {
+func (r *Report) WriteTable(w io.Writer) error {
 	var buf bytes.Buffer
 	tw := tabwriter.NewWriter(&buf, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "SEVERITY\tSTATUS\tCHECK\tRESOURCE\tTITLE")

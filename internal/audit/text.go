@@ -32,7 +32,7 @@ func expiryDate(t time.Time) string {
 // expiredNote is the sentence writers print for a failure whose matching
 // waiver has expired.
 func expiredNote(w *Waiver) string {
-	return fmt.Sprintf("waiver expired on %s (reason was: %s)", expiryDate(w.Expires), w.Reason)
+	return fmt.Sprintf("waiver expired on %s; reason was: %s", expiryDate(w.Expires), w.Reason)
 }
 
 // waivedNote describes the waiver that accepts a finding.

@@ -1,6 +1,6 @@
 package audit
 
-// Exit codes returned by [ExitCode]. They are stable: CI scripts may
+// Exit codes returned by [Report.ExitCode]. They are stable: CI scripts may
 // branch on them.
 const (
 	// ExitOK: no failing or erroring finding at or above the threshold.
@@ -14,7 +14,7 @@ const (
 	ExitCheckErrors = 2
 )
 
-// ExitCode turns findings into a process exit code for CI: [ExitOK],
+// ExitCode turns r's findings into a process exit code for CI: [ExitOK],
 // [ExitFindings] or [ExitCheckErrors], counting only findings with
 // StatusFail or StatusError whose severity is at or above threshold.
 // Passed and waived findings never fail a run, and a failure matched only
@@ -24,9 +24,9 @@ const (
 // failure, like [SeverityInfo]. A failing finding whose own severity is not
 // valid counts whatever the threshold: its severity is unknown, and a
 // broken check must not pass the gate silently.
-func ExitCode(findings []Finding, threshold Severity) int {
+func (r *Report) ExitCode(threshold Severity) int {
 	code := ExitOK
-	for _, f := range AtOrAbove(findings, threshold) {
+	for _, f := range r.AtOrAbove(threshold) {
 		if f.Status == StatusError {
 			return ExitCheckErrors
 		}
@@ -35,12 +35,13 @@ func ExitCode(findings []Finding, threshold Severity) int {
 	return code
 }
 
-// AtOrAbove returns, in order, the findings that count against threshold
-// in [ExitCode]: those with StatusFail or StatusError and a severity at or
-// above threshold, or an invalid severity. A CLI can print them to explain a non-zero exit.
-func AtOrAbove(findings []Finding, threshold Severity) []Finding {
+// AtOrAbove returns, in report order, the findings that count against
+// threshold in [Report.ExitCode]: those with StatusFail or StatusError and
+// a severity at or above threshold, or an invalid severity. A CLI can
+// print them to explain a non-zero exit.
+func (r *Report) AtOrAbove(threshold Severity) []Finding {
 	var out []Finding
-	for _, f := range findings {
+	for _, f := range r.Findings {
 		if f.Failing() && (f.Severity >= threshold || !f.Severity.Valid()) {
 			out = append(out, f)
 		}

@@ -29,7 +29,7 @@ func TestExitCode(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := ExitCode(tt.findings, tt.threshold); got != tt.want {
+			if got := (&Report{Findings: tt.findings}).ExitCode(tt.threshold); got != tt.want {
 				t.Errorf("ExitCode(%v) = %d; want %d", tt.threshold, got, tt.want)
 			}
 		})
@@ -38,14 +38,14 @@ func TestExitCode(t *testing.T) {
 
 func TestAtOrAbove(t *testing.T) {
 	r := fixtureReport()
-	got := AtOrAbove(r.Findings, SeverityHigh)
+	got := r.AtOrAbove(SeverityHigh)
 	if len(got) != 2 || got[0].Resource != "pg_hba.conf:12" || got[1].CheckID != "database.ssl.disabled" {
 		t.Errorf("AtOrAbove(high) = %+v; want the unwaived trust line and the TLS failure", got)
 	}
-	if code := ExitCode(r.Findings, SeverityHigh); code != ExitFindings {
+	if code := r.ExitCode(SeverityHigh); code != ExitFindings {
 		t.Errorf("ExitCode(fixture, high) = %d; want %d", code, ExitFindings)
 	}
-	if code := ExitCode(r.Findings, SeverityMedium); code != ExitCheckErrors {
+	if code := r.ExitCode(SeverityMedium); code != ExitCheckErrors {
 		t.Errorf("ExitCode(fixture, medium) = %d; want %d", code, ExitCheckErrors)
 	}
 }

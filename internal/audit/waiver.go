@@ -73,20 +73,9 @@ func (w Waiver) Expired(now time.Time) bool {
 	return !now.Before(w.Expires)
 }
 
-// Apply returns a copy of findings with waivers applied as of now, and the
-// waivers that waived nothing. A finding with [StatusFail] matched by:
-//
-//   - an unexpired waiver becomes [StatusWaived] with Finding.Waiver set
-//     to the first such waiver (in the order given);
-//   - only expired waivers stays failing, and Finding.ExpiredWaiver
-//     records the first of them, so reports say it expired and when.
-//
-// Passing, erroring and already waived findings are left as they are:
-// a waiver never hides a check that could not run. The unused waivers are
-// those that matched no failing finding, expired or not, in input order;
-// a waiver that matches only passing findings is stale and is among them.
-// Apply does not validate waivers; a malformed pattern matches nothing.
-func Apply(now time.Time, findings []Finding, waivers []Waiver) ([]Finding, []Waiver) {
+// apply returns a copy of findings with waivers applied as of now, and the
+// waivers that waived nothing; see [Report.ApplyWaivers].
+func apply(now time.Time, findings []Finding, waivers []Waiver) ([]Finding, []Waiver) {
 	out := make([]Finding, len(findings))
 	used := make([]bool, len(waivers))
 	for i, f := range findings {

@@ -49,7 +49,7 @@ func TestExpiredWaiverDoesNotWaive(t *testing.T) {
 	expired := Waiver{CheckID: "database.ssl.disabled", Resource: "db1", Reason: "proxy does TLS", Expires: lastMonth}
 	findings := []Finding{{CheckID: "database.ssl.disabled", Severity: SeverityHigh, Status: StatusFail, Resource: "db1"}}
 
-	got, unused := Apply(day, findings, []Waiver{expired})
+	got, unused := apply(day, findings, []Waiver{expired})
 
 	if got[0].Status != StatusFail {
 		t.Fatalf("status = %v; want fail: an expired waiver must not waive", got[0].Status)
@@ -63,21 +63,21 @@ func TestExpiredWaiverDoesNotWaive(t *testing.T) {
 	if len(unused) != 0 {
 		t.Errorf("unused = %+v; an expired waiver that matched is reported on the finding, not as unused", unused)
 	}
-	if code := ExitCode(got, SeverityHigh); code != ExitFindings {
+	if code := (&Report{Findings: got}).ExitCode(SeverityHigh); code != ExitFindings {
 		t.Errorf("ExitCode = %d; want %d", code, ExitFindings)
 	}
 	var table strings.Builder
-	if err := WriteTable(&table, &Report{Findings: got}); err != nil {
+	if err := (&Report{Findings: got}).WriteTable(&table); err != nil {
 		t.Fatal(err)
 	}
 	if want := "waiver expired on " + lastMonth.Format(time.DateOnly); !strings.Contains(table.String(), want) {
 		t.Errorf("table does not say %q:\n%s", want, table.String())
 	}
 	// The instant of expiry itself is expired.
-	if got, _ := Apply(expired.Expires, findings, []Waiver{expired}); got[0].Status != StatusFail {
+	if got, _ := apply(expired.Expires, findings, []Waiver{expired}); got[0].Status != StatusFail {
 		t.Errorf("at the expiry instant status = %v; want fail", got[0].Status)
 	}
-	if got, _ := Apply(expired.Expires.Add(-time.Nanosecond), findings, []Waiver{expired}); got[0].Status != StatusWaived {
+	if got, _ := apply(expired.Expires.Add(-time.Nanosecond), findings, []Waiver{expired}); got[0].Status != StatusWaived {
 		t.Errorf("just before expiry status = %v; want waived", got[0].Status)
 	}
 }
@@ -99,7 +99,7 @@ func TestApply(t *testing.T) {
 		{CheckID: "a.e", Status: StatusError, Resource: "r1", Error: "boom"},
 	}
 	inCopy := append([]Finding(nil), in...)
-	got, unused := Apply(day, in, []Waiver{old, active, stale, passOnly, errOnly})
+	got, unused := apply(day, in, []Waiver{old, active, stale, passOnly, errOnly})
 
 	if got[0].Status != StatusWaived || got[0].Waiver == nil || got[0].Waiver.Reason != "accepted" || got[0].ExpiredWaiver != nil {
 		t.Errorf("finding 0 = %+v; want waived by the active waiver even though an expired one is listed first", got[0])

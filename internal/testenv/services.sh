@@ -13,7 +13,7 @@ AWS_TEST_KEY_ID=${OPSKIT_AWS_ACCESS_KEY_ID:-opskit-test}
 AWS_TEST_SECRET=${OPSKIT_AWS_SECRET_ACCESS_KEY:-opskit-test}
 AWS_TEST_REGION=${OPSKIT_AWS_REGION:-us-east-1}
 
-for part in postgres rabbitmq docker moto sshhost; do
+for part in postgres rabbitmq docker moto sshhost sarif; do
 	# shellcheck source=/dev/null
 	. "$here/scripts/$part.sh"
 done
@@ -35,6 +35,7 @@ up)
 	moto_up
 	docker_up
 	sshhost_up
+	sarif_up
 	printf '==> all services ready in %ss\n' $((SECONDS - start))
 	;;
 down)
@@ -56,6 +57,7 @@ status)
 	moto_status
 	docker_status
 	sshhost_status
+	sarif_status
 	;;
 *)
 	die "usage: $0 up|down|status|bench-deps"

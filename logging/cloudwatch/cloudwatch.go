@@ -3,19 +3,22 @@
 // bytes per request counting 26 bytes per event, at most 10,000 events,
 // chronological order, at most 24 hours per request; events more than 14
 // days old or 2 hours in the future are dropped with a reason; events above
-// the size limit (256 KiB by default) are split or truncated. Log groups
-// and streams are created on demand with a retention policy; throttling is
-// retried with backoff and jitter; requests run in parallel.
+// the size limit (256 KiB by default, up to AWS's current 1 MB: see
+// logging.CloudWatchLimits) are split or truncated. Events PutLogEvents
+// would refuse the whole request for are rejected one by one instead: an
+// empty message (logging.ReasonEmpty; a blank log line is skipped and
+// counted, never sent) and an event with no stream when Options.Stream is
+// unset (logging.ReasonInvalid). Invalid UTF-8 is sent as U+FFFD. Log
+// groups and streams are created on demand with a retention policy;
+// throttling is retried with backoff and jitter; requests run in parallel.
 package cloudwatch
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cwl "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
@@ -40,7 +43,8 @@ var _ API = (*cwl.Client)(nil)
 type Options struct {
 	// Group is the log group (required).
 	Group string
-	// Stream is used for events whose Stream is empty (required if any are).
+	// Stream is used for events whose Stream is empty; without it such
+	// events are rejected with logging.ReasonInvalid.
 	Stream string
 	// NoCreate disables creating the group and streams on demand.
 	NoCreate bool
@@ -111,6 +115,7 @@ func New(api API, opts Options) (*Sink, error) {
 	}
 	lim := logging.CloudWatchLimits(opts.MaxEventBytes)
 	lim.Oversize = opts.Oversize
+	lim.StreamRequired = opts.Stream == ""
 	return &Sink{api: api, opts: opts, lim: lim, streams: map[string]bool{}}, nil
 }
 
@@ -125,20 +130,10 @@ func (s *Sink) Write(ctx context.Context, batch []logging.Event) (logging.Result
 	if closed {
 		return logging.Result{}, logging.ErrClosed
 	}
-	// CloudWatch counts invalid UTF-8 as U+FFFD (3 bytes): send it that way.
-	clean := batch
-	for i := range batch {
-		if !utf8.Valid(batch[i].Message) {
-			if &clean[0] == &batch[0] {
-				clean = append([]logging.Event(nil), batch...)
-			}
-			clean[i].Message = []byte(strings.ToValidUTF8(string(batch[i].Message), "\uFFFD"))
-		}
-		if batch[i].Stream == "" && s.opts.Stream == "" {
-			return logging.Result{}, &logging.OptionError{Option: "Stream", Value: `""`, Reason: "event has no stream and no default is set"}
-		}
-	}
-	reqs, rejected := logging.Pack(clean, s.lim, s.opts.Now())
+	// Pack sends invalid UTF-8 as U+FFFD (3 bytes, as CloudWatch counts
+	// it) and rejects, one by one, the events PutLogEvents would refuse
+	// the whole request for: an empty message, no stream and no default.
+	reqs, rejected := logging.Pack(batch, s.lim, s.opts.Now())
 	res := logging.Result{Rejected: rejected, Requests: len(reqs)}
 	var (
 		wg    sync.WaitGroup

@@ -38,7 +38,7 @@ func TestConformance(t *testing.T) {
 	t.Run("cloudwatch", func(t *testing.T) {
 		loggingtest.Run(t, loggingtest.Harness{
 			Caps: loggingtest.Capabilities{Chronological: true, MaxAge: lim.MaxAge, MaxFuture: lim.MaxFuture,
-				MaxEventBytes: 1024, PerEventOverhead: 26},
+				MaxEventBytes: 1024, PerEventOverhead: 26, RejectsEmpty: true, RequiresStream: true},
 			New: func(t *testing.T) loggingtest.Backend {
 				g := group(t, c)
 				s, err := cloudwatch.New(c, cloudwatch.Options{Group: g, RetentionDays: 7, MaxEventBytes: 1024}) // small limit: keeps moto's state small
@@ -81,6 +81,16 @@ func (r *recording) PutLogEvents(_ context.Context, in *cwl.PutLogEventsInput, _
 	if r.throttle > 0 {
 		r.throttle--
 		return nil, &smithy.GenericAPIError{Code: "ThrottlingException", Message: "Rate exceeded"}
+	}
+	// Like PutLogEvents: one empty message or an unnamed stream fails
+	// the whole request.
+	if aws.ToString(in.LogStreamName) == "" {
+		return nil, &smithy.GenericAPIError{Code: "InvalidParameterException", Message: "1 validation error detected: logStreamName: minimum length 1"}
+	}
+	for _, e := range in.LogEvents {
+		if aws.ToString(e.Message) == "" {
+			return nil, &smithy.GenericAPIError{Code: "InvalidParameterException", Message: "1 validation error detected: logEvents.message: minimum length 1"}
+		}
 	}
 	r.puts++
 	size := 0

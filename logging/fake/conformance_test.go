@@ -31,6 +31,15 @@ func TestConformance(t *testing.T) {
 		loggingtest.Run(t, harness(fake.Options{}, loggingtest.Capabilities{
 			Chronological: true, MaxAge: lim.MaxAge, MaxFuture: lim.MaxFuture,
 			MaxEventBytes: lim.MaxEventBytes, PerEventOverhead: lim.PerEventOverhead,
+			RejectsEmpty: true, RequiresStream: true,
+		}))
+	})
+	t.Run("fake-dedupe", func(t *testing.T) {
+		l := lim
+		l.MaxEventBytes = 4096
+		loggingtest.Run(t, harness(fake.Options{Limits: &l, Deduplicate: true}, loggingtest.Capabilities{
+			Deduplicates: true, Chronological: true, MaxAge: l.MaxAge, MaxFuture: l.MaxFuture,
+			MaxEventBytes: 4096, PerEventOverhead: l.PerEventOverhead, RejectsEmpty: true, RequiresStream: true,
 		}))
 	})
 	t.Run("fake-truncate-dedupe", func(t *testing.T) {
@@ -40,6 +49,7 @@ func TestConformance(t *testing.T) {
 		loggingtest.Run(t, harness(fake.Options{Limits: &l, Deduplicate: true}, loggingtest.Capabilities{
 			Deduplicates: true, Chronological: true, MaxAge: l.MaxAge, MaxFuture: l.MaxFuture,
 			MaxEventBytes: 4096, Oversize: logging.Truncate, PerEventOverhead: l.PerEventOverhead,
+			RejectsEmpty: true, RequiresStream: true,
 		}))
 	})
 }

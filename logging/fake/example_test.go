@@ -28,3 +28,29 @@ func ExampleNew() {
 	// stored events: 2
 	// rejected: 1 too_old
 }
+
+// Refuse and FailNext simulate an outage: the pipeline retries, nothing is
+// acknowledged while the sink refuses, and everything is stored once it
+// accepts again.
+func ExampleSink_Refuse() {
+	sink := fake.New(fake.Options{Stream: "app"})
+	sink.Refuse(fake.ErrRefused)
+	p, err := logging.New(logging.Options{Linger: -1, Backoff: func(int) time.Duration { return time.Millisecond }}, sink)
+	if err != nil {
+		panic(err)
+	}
+	_ = p.Emit(context.Background(), logging.Event{Time: time.Now(), Message: []byte("during the outage")})
+	for sink.Writes() < 3 {
+		time.Sleep(time.Millisecond)
+	}
+	sink.FailNext(2) // two more failures after the outage ends
+	sink.Refuse(nil)
+	if err := p.Close(context.Background()); err != nil {
+		panic(err)
+	}
+	fmt.Println("stored:", sink.Events("app")[0].Message)
+	fmt.Println("retried through 5 failed writes or more:", p.Metrics().Failures >= 5)
+	// Output:
+	// stored: during the outage
+	// retried through 5 failed writes or more: true
+}

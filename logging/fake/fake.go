@@ -1,9 +1,25 @@
 // Package fake is an in-memory log store that implements logging.Sink and
 // enforces a backend's limits (CloudWatch Logs' PutLogEvents rules by
-// default): it packs each Write into requests, checks every request against
-// the limits and rejects events the limits forbid, as the real sinks do.
-// It is meant for tests and local development, not for production; it
-// passes the same loggingtest conformance suite as the real sinks.
+// default): it packs each Write into requests with logging.Pack, as the
+// real sinks do, so events the limits forbid (too old, too new, empty, with
+// no stream) are rejected with a reason and the rest stored as the
+// CloudWatch sink would send them (oversized messages split or truncated,
+// invalid UTF-8 replaced); it then checks every request independently and
+// fails the whole Write, as PutLogEvents does, if one breaks a limit. It is
+// meant for tests and local development, not for production; it passes the
+// same loggingtest conformance suite as the real sinks.
+//
+// Hold a *Sink from New. Besides Write and Close it has controls for
+// outage tests, Refuse (every Write fails until Refuse(nil)) and FailNext
+// (the next n Writes fail), and readers for assertions: Events (one
+// stream), All, Streams, Requests (requests stored) and Writes (Write
+// calls, failed ones included).
+//
+// Limits: no network, latency or throttling (use Refuse and FailNext);
+// events are never rejected after being stored (CloudWatch's
+// rejectedLogEventsInfo is modelled by the same age checks before storing);
+// no log groups, retention or stream creation; stored records never
+// expire; Deduplicate models the bulk sink's _id, not a CloudWatch feature.
 package fake
 
 import (
@@ -13,6 +29,7 @@ import (
 	"sort"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/opskit-dev/opskit/logging"
 )
@@ -34,8 +51,14 @@ type Options struct {
 	// logging.CloudWatchLimits(0)).
 	Limits *logging.Limits
 	// Deduplicate stores an event with the same Origin and Offset only
-	// once, as the bulk sink does with its deterministic _id.
+	// once, as the bulk sink does with its deterministic _id; every piece
+	// of a split event is stored once.
 	Deduplicate bool
+	// Stream is the stream for events whose Stream is empty, as
+	// cloudwatch.Options.Stream is. Without it such events are rejected
+	// with logging.ReasonInvalid when the limits require a stream
+	// (CloudWatch's do).
+	Stream string
 	// Now returns the current time for age checks (default time.Now).
 	Now func() time.Time
 }
@@ -52,6 +75,7 @@ type Sink struct {
 	mu       sync.Mutex
 	lim      logging.Limits
 	dedupe   bool
+	stream   string
 	now      func() time.Time
 	streams  map[string][]Record
 	seen     map[string]struct{}
@@ -66,11 +90,14 @@ var _ logging.Sink = (*Sink)(nil)
 
 // New returns an empty sink.
 func New(opts Options) *Sink {
-	s := &Sink{dedupe: opts.Deduplicate, now: opts.Now, streams: map[string][]Record{}, seen: map[string]struct{}{}}
+	s := &Sink{dedupe: opts.Deduplicate, stream: opts.Stream, now: opts.Now, streams: map[string][]Record{}, seen: map[string]struct{}{}}
 	if opts.Limits != nil {
 		s.lim = *opts.Limits
 	} else {
 		s.lim = logging.CloudWatchLimits(0)
+	}
+	if s.stream != "" {
+		s.lim.StreamRequired = false
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -120,12 +147,19 @@ func (s *Sink) Write(ctx context.Context, batch []logging.Event) (logging.Result
 			return logging.Result{}, fmt.Errorf("request %d of stream %q: %w", i, r.Stream, err)
 		}
 	}
+	pieces := map[int]int{} // pieces of each batch event stored so far
 	for _, r := range reqs {
 		s.requests++
+		stream := r.Stream
+		if stream == "" {
+			stream = s.stream
+		}
 		for _, pe := range r.Events {
 			ev := &batch[pe.Index]
+			piece := pieces[pe.Index]
+			pieces[pe.Index]++
 			if s.dedupe && ev.Origin != "" {
-				key := fmt.Sprintf("%s\x00%d\x00%d", ev.Origin, ev.Offset, len(pe.Message))
+				key := fmt.Sprintf("%s\x00%d\x00%d", ev.Origin, ev.Offset, piece)
 				if _, dup := s.seen[key]; dup {
 					continue
 				}
@@ -138,8 +172,8 @@ func (s *Sink) Write(ctx context.Context, batch []logging.Event) (logging.Result
 					fields[k] = v
 				}
 			}
-			s.streams[r.Stream] = append(s.streams[r.Stream], Record{
-				Time: pe.Time, Message: string(pe.Message), Stream: r.Stream,
+			s.streams[stream] = append(s.streams[stream], Record{
+				Time: pe.Time, Message: string(pe.Message), Stream: stream,
 				Source: ev.Source, Origin: ev.Origin, Offset: ev.Offset, Fields: fields,
 			})
 		}
@@ -147,10 +181,20 @@ func (s *Sink) Write(ctx context.Context, batch []logging.Event) (logging.Result
 	return logging.Result{Rejected: rejected, Requests: len(reqs)}, nil
 }
 
-// check verifies one request against the limits, independently of Pack.
+// check verifies one request against the limits, independently of Pack,
+// as the backend would: one bad event fails the whole request.
 func check(r logging.Packed, lim logging.Limits) error {
+	if lim.StreamRequired && r.Stream == "" {
+		return fmt.Errorf("%w: no stream named", ErrLimitViolated)
+	}
 	bytes := 0
 	for i, pe := range r.Events {
+		if lim.NoEmpty && len(pe.Message) == 0 {
+			return fmt.Errorf("%w: event %d has an empty message (minimum length 1)", ErrLimitViolated, i)
+		}
+		if !utf8.Valid(pe.Message) {
+			return fmt.Errorf("%w: event %d is not valid UTF-8", ErrLimitViolated, i)
+		}
 		size := len(pe.Message) + lim.PerEventOverhead
 		if lim.MaxEventBytes > 0 && size > lim.MaxEventBytes {
 			return fmt.Errorf("%w: event %d is %d bytes, limit %d", ErrLimitViolated, i, size, lim.MaxEventBytes)

@@ -7,7 +7,15 @@
 // source skip or repeat data. Checkpoints record, per file, the offset
 // every sink acknowledged; they are written atomically (temporary file,
 // fsync, rename, directory fsync) after each acknowledged batch, so a
-// crash repeats at most the batch in flight.
+// crash repeats at most the batch in flight. The checkpoint holds one entry
+// per file on disk: a finished file's entry leaves once no path matches it,
+// and a restored entry whose file no path matches for RotateWait (deleted
+// or moved out of the globs while the source was down) is dropped too.
+//
+// Every line is one event (without its newline and a trailing CR), a blank
+// line too: a sink that cannot store an empty message (CloudWatch) skips it
+// and counts it under logging.ReasonEmpty, so it never holds up the lines
+// after it.
 //
 // Rotation by rename: the open descriptor follows the renamed file, which
 // is read to its end (and RotateWait longer) before the new file at the
@@ -145,6 +153,14 @@ func New(opts Options) (*Source, error) {
 		t := &tracker{src: s, id: fs.ID, fpLen: fs.FingerprintLen, path: fs.Path, ino: fs.Inode, dev: fs.Device,
 			readOff: fs.Offset, done: fs.Done, restored: true}
 		copy(t.fp[:], sum)
+		// Everything before the restored offset was acknowledged, and a
+		// finished file stays finished: every later state() written for
+		// this file (retired, switched to its copy, fingerprint grown)
+		// must say so, or the checkpoint rewinds to 0.
+		t.acked.Store(fs.Offset)
+		if fs.Done {
+			t.final.Store(fs.Offset + 1)
+		}
 		s.trackers[fs.ID] = t
 	}
 	return s, nil
@@ -316,19 +332,37 @@ func (s *Source) scan() {
 			s.store.remove(id)
 		}
 	}
-	// Restored trackers: prefer the same inode, then any copy holding the offset.
-	for _, t := range s.trackers {
+	// Restored trackers: prefer the same inode, then any copy holding the
+	// offset. One that no path matches for RotateWait was deleted or moved
+	// out of the globs while the source was down: forget it, so the
+	// checkpoint holds only files on disk.
+	now := time.Now()
+	for id, t := range s.trackers {
 		if !t.restored || t.f != nil || t.done {
 			continue
 		}
-		best := -1
+		best, seen := -1, false
 		for i := range cs {
-			if claimed[i] || !t.matches(&cs[i]) || cs[i].size < t.readOff {
+			if !t.matches(&cs[i]) {
+				continue
+			}
+			seen = true
+			if claimed[i] || cs[i].size < t.readOff {
 				continue
 			}
 			if best < 0 || (cs[i].ino == t.ino && cs[i].dev == t.dev) {
 				best = i
 			}
+		}
+		switch {
+		case seen:
+			t.missingSince = time.Time{}
+		case t.missingSince.IsZero():
+			t.missingSince = now
+		case now.Sub(t.missingSince) >= s.opts.RotateWait:
+			delete(s.trackers, id)
+			s.store.remove(id)
+			continue
 		}
 		if best >= 0 && t.open(&cs[best], t.readOff) {
 			claimed[best] = true

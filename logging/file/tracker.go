@@ -28,14 +28,16 @@ type tracker struct {
 	eofSince time.Time
 	done     bool
 	restored bool
-	join     *joiner
-	evs      []logging.Event // scratch for emitLines
-	replaced bool            // same inode, different content: truncated and rewritten
-	lastSize int64
-	mu       sync.Mutex   // guards inflight
-	inflight []chunkRef   // read buffers events still point into           // largest size seen: a smaller one means truncation
-	acked    atomic.Int64 // offset every sink acknowledged
-	final    atomic.Int64 // 1 + end offset once retired, 0 while active
+	// missingSince is when a restored file was first matched by no path.
+	missingSince time.Time
+	join         *joiner
+	evs          []logging.Event // scratch for emitLines
+	replaced     bool            // same inode, different content: truncated and rewritten
+	lastSize     int64           // largest size seen: a smaller one means truncation
+	mu           sync.Mutex      // guards inflight
+	inflight     []chunkRef      // read buffers events still point into
+	acked        atomic.Int64    // offset every sink acknowledged
+	final        atomic.Int64    // 1 + end offset once retired, 0 while active
 }
 
 var (

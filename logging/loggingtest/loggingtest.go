@@ -45,6 +45,14 @@ type Capabilities struct {
 	Oversize      logging.Oversize
 	// PerEventOverhead is what the backend adds to each event's size.
 	PerEventOverhead int
+	// RejectsEmpty: an event with an empty message is rejected with
+	// logging.ReasonEmpty (CloudWatch requires at least one character)
+	// instead of stored.
+	RejectsEmpty bool
+	// RequiresStream: an event without a Stream is rejected with
+	// logging.ReasonInvalid instead of stored; otherwise the suite reads it
+	// back from stream "".
+	RequiresStream bool
 }
 
 // Harness makes backends for the suite.
@@ -69,6 +77,10 @@ func Run(t *testing.T, h Harness) {
 		{"RetriedBatch", testRetriedBatch},
 		{"EmptyBatch", testEmptyBatch},
 		{"WriteAfterClose", testWriteAfterClose},
+		{"BlankLine", testBlankLine},
+		{"NoStream", testNoStream},
+		{"InvalidUTF8", testInvalidUTF8},
+		{"SplitEqualPieces", testSplitEqualPieces},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, h) })

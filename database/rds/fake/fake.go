@@ -4,6 +4,19 @@
 // also across regions. It returns the SDK's own fault types, so callers'
 // errors.As checks work the same against the fake and the real service.
 // The rdstest conformance suite runs against it and against moto.
+//
+// Like RDS, and unlike moto, it refuses a parameter group whose family
+// does not match the engine version, a storage shrink, a storage change
+// without the IOPS on an instance with provisioned IOPS, an engine
+// downgrade, and a major version upgrade without AllowMajorVersionUpgrade
+// (or, from a custom parameter group, without one of the new family), all
+// as InvalidParameterCombination.
+//
+// Limits: changes apply at once (no maintenance window, no
+// storage-optimization state or six-hour wait between storage changes, no
+// rounding of a storage increase up to 10%); engine versions are not
+// checked against the versions RDS offers; parameters are stored as given,
+// without their allowed values or apply types.
 package fake
 
 import (
@@ -207,10 +220,14 @@ func (r *RDS) CreateDBInstance(ctx context.Context, in *rds.CreateDBInstanceInpu
 	case in.MasterUserPassword == nil && !aws.ToBool(in.ManageMasterUserPassword):
 		return nil, invalid("MasterUserPassword or ManageMasterUserPassword is required")
 	}
-	pg := "default." + aws.ToString(in.Engine) + "15"
+	version := orDefault(aws.ToString(in.EngineVersion), "15.7")
+	pg := "default." + family(aws.ToString(in.Engine), version)
 	if n := aws.ToString(in.DBParameterGroupName); n != "" {
 		if _, ok := r.groups[n]; !ok {
 			return nil, r.groupNotFound(n)
+		}
+		if err := r.checkGroupFamily(n, aws.ToString(in.Engine), version); err != nil {
+			return nil, err
 		}
 		pg = n
 	}
@@ -227,7 +244,7 @@ func (r *RDS) CreateDBInstance(ctx context.Context, in *rds.CreateDBInstanceInpu
 		DBInstanceArn:                    aws.String(r.arn(strings.ToLower(id))),
 		DBInstanceClass:                  in.DBInstanceClass,
 		Engine:                           in.Engine,
-		EngineVersion:                    aws.String(orDefault(aws.ToString(in.EngineVersion), "15.7")),
+		EngineVersion:                    aws.String(version),
 		DBInstanceStatus:                 aws.String("creating"),
 		AllocatedStorage:                 in.AllocatedStorage,
 		StorageType:                      aws.String(orDefault(aws.ToString(in.StorageType), "gp2")),

@@ -48,6 +48,9 @@ func (r *RDS) ModifyDBInstance(ctx context.Context, in *rds.ModifyDBInstanceInpu
 		return nil, r.notFound(id)
 	}
 	db := &i.db
+	if err := r.checkModify(db, in); err != nil {
+		return nil, err
+	}
 	set := func(dst **string, v *string) {
 		if v != nil {
 			*dst = v
@@ -55,7 +58,13 @@ func (r *RDS) ModifyDBInstance(ctx context.Context, in *rds.ModifyDBInstanceInpu
 	}
 	set(&db.DBInstanceClass, in.DBInstanceClass)
 	set(&db.StorageType, in.StorageType)
-	set(&db.EngineVersion, in.EngineVersion)
+	if v := aws.ToString(in.EngineVersion); v != "" && v != aws.ToString(db.EngineVersion) {
+		// A major upgrade from a default group moves to the new default.
+		if old := db.DBParameterGroups; len(old) == 1 && strings.HasPrefix(aws.ToString(old[0].DBParameterGroupName), "default.") && in.DBParameterGroupName == nil {
+			db.DBParameterGroups = []types.DBParameterGroupStatus{{DBParameterGroupName: aws.String("default." + family(aws.ToString(db.Engine), v)), ParameterApplyStatus: aws.String("in-sync")}}
+		}
+		db.EngineVersion = aws.String(v)
+	}
 	for _, p := range []struct {
 		dst **int32
 		v   *int32
@@ -73,9 +82,6 @@ func (r *RDS) ModifyDBInstance(ctx context.Context, in *rds.ModifyDBInstanceInpu
 		}
 	}
 	if n := aws.ToString(in.DBParameterGroupName); n != "" {
-		if _, ok := r.groups[n]; !ok {
-			return nil, r.groupNotFound(n)
-		}
 		db.DBParameterGroups = []types.DBParameterGroupStatus{{DBParameterGroupName: aws.String(n), ParameterApplyStatus: aws.String("pending-reboot")}}
 	}
 	if c := in.CloudwatchLogsExportConfiguration; c != nil {

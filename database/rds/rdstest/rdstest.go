@@ -31,6 +31,15 @@ type Harness struct {
 	PollInterval time.Duration
 	// MaxWait bounds every wait (default 2 minutes).
 	MaxWait time.Duration
+	// Strict says the implementation refuses, as RDS does, what some
+	// emulators accept: a parameter group whose family does not match the
+	// engine version, a storage shrink, and a major version upgrade
+	// without AllowMajorVersionUpgrade (moto 5 accepts all three). Set it
+	// for fakes that model RDS and for real AWS; the suite then checks the
+	// API itself refuses them with InvalidParameterCombination. Without
+	// it, only what holds on both is checked: the Provisioner never sends
+	// them.
+	Strict bool
 }
 
 // Run runs every conformance test as a subtest of t.
@@ -47,6 +56,9 @@ func Run(t *testing.T, h Harness) {
 		{"NotFoundFault", testNotFound},
 		{"CrossRegionReplica", testReplica},
 		{"AuditFindings", testAudit},
+		{"ParameterGroupFamilyFromEngineVersion", testFamily},
+		{"StorageNeverShrinks", testShrink},
+		{"MajorVersionUpgrade", testMajorUpgrade},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, h) })
@@ -76,7 +88,7 @@ func provision(t *testing.T, h Harness, spec rds.InstanceSpec) (*rds.Provisioner
 	p := rds.New(api)
 	p.PollInterval = h.PollInterval
 	ctx := context.Background()
-	deleteGroupLater(t, api, spec.Identifier+"-hardened")
+	deleteGroupLater(t, api, defaultGroup(t, spec))
 	plan, err := p.Apply(ctx, spec)
 	if err != nil {
 		t.Fatal(err)
@@ -121,7 +133,7 @@ func testProvision(t *testing.T, h Harness) {
 	logs := slices.Clone(db.EnabledCloudwatchLogsExports)
 	slices.Sort(logs)
 	check("EnabledCloudwatchLogsExports", strings.Join(logs, ","), "postgresql,upgrade")
-	pg := spec.Identifier + "-hardened"
+	pg := defaultGroup(t, spec)
 	check("DBParameterGroupName", aws.ToString(db.DBParameterGroups[0].DBParameterGroupName), pg)
 	params, err := rds.Parameters(ctx, api, pg)
 	if err != nil {
@@ -202,7 +214,7 @@ func testInvalidSpec(t *testing.T, h Harness) {
 		if _, err := p.Describe(ctx, spec.Identifier); !errors.As(err, new(*types.DBInstanceNotFoundFault)) {
 			t.Errorf("%s: instance exists after a rejected spec (%v)", field, err)
 		}
-		out, err := api.DescribeDBParameterGroups(ctx, &awsrds.DescribeDBParameterGroupsInput{DBParameterGroupName: aws.String(spec.Identifier + "-hardened")})
+		out, err := api.DescribeDBParameterGroups(ctx, &awsrds.DescribeDBParameterGroupsInput{DBParameterGroupName: aws.String(defaultGroup(t, spec))})
 		// RDS answers DBParameterGroupNotFound; moto an empty list.
 		if !errors.As(err, new(*types.DBParameterGroupNotFoundFault)) && (err != nil || len(out.DBParameterGroups) != 0) {
 			t.Errorf("%s: parameter group exists after a rejected spec (%v)", field, err)
@@ -294,6 +306,17 @@ func testAudit(t *testing.T, h Harness) {
 			t.Errorf("weak instance: %s = %v, want fail", c, got)
 		}
 	}
+}
+
+// defaultGroup is the name of the parameter group the Provisioner makes
+// for a spec without one.
+func defaultGroup(t *testing.T, spec rds.InstanceSpec) string {
+	t.Helper()
+	f, err := rds.ParameterGroupFamily(spec.EngineVersion)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rds.DefaultParameterGroupName(spec.Identifier, f)
 }
 
 // deleteGroupLater deletes a parameter group in Cleanup; registered before
