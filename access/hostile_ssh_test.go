@@ -178,7 +178,7 @@ func TestSymlinkRace(t *testing.T) {
 	if swaps == 0 {
 		t.Fatal("the attacker never swapped a path: the test proves nothing")
 	}
-	t.Logf("%d grants, reconciles and lock-revokes on %d hosts while the user made at least %d atomic swaps; nothing outside the homes changed; %d writes of the user's own keys failed on a swapped path", runs.Load(), nHosts, swaps, ownFailures.Load())
+	t.Logf("%d grants, reconciles and lock-revokes on %d hosts while the user made at least %d atomic swaps; %d writes of the user's own keys failed on a swapped path", runs.Load(), nHosts, swaps, ownFailures.Load())
 }
 
 // lineDiff lists the lines only in a (-) or only in b (+).
