@@ -7,7 +7,7 @@ PKGS ?= ./...
 TEST_FLAGS ?= -race -count=1 -p 1 -timeout 30m
 BENCH ?= .
 
-.PHONY: all test test-short services services-down services-status lint fmt-check vet staticcheck bench
+.PHONY: all test test-short services services-down services-status lint fmt-check vet staticcheck shellcheck bench
 
 all: lint test-short
 
@@ -32,7 +32,7 @@ services-down:
 services-status:
 	bash internal/testenv/services.sh status
 
-lint: fmt-check vet staticcheck
+lint: fmt-check vet staticcheck shellcheck
 
 fmt-check:
 	@echo "==> gofmt"
@@ -46,6 +46,14 @@ vet:
 staticcheck:
 	@echo "==> staticcheck"
 	$(GO) tool staticcheck $(PKGS)
+
+## shellcheck: the host script opskit runs on hosts is POSIX sh; the test
+## service scripts are bash. Both must be shellcheck-clean (warnings and up).
+shellcheck:
+	@echo "==> shellcheck"
+	@command -v shellcheck >/dev/null || { echo "shellcheck missing: apt-get install shellcheck (make services installs it)"; exit 1; }
+	shellcheck -S warning -s sh access/sshhost/host.sh
+	cd internal/testenv && shellcheck -S warning -x services.sh scripts/*.sh
 
 ## bench: run the benchmarks (peers side by side) on the real services.
 bench: services

@@ -8,10 +8,12 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=scripts/lib.sh
 . "$here/scripts/lib.sh"
 
-# Test-only AWS credentials for the emulator and for dockerd's awslogs driver.
+# Test-only AWS credentials for the emulator and for dockerd's awslogs driver
+# (used by the parts sourced below).
 AWS_TEST_KEY_ID=${OPSKIT_AWS_ACCESS_KEY_ID:-opskit-test}
 AWS_TEST_SECRET=${OPSKIT_AWS_SECRET_ACCESS_KEY:-opskit-test}
 AWS_TEST_REGION=${OPSKIT_AWS_REGION:-us-east-1}
+export AWS_TEST_KEY_ID AWS_TEST_SECRET AWS_TEST_REGION
 
 for part in postgres rabbitmq docker moto sshhost sarif; do
 	# shellcheck source=/dev/null
@@ -29,7 +31,7 @@ case "$cmd" in
 up)
 	need_root
 	start=$SECONDS
-	apt_install curl ca-certificates postgresql postgresql-contrib rabbitmq-server docker.io debootstrap
+	apt_install curl ca-certificates postgresql postgresql-contrib rabbitmq-server docker.io debootstrap shellcheck
 	postgres_up
 	rabbitmq_up
 	moto_up
