@@ -361,7 +361,7 @@ func testProvisionIdempotent(t *testing.T, h access.Host) {
 	data := fmt.Sprintf(`teams: {dev: {}, ops: {}}
 users:
   - {name: ct_ann, teams: [dev], keys: ["%s"], sudo: true}
-  - {name: ct_ben, teams: [ops], keys: ["%s"], groups: [adm]}
+  - {name: ct_ben, teams: [ops], keys: ["%s"], groups: [adm], privileged_groups: [adm]}
 host_groups:
   all: {teams: [dev, ops]}
 `, KeyLine(t, "ann"), KeyLine(t, "ben"))
