@@ -43,6 +43,8 @@ type Host struct {
 	files       map[string]*access.File
 	dirs        map[string]access.FileInfo
 	facts       access.HostFacts
+	matches     []MatchBlock
+	pkgs        *packageState
 	unreachable bool
 	closed      bool
 }
@@ -90,6 +92,10 @@ func New(name string, opts Options) *Host {
 	h.facts.SSHD = opts.SSHD
 	if h.facts.SSHD == nil {
 		h.facts.SSHD = DefaultSSHD()
+	}
+	if !opts.Facts.PackageLists && opts.Facts.Upgrades == nil && opts.Facts.UpgradesError == "" {
+		// A freshly updated host: package lists present, nothing pending.
+		h.pkgs = &packageState{lists: true}
 	}
 	return h
 }
@@ -147,12 +153,15 @@ func (h *Host) SetSSHD(keyword string, values ...string) {
 	h.facts.SSHD[strings.ToLower(keyword)] = values
 }
 
-// SetFacts replaces the package and reboot state (SSHD is kept).
+// SetFacts replaces the package and reboot state (SSHD is kept). The
+// package fields (PackageLists, Upgrades, UpgradesError) are reported as
+// given, replacing any SetPackages state.
 func (h *Host) SetFacts(f access.HostFacts) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	f.SSHD = h.facts.SSHD
 	h.facts = f
+	h.pkgs = nil
 }
 
 // AddAccount adds an account opskit does not manage, as an administrator
@@ -338,6 +347,11 @@ func (h *Host) apply(op access.Op) error {
 				return fmt.Errorf("%w: %s", access.ErrNotManaged, op.User)
 			}
 		} else {
+			if h.findGroup(op.User) != nil {
+				// As Debian's useradd with USERGROUPS_ENAB: it will not
+				// create the user's own group over an existing one.
+				return fmt.Errorf("%w: useradd: group %s exists - if you want to add this user to that group, use -g", access.ErrHost, op.User)
+			}
 			uid := h.nextID(func(id int) bool { return h.uidUsed(id) || h.gidUsed(id) })
 			a = &account{name: op.User, uid: uid, gid: uid, home: "/home/" + op.User, gecos: access.ManagedMarker}
 			h.accs = append(h.accs, a)
@@ -494,21 +508,4 @@ func checkSudoers(content []byte) error {
 		}
 	}
 	return nil
-}
-
-// Facts returns the seeded sshd, package and reboot state.
-func (h *Host) Facts(ctx context.Context) (*access.HostFacts, error) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if err := h.check(ctx, "facts"); err != nil {
-		return nil, err
-	}
-	f := h.facts
-	f.SSHD = map[string][]string{}
-	for k, v := range h.facts.SSHD {
-		f.SSHD[k] = append([]string{}, v...)
-	}
-	f.Upgrades = append([]access.PackageUpgrade{}, h.facts.Upgrades...)
-	f.RebootPackages = append([]string{}, h.facts.RebootPackages...)
-	return &f, nil
 }

@@ -402,14 +402,32 @@ apply() {
 	printf "END\n"
 }
 
+# The client addresses Match blocks are evaluated from (access.SSHDProbeAddrs).
+PROBE_ADDRS="127.0.0.1 10.0.0.1 172.16.0.1 192.168.0.1 203.0.113.1 2001:db8::1"
+
 facts() {
 	printf "SSHD\t"
-	if out=$(sshd -T -C user=opskit-audit,host=none,addr=none 2>&1); then
+	if glob=$(sshd -T -C user=opskit-audit,host=none,addr=none 2>&1); then
 		printf "0\t"
 	else
 		printf "1\t"
 	fi
-	printf "%s" "$out" | b64; printf "\n"
+	printf "%s" "$glob" | b64; printf "\n"
+	# The effective settings for root and every managed account from each
+	# probe address, so Match blocks are seen; "=" stands for the same
+	# output as above, which saves sending it again.
+	users=root
+	while IFS=: read -r n _ _ _ g _; do
+		[ "$g" = "$MARK" ] && users="$users $n"
+	done </etc/passwd
+	for u in $users; do
+		case $u in "" | -* | *[!a-z0-9_-]*) continue ;; esac
+		for a in $PROBE_ADDRS; do
+			if out=$(sshd -T -C "user=$u,host=$a,addr=$a" 2>&1); then st=0; else st=1; fi
+			printf "MATCH\t%s\t%s\t%s\t" "$u" "$a" "$st"
+			if [ "$out" = "$glob" ]; then printf "=\n"; else printf "%s" "$out" | b64; printf "\n"; fi
+		done
+	done
 	n=0
 	for f in /var/lib/apt/lists/*_Packages; do [ -f "$f" ] && n=$((n + 1)); done
 	printf "LISTS\t%d\n" "$n"
