@@ -43,6 +43,7 @@ func Run(t *testing.T, newHost NewHost) {
 		{"CertificateFiles", testCertificateFiles},
 		{"Facts", testFacts},
 		{"ProvisionIdempotent", testProvisionIdempotent},
+		{"UserNamedLikeGroup", testUserNamedLikeGroup}, {"FactsPerConnection", testFactsPerConnection},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
