@@ -44,7 +44,7 @@ func WeakSSHAlgorithm(kind, alg string) string {
 		add(has("cbc") || has("rijndael"), "CBC mode")
 		add(has("3des"), "3DES")
 		add(has("arcfour") || has("rc4"), "RC4")
-		add(has("blowfish") || has("cast128") || has("des-") || alg == "des" || has("idea"), "obsolete cipher")
+		add(has("blowfish") || has("cast128") || strings.HasPrefix(alg, "des") || has("idea"), "obsolete cipher")
 		add(alg == "none", "no encryption")
 	case "mac":
 		add(has("md5"), "MD5")
