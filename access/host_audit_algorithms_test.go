@@ -160,7 +160,9 @@ Ciphers +aes128-cbc,3des-cbc
 KexAlgorithms sntrup761x25519-sha512@openssh.com,curve25519-sha256,curve25519-sha256@libssh.org,diffie-hellman-group16-sha512,diffie-hellman-group18-sha512,diffie-hellman-group-exchange-sha256
 Ciphers chacha20-poly1305@openssh.com,aes256-gcm@openssh.com,aes128-gcm@openssh.com,aes256-ctr,aes192-ctr,aes128-ctr
 MACs hmac-sha2-512-etm@openssh.com,hmac-sha2-256-etm@openssh.com,umac-128-etm@openssh.com
-`, func(o *access.SSHOffer) bool { return !slices.Contains(o.HostKey, "ssh-rsa") && !slices.Contains(o.MACs, "hmac-sha1") })
+`, func(o *access.SSHOffer) bool {
+		return !slices.Contains(o.HostKey, "ssh-rsa") && !slices.Contains(o.MACs, "hmac-sha1")
+	})
 	fs = mustAuditHost(t, h.Host, access.HostAuditOptions{})
 	weak := sshAuditWeak(t, h.Env.Port)
 	if len(weak) != 0 {
@@ -186,7 +188,9 @@ func TestAuditTerrapin(t *testing.T) {
 		{"chacha20 and etm", func(o *access.SSHOffer) {}, true},
 		{"strict kex", func(o *access.SSHOffer) { o.Kex = append(o.Kex, access.KexStrict) }, false},
 		{"etm only", func(o *access.SSHOffer) { o.Ciphers = []string{"aes128-ctr"} }, true},
-		{"neither", func(o *access.SSHOffer) { o.Ciphers, o.MACs = []string{"aes128-gcm@openssh.com"}, []string{"hmac-sha2-256"} }, false},
+		{"neither", func(o *access.SSHOffer) {
+			o.Ciphers, o.MACs = []string{"aes128-gcm@openssh.com"}, []string{"hmac-sha2-256"}
+		}, false},
 	} {
 		o := *old
 		o.Kex, o.Ciphers, o.MACs = slices.Clone(o.Kex), slices.Clone(o.Ciphers), slices.Clone(o.MACs)
