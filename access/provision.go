@@ -229,9 +229,11 @@ func (p *Provisioner) run(ctx context.Context, tf *TeamFile, targets []Target, m
 	return res, nil
 }
 
-func (p *Provisioner) host(ctx context.Context, h Host, desired []Grant, m mode, revoke []string, dry bool) HostResult {
+// host works on one host. hr is a named result so that the deferred
+// function sets the Duration of the result the caller receives.
+func (p *Provisioner) host(ctx context.Context, h Host, desired []Grant, m mode, revoke []string, dry bool) (hr HostResult) {
 	start := time.Now()
-	hr := HostResult{Host: h.Name()}
+	hr = HostResult{Host: h.Name()}
 	defer func() { hr.Duration = time.Since(start) }()
 	ctx, cancel := context.WithTimeout(ctx, p.opts.HostTimeout)
 	defer cancel()
