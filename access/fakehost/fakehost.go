@@ -4,7 +4,20 @@
 // access/sshhost. It passes the same conformance suite (access/accesstest),
 // so automation built on access can be unit-tested against it.
 //
+// Its sshd has Match blocks (AddSSHDMatch) and a handshake offer derived
+// from its settings; its apt state (SetPackages, UpgradePackages) starts
+// with package lists and no packages. As Debian's useradd, it refuses to
+// create a user named like an existing group.
+//
 // It is for tests, not production.
+//
+// Limits: Match blocks match on user and client address only (not group,
+// host name, local address or port); the handshake offer is derived from
+// the Ciphers, MACs and KexAlgorithms settings with Debian 12's host keys
+// and strict key exchange unless HostFacts.Offer is seeded; package state
+// has no dependencies, pinning or phased updates, and only Debian-style
+// origins mark security updates; sudoers drop-ins are checked against a
+// small subset of sudoers syntax instead of visudo.
 package fakehost
 
 import (
