@@ -202,6 +202,13 @@ func TestAuditTerrapin(t *testing.T) {
 
 	h := fakehost.New("fake", fakehost.Options{})
 	wantStatus(t, statuses(mustAuditHost(t, h, access.HostAuditOptions{})), "access.host.ssh.terrapin", access.StatusPass)
+	// The fake's offer follows its settings, as a reloaded sshd's does.
+	h.SetSSHD("MACs", "hmac-sha2-256-etm@openssh.com,hmac-md5")
+	if f := statuses(mustAuditHost(t, h, access.HostAuditOptions{}))["access.host.ssh.mac_algorithms"]; f.Status != access.StatusFail || f.Evidence != "offers hmac-md5 (MD5, encrypt-and-MAC)" {
+		t.Errorf("weak MAC on the fake = %v %q", f.Status, f.Evidence)
+	}
+	h.SetSSHD("MACs", "hmac-sha2-256-etm@openssh.com")
+	wantStatus(t, statuses(mustAuditHost(t, h, access.HostAuditOptions{})), "access.host.ssh.mac_algorithms", access.StatusPass)
 	h.SetFacts(access.HostFacts{Offer: old})
 	f := statuses(mustAuditHost(t, h, access.HostAuditOptions{}))["access.host.ssh.terrapin"]
 	if f.Status != access.StatusFail || !strings.Contains(f.Evidence, "deb12u1 offers chacha20-poly1305@openssh.com, hmac-sha2-256-etm@openssh.com without strict key exchange") {
