@@ -11,9 +11,9 @@ import (
 
 // matchCheck builds a check over HostFacts.SSHDMatches: for each account
 // the check covers (root only when rootOnly), bad returns evidence for one
-// connection's settings, or "". The finding is per account, naming every
-// address a bad setting applies from.
-func matchCheck(c Check, rootOnly bool, bad func(s map[string][]string) string) audit.Checker[*hostTarget] {
+// connection's settings s against the global settings g, or "". The
+// finding is per account, naming every address a bad setting applies from.
+func matchCheck(c Check, rootOnly bool, bad func(s, g map[string][]string) string) audit.Checker[*hostTarget] {
 	c.Tags = append([]string{"ssh", "host", "match"}, c.Tags...)
 	return audit.Checker[*hostTarget]{Check: c, Func: func(_ context.Context, t *hostTarget) ([]Finding, error) {
 		if t.facts.SSHDError != "" {
@@ -36,7 +36,7 @@ func matchCheck(c Check, rootOnly bool, bad func(s map[string][]string) string) 
 				errs[m.User] = append(errs[m.User], m.Addr+": "+m.Error)
 				continue
 			}
-			if ev := bad(m.Settings); ev != "" {
+			if ev := bad(m.Settings, t.facts.SSHD); ev != "" {
 				byUser[m.User] = append(byUser[m.User], "from "+m.Addr+": "+ev)
 			}
 		}
@@ -56,11 +56,17 @@ func matchCheck(c Check, rootOnly bool, bad func(s map[string][]string) string) 
 	}}
 }
 
-// settingIs returns evidence when keyword's first value is one of vals.
-func settingIs(s map[string][]string, keyword string, vals ...string) string {
-	v := s[keyword]
-	if len(v) > 0 && slices.Contains(vals, strings.ToLower(v[0])) {
-		return keyword + " " + v[0]
+// matched returns evidence when a Match block set keyword to one of vals
+// for a connection (s) while the global setting (g) is not one of them: a
+// bad global setting is the global check's finding, not reported again
+// for every connection.
+func matched(s, g map[string][]string, keyword string, vals ...string) string {
+	is := func(m map[string][]string) bool {
+		v := m[keyword]
+		return len(v) > 0 && slices.Contains(vals, strings.ToLower(v[0]))
+	}
+	if is(s) && !is(g) {
+		return keyword + " " + s[keyword][0]
 	}
 	return ""
 }
@@ -76,14 +82,14 @@ func matchCheckers() []audit.Checker[*hostTarget] {
 	return []audit.Checker[*hostTarget]{
 		matchCheck(Check{ID: "access.host.sshd.match.permit_root_login", Title: "a Match block lets root log in with a password", Severity: SeverityHigh,
 			Remediation: Remediation{Text: "Remove PermitRootLogin yes from every Match block (sshd -T -C user=root,addr=ADDR shows the effective value); use prohibit-password or no."}, References: refs},
-			true, func(s map[string][]string) string { return settingIs(s, "permitrootlogin", "yes") }),
+			true, func(s, g map[string][]string) string { return matched(s, g, "permitrootlogin", "yes") }),
 		matchCheck(Check{ID: "access.host.sshd.match.password_authentication", Title: "a Match block lets an account log in with a password", Severity: SeverityHigh,
 			Remediation: Remediation{Text: "Remove PasswordAuthentication yes and KbdInteractiveAuthentication yes from every Match block that applies to the account."}, References: refs},
-			false, func(s map[string][]string) string {
-				return joinEvidence(settingIs(s, "passwordauthentication", "yes"), settingIs(s, "kbdinteractiveauthentication", "yes"))
+			false, func(s, g map[string][]string) string {
+				return joinEvidence(matched(s, g, "passwordauthentication", "yes"), matched(s, g, "kbdinteractiveauthentication", "yes"))
 			}),
 		matchCheck(Check{ID: "access.host.sshd.match.permit_empty_passwords", Title: "a Match block accepts empty passwords", Severity: SeverityCritical,
 			Remediation: Remediation{Text: "Remove PermitEmptyPasswords yes from every Match block."}, References: refs},
-			false, func(s map[string][]string) string { return settingIs(s, "permitemptypasswords", "yes") }),
+			false, func(s, g map[string][]string) string { return matched(s, g, "permitemptypasswords", "yes") }),
 	}
 }
