@@ -4,6 +4,8 @@ import (
 	"encoding/base64"
 	"strings"
 	"testing"
+
+	"github.com/opskit-dev/opskit/access"
 )
 
 func TestParseFactsMatch(t *testing.T) {
@@ -41,5 +43,14 @@ func TestParseFactsMatch(t *testing.T) {
 	}
 	if _, err := parseFacts([]byte("MATCH\troot\t1.2.3.4\nEND\n")); err == nil {
 		t.Error("short MATCH line accepted")
+	}
+}
+
+// TestProbeAddrsMatchScript: the host script evaluates Match blocks from
+// exactly access.SSHDProbeAddrs.
+func TestProbeAddrsMatchScript(t *testing.T) {
+	want := `PROBE_ADDRS="` + strings.Join(access.SSHDProbeAddrs, " ") + `"`
+	if !strings.Contains(script, want) {
+		t.Fatalf("host.sh does not set %s", want)
 	}
 }
