@@ -76,12 +76,15 @@ func TestAuditMatchBlocks(t *testing.T) {
 		ctx := context.Background()
 		mustApply(t, h.Host, access.Op{Kind: access.OpEnsureUser, User: "alice", Shell: "/bin/bash"})
 		checkMatchFindings(t, mustAuditHost(t, h.Host, access.HostAuditOptions{}), false)
-		script := fmt.Sprintf("cat >/etc/ssh/sshd_config.d/zz-match.conf <<'EOF'\n%sEOF\nsshd -t && echo SETUP-OK", matchBlocks)
+		// Two Includes deep, by a relative path: the host script looks for
+		// Match lines through every Include before it skips per-connection
+		// evaluation.
+		script := fmt.Sprintf("mkdir -p /etc/ssh/opskit-test && echo 'Include opskit-test/*.conf' >/etc/ssh/sshd_config.d/zz-match.conf && cat >/etc/ssh/opskit-test/match.conf <<'EOF'\n%sEOF\nsshd -t && echo SETUP-OK", matchBlocks)
 		if out, code, err := h.Env.Exec(ctx, "sh", "-c", script); err != nil || code != 0 || !strings.Contains(out, "SETUP-OK") {
 			t.Fatalf("setup: %v %d %s", err, code, out)
 		}
 		checkMatchFindings(t, mustAuditHost(t, h.Host, access.HostAuditOptions{}), true)
-		if out, code, err := h.Env.Exec(ctx, "rm", "/etc/ssh/sshd_config.d/zz-match.conf"); err != nil || code != 0 {
+		if out, code, err := h.Env.Exec(ctx, "rm", "/etc/ssh/opskit-test/match.conf"); err != nil || code != 0 {
 			t.Fatalf("fix: %v %d %s", err, code, out)
 		}
 		checkMatchFindings(t, mustAuditHost(t, h.Host, access.HostAuditOptions{}), false)
