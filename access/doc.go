@@ -13,6 +13,66 @@
 // no DSA, RSA of at least 3072 bits (KeyPolicy), no duplicate keys, no
 // unknown teams. GitHubKeys fetches github:USER keys with a cache.
 //
+// # Team file reference
+//
+// A team file is one YAML document of at most MaxTeamFileSize bytes
+// (4 MiB), without duplicate keys, anchors, aliases or explicit tags. Names
+// of users, teams, groups and host groups follow useradd's rule
+// ([a-z_][a-z0-9_-]*, at most 32 bytes). The top level has three keys, all
+// optional:
+//
+//	teams        mapping of team name to {description: string} (or empty)
+//	users        list of users (below)
+//	host_groups  mapping of host group name to a host group (below)
+//
+// A user:
+//
+//	name                  string, required; the login name on hosts
+//	teams                 list of team names; default none (enters no host)
+//	keys                  list of strings; default none. Each is an
+//	                      authorized_keys line without options (at most
+//	                      MaxKeyLineLen bytes, comment at most
+//	                      MaxKeyCommentLen) or github:USER
+//	sudo                  bool; default false. Passwordless sudo on every
+//	                      host the user enters
+//	shell                 string; default /bin/bash. One of LoginShells
+//	allow_unlisted_shell  bool; default false. Accept a shell outside
+//	                      LoginShells (hosts still check /etc/shells)
+//	groups                list of group names; default none. Supplementary
+//	                      groups, created when missing
+//	privileged_groups     list of group names; default none. The groups of
+//	                      PrivilegedGroups in groups that are meant; any
+//	                      other privileged group is refused
+//	expires               date YYYY-MM-DD; default never. The last day the
+//	                      user may log in; hosts get it as account expiry
+//
+// A host group:
+//
+//	teams       list of team names; default none. Their users enter the
+//	            group's hosts
+//	sudo_teams  list of team names, each also in teams; default none. Their
+//	            users get passwordless sudo on the group's hosts
+//
+// For example:
+//
+//	teams:
+//	  backend: {description: Backend engineers}
+//	  ops: {}
+//	users:
+//	  - name: alice
+//	    teams: [backend]
+//	    keys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGr5d5Ad6aAOlR3r6Q0iU3Q+pNwV0ERj0j3vS8Jw3WcX alice@laptop"]
+//	    groups: [deploy, docker]
+//	    privileged_groups: [docker]
+//	    expires: 2026-12-31
+//	  - name: bob
+//	    teams: [ops]
+//	    keys: ["github:bob"]
+//	    shell: /usr/bin/zsh
+//	host_groups:
+//	  web: {teams: [backend, ops], sudo_teams: [ops]}
+//	  db: {teams: [ops]}
+//
 // # Provisioning
 //
 // A Provisioner plans (Plan), grants (Grant), reconciles (Reconcile) and
@@ -81,8 +141,12 @@
 //
 // # Audits
 //
-// AuditHost (sshd -T settings, undeclared or exposed authorized keys, extra
-// UID 0 accounts, pending security updates, reboot required),
+// AuditHost (sshd -T settings, globally and for root and every managed
+// account from SSHDProbeAddrs so Match blocks are seen; the host key, key
+// exchange, cipher and MAC algorithms the server offers in a real
+// handshake, and Terrapin exposure; undeclared or exposed authorized keys;
+// extra UID 0 accounts; accounts in PrivilegedGroups; pending security
+// updates; reboot required),
 // AuditContainers (CIS Docker runtime checks over the Engine API, plus
 // user-namespace remapping and content trust) and AuditNetwork (EC2 security
 // groups open to the internet on sensitive ports, default groups with rules,

@@ -58,7 +58,7 @@ func ExampleParseTeamFile() {
 	// Output:
 	// alice alice@laptop sudo: true
 	// bob bob@laptop sudo: true
-	// team.yaml:2: user "Eve": name: invalid user name: "Eve": character 1 ('E') not allowed; want [a-z_][a-z0-9_-]*
+	// team.yaml:2: user "Eve": name: invalid user name: "Eve": character 1 ('E', U+0045) not allowed; want [a-z_][a-z0-9_-]*
 	// team.yaml:3: user "Eve": key 1: key options are not allowed: command="sh"
 }
 

@@ -268,6 +268,14 @@ type HostFacts struct {
 	SSHD map[string][]string
 	// SSHDError says why sshd -T failed, "" when it worked.
 	SSHDError string
+	// SSHDMatches are the effective settings for root and every account
+	// opskit manages from each of SSHDProbeAddrs, so Match blocks that
+	// change them are seen.
+	SSHDMatches []SSHDMatch
+	// Offer is what the SSH server offers in its handshake, nil when it
+	// could not be read (OfferError says why).
+	Offer      *SSHOffer
+	OfferError string
 	// PackageLists reports whether apt has package lists; without them
 	// pending updates cannot be known.
 	PackageLists bool

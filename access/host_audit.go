@@ -84,6 +84,11 @@ func weakIn(list []string) func(string) string {
 }
 
 func hostCheckers() []audit.Checker[*hostTarget] {
+	checks := append(baseHostCheckers(), matchCheckers()...)
+	return append(append(checks, algorithmCheckers()...), privilegedGroupChecker())
+}
+
+func baseHostCheckers() []audit.Checker[*hostTarget] {
 	cis := func(s string) []string { return []string{"CIS Debian Linux 12 " + s, "Lynis SSH-7408"} }
 	return []audit.Checker[*hostTarget]{
 		sshdCheck(Check{ID: "access.host.sshd.permit_root_login", Title: "sshd lets root log in with a password", Severity: SeverityHigh,

@@ -3,6 +3,7 @@ package access
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"slices"
 	"sort"
@@ -44,8 +45,13 @@ type User struct {
 	// through a drop-in in /etc/sudoers.d. HostGroup.SudoTeams grants it on
 	// the hosts of one group only.
 	Sudo bool
-	// Shell is the login shell (default /bin/bash).
+	// Shell is the login shell (default /bin/bash). It must be one of
+	// LoginShells unless AllowUnlistedShell is set.
 	Shell string
+	// AllowUnlistedShell accepts a Shell outside LoginShells (key
+	// allow_unlisted_shell); it must still be an absolute path of
+	// [A-Za-z0-9/._-], and hosts still check their own /etc/shells.
+	AllowUnlistedShell bool
 	// Groups are supplementary groups on the host.
 	Groups []string
 	// PrivilegedGroups are the groups of PrivilegedGroups this user may be
@@ -91,31 +97,57 @@ type LoadOptions struct {
 // DefaultShell is the login shell given to users that do not name one.
 const DefaultShell = "/bin/bash"
 
-// LoadTeamFile reads and validates the team file at path.
+// MaxKeyCommentLen is the longest comment a key line in a team file may
+// carry, in bytes.
+const MaxKeyCommentLen = 1024
+
+// MaxKeyLineLen is the longest key line a team file may carry, in bytes:
+// OpenSSH's SSH_MAX_PUBKEY_BYTES (16,384), the longest authorized_keys line
+// sshd read before it switched to unbounded lines, enough for a 16,384-bit
+// RSA key.
+const MaxKeyLineLen = 16384
+
+// LoadTeamFile reads and validates the team file at path. It reads at most
+// MaxTeamFileSize bytes plus one, and refuses anything but a regular file.
 func LoadTeamFile(ctx context.Context, path string, opts LoadOptions) (*TeamFile, error) {
-	data, err := os.ReadFile(path)
+	// Checked before opening too: opening a FIFO would block.
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+		return nil, ValidationErrors{{File: path, Err: fmt.Errorf("%w: not a regular file (%s)", ErrInvalidField, fi.Mode().Type())}}
+	}
+	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("read team file: %w", err)
+		return nil, fmt.Errorf("access: read team file: %w", err)
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err != nil {
+		return nil, fmt.Errorf("access: read team file: %w", err)
+	} else if !fi.Mode().IsRegular() {
+		return nil, ValidationErrors{{File: path, Err: fmt.Errorf("%w: not a regular file (%s)", ErrInvalidField, fi.Mode().Type())}}
+	}
+	data, err := io.ReadAll(io.LimitReader(f, MaxTeamFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("access: read team file %s: %w", path, err)
+	}
+	if len(data) > MaxTeamFileSize {
+		return nil, ValidationErrors{{File: path, Err: fmt.Errorf("%w: larger than %d bytes (MaxTeamFileSize)", ErrInvalidField, MaxTeamFileSize)}}
 	}
 	return ParseTeamFile(ctx, path, data, opts)
 }
 
 // ParseTeamFile validates data as a team file named name. Every problem is
 // reported, each as a *ValidationError naming the file, line, user and
-// field, together in a ValidationErrors.
+// field, together in a ValidationErrors. The file must be one YAML
+// document of at most MaxTeamFileSize bytes without duplicate keys,
+// anchors, aliases or explicit tags; those problems are reported alone,
+// before any field is read.
 func ParseTeamFile(ctx context.Context, name string, data []byte, opts LoadOptions) (*TeamFile, error) {
 	if _, err := opts.Keys.minRSA(); err != nil {
 		return nil, err
 	}
 	p := &parser{file: name, opts: opts, tf: &TeamFile{Path: name, Teams: map[string]*Team{}, HostGroups: map[string]*HostGroup{}}}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, ValidationErrors{{File: name, Err: fmt.Errorf("%w: %v", ErrInvalidField, err)}}
+	if root := p.decodeStrict(data); root != nil {
+		p.parseRoot(ctx, root)
 	}
-	if len(doc.Content) == 0 {
-		return nil, ValidationErrors{{File: name, Line: 1, Err: fmt.Errorf("%w: empty file", ErrInvalidField)}}
-	}
-	p.parseRoot(ctx, doc.Content[0])
 	if len(p.errs) > 0 {
 		sort.SliceStable(p.errs, func(i, j int) bool { return p.errs[i].Line < p.errs[j].Line })
 		return nil, p.errs
@@ -250,7 +282,9 @@ func (p *parser) parseUsers(ctx context.Context, n *yaml.Node) {
 	seenKey := map[string]string{}
 	for _, un := range n.Content {
 		u := &User{Line: un.Line, Shell: DefaultShell}
-		var keyNodes []*yaml.Node
+		var keyNodes, groupNodes, privNodes []*yaml.Node
+		var shellNode *yaml.Node
+		hasName := false
 		// The name first, so every other error can name the user.
 		if un.Kind == yaml.MappingNode {
 			for i := 0; i+1 < len(un.Content); i += 2 {
@@ -259,9 +293,10 @@ func (p *parser) parseUsers(ctx context.Context, n *yaml.Node) {
 				}
 			}
 		}
-		p.mapping(un, u.Name, "", []string{"name", "teams", "keys", "sudo", "shell", "groups", "expires"}, func(key string, _, v *yaml.Node) {
+		p.mapping(un, u.Name, "", userFields, func(key string, _, v *yaml.Node) {
 			switch key {
 			case "name":
+				hasName = true
 				if err := ValidateUserName(v.Value); err != nil {
 					p.fail(v, u.Name, "name", err)
 				}
@@ -282,16 +317,18 @@ func (p *parser) parseUsers(ctx context.Context, n *yaml.Node) {
 			case "shell":
 				if !validShell(v.Value) {
 					p.fail(v, u.Name, "shell", fmt.Errorf("%w: %q is not an absolute path of [A-Za-z0-9/._-]", ErrInvalidField, v.Value))
+				} else {
+					shellNode = v
 				}
 				u.Shell = v.Value
-			case "groups":
-				for _, g := range p.strings(v, u.Name, "groups") {
-					if !validToken(g.Value) {
-						p.fail(g, u.Name, "groups", fmt.Errorf("%w: group name %q", ErrInvalidField, g.Value))
-						continue
-					}
-					u.Groups = append(u.Groups, g.Value)
+			case "allow_unlisted_shell":
+				if err := v.Decode(&u.AllowUnlistedShell); err != nil {
+					p.fail(v, u.Name, key, fmt.Errorf("%w: want true or false", ErrInvalidField))
 				}
+			case "groups":
+				groupNodes = p.tokens(v, u.Name, key, "group")
+			case "privileged_groups":
+				privNodes = p.tokens(v, u.Name, key, "group")
 			case "expires":
 				t, err := time.Parse("2006-01-02", v.Value)
 				if err != nil {
@@ -301,21 +338,35 @@ func (p *parser) parseUsers(ctx context.Context, n *yaml.Node) {
 			}
 		})
 		if u.Name == "" {
-			p.fail(un, "", "name", fmt.Errorf("%w: missing", ErrInvalidUserName))
+			if !hasName {
+				p.fail(un, "", "name", fmt.Errorf("%w: missing", ErrInvalidUserName))
+			}
 			continue
 		}
+		if shellNode != nil && !u.AllowUnlistedShell && !IsLoginShell(u.Shell) {
+			p.fail(shellNode, u.Name, "shell", fmt.Errorf("%w: %s is not a known login shell (LoginShells); set allow_unlisted_shell: true on this user to allow it", ErrInvalidField, u.Shell))
+		}
+		p.groups(u, groupNodes, privNodes)
 		if first, dup := seenUser[u.Name]; dup {
 			p.fail(un, u.Name, "name", fmt.Errorf("%w: first declared on line %d", ErrDuplicateUser, first))
 		}
 		seenUser[u.Name] = un.Line
 		for i, kn := range keyNodes {
 			field := fmt.Sprintf("key %d", i+1)
+			if err := checkKeyLength(kn.Value); err != nil {
+				p.fail(kn, u.Name, field, err)
+				continue
+			}
 			keys, err := p.resolveKey(ctx, kn.Value)
 			if err != nil {
 				p.fail(kn, u.Name, field, err)
 				continue
 			}
 			for _, k := range keys {
+				if len(k.Comment) > MaxKeyCommentLen {
+					p.fail(kn, u.Name, field, fmt.Errorf("%w: key %s comment is %d bytes, at most %d (MaxKeyCommentLen)", ErrInvalidKey, k.Fingerprint(), len(k.Comment), MaxKeyCommentLen))
+					continue
+				}
 				k.Line = kn.Line
 				fp := k.Fingerprint()
 				if owner, dup := seenKey[fp]; dup {
@@ -328,6 +379,55 @@ func (p *parser) parseUsers(ctx context.Context, n *yaml.Node) {
 		}
 		p.tf.Users = append(p.tf.Users, u)
 	}
+}
+
+// userFields are the keys a user mapping may have.
+var userFields = []string{"name", "teams", "keys", "sudo", "shell", "allow_unlisted_shell", "groups", "privileged_groups", "expires"}
+
+// tokens reads a list of names that follow the user-name rules.
+func (p *parser) tokens(n *yaml.Node, user, field, what string) []*yaml.Node {
+	var out []*yaml.Node
+	for _, g := range p.strings(n, user, field) {
+		if !validToken(g.Value) {
+			p.fail(g, user, field, fmt.Errorf("%w: %s name %q", ErrInvalidField, what, g.Value))
+			continue
+		}
+		out = append(out, g)
+	}
+	return out
+}
+
+// groups sets u.Groups and u.PrivilegedGroups: a group of PrivilegedGroups
+// in groups must also be named in privileged_groups, and privileged_groups
+// names only privileged groups that groups gives.
+func (p *parser) groups(u *User, groupNodes, privNodes []*yaml.Node) {
+	for _, g := range privNodes {
+		if !IsPrivilegedGroup(g.Value) {
+			p.fail(g, u.Name, "privileged_groups", fmt.Errorf("%w: %q is not a privileged group (PrivilegedGroups); list it in groups only", ErrInvalidField, g.Value))
+			continue
+		}
+		if !slices.ContainsFunc(groupNodes, func(n *yaml.Node) bool { return n.Value == g.Value }) {
+			p.fail(g, u.Name, "privileged_groups", fmt.Errorf("%w: %q is not in this user's groups", ErrInvalidField, g.Value))
+			continue
+		}
+		u.PrivilegedGroups = append(u.PrivilegedGroups, g.Value)
+	}
+	for _, g := range groupNodes {
+		if IsPrivilegedGroup(g.Value) && !slices.Contains(u.PrivilegedGroups, g.Value) {
+			p.fail(g, u.Name, "groups", fmt.Errorf("%w: %q is a privileged group (root or close to it on a host); name it in this user's privileged_groups too to grant it", ErrInvalidField, g.Value))
+			continue
+		}
+		u.Groups = append(u.Groups, g.Value)
+	}
+}
+
+// checkKeyLength bounds a key line before it is parsed, so a huge comment
+// fails here, naming the user and key, instead of on every host at apply.
+func checkKeyLength(line string) error {
+	if len(line) > MaxKeyLineLen {
+		return fmt.Errorf("%w: line is %d bytes, at most %d (MaxKeyLineLen)", ErrInvalidKey, len(line), MaxKeyLineLen)
+	}
+	return nil
 }
 
 func (p *parser) resolveKey(ctx context.Context, v string) ([]Key, error) {

@@ -134,6 +134,7 @@ users:
       - %s
     sudo: true
     groups: [adm]
+    privileged_groups: [adm]
     expires: 2099-01-31
   - name: bob
     teams: [ops]

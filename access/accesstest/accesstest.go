@@ -57,6 +57,7 @@ func Run(t *testing.T, newHost NewHost) {
 		{"ContentValidated", testContentValidated},
 		{"KeyFilesReported", testKeyFilesReported},
 		{"SymlinkedSSHDir", testSymlinkedSSHDir},
+		{"UserNamedLikeGroup", testUserNamedLikeGroup}, {"FactsPerConnection", testFactsPerConnection},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -392,7 +393,7 @@ func testProvisionIdempotent(t *testing.T, h access.Host) {
 	data := fmt.Sprintf(`teams: {dev: {}, ops: {}}
 users:
   - {name: ct_ann, teams: [dev], keys: ["%s"], sudo: true}
-  - {name: ct_ben, teams: [ops], keys: ["%s"], groups: [ct_ops]}
+  - {name: ct_ben, teams: [ops], keys: ["%s"], groups: [adm], privileged_groups: [adm]}
 host_groups:
   all: {teams: [dev, ops]}
 `, KeyLine(t, "ann"), KeyLine(t, "ben"))

@@ -4,7 +4,20 @@
 // access/sshhost. It passes the same conformance suite (access/accesstest),
 // so automation built on access can be unit-tested against it.
 //
+// Its sshd has Match blocks (AddSSHDMatch) and a handshake offer derived
+// from its settings; its apt state (SetPackages, UpgradePackages) starts
+// with package lists and no packages. As Debian's useradd, it refuses to
+// create a user named like an existing group.
+//
 // It is for tests, not production.
+//
+// Limits: Match blocks match on user and client address only (not group,
+// host name, local address or port); the handshake offer is derived from
+// the Ciphers, MACs and KexAlgorithms settings with Debian 12's host keys
+// and strict key exchange unless HostFacts.Offer is seeded; package state
+// has no dependencies, pinning or phased updates, and only Debian-style
+// origins mark security updates; sudoers drop-ins are checked against a
+// small subset of sudoers syntax instead of visudo.
 package fakehost
 
 import (
@@ -47,6 +60,8 @@ type Host struct {
 	links       map[string]string
 	facts       access.HostFacts
 	rootKeys    bool
+	matches     []MatchBlock
+	pkgs        *packageState
 	unreachable bool
 	closed      bool
 }
@@ -99,6 +114,10 @@ func New(name string, opts Options) *Host {
 	h.facts.SSHD = opts.SSHD
 	if h.facts.SSHD == nil {
 		h.facts.SSHD = DefaultSSHD()
+	}
+	if !opts.Facts.PackageLists && opts.Facts.Upgrades == nil && opts.Facts.UpgradesError == "" {
+		// A freshly updated host: package lists present, nothing pending.
+		h.pkgs = &packageState{lists: true}
 	}
 	return h
 }
@@ -156,12 +175,15 @@ func (h *Host) SetSSHD(keyword string, values ...string) {
 	h.facts.SSHD[strings.ToLower(keyword)] = values
 }
 
-// SetFacts replaces the package and reboot state (SSHD is kept).
+// SetFacts replaces the package and reboot state (SSHD is kept). The
+// package fields (PackageLists, Upgrades, UpgradesError) are reported as
+// given, replacing any SetPackages state.
 func (h *Host) SetFacts(f access.HostFacts) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	f.SSHD = h.facts.SSHD
 	h.facts = f
+	h.pkgs = nil
 }
 
 // AddAccount adds an account opskit does not manage, as an administrator
@@ -438,6 +460,11 @@ func (h *Host) apply(op access.Op) error {
 				return fmt.Errorf("%w: %s", access.ErrNotManaged, op.User)
 			}
 		} else {
+			if h.findGroup(op.User) != nil {
+				// As Debian's useradd with USERGROUPS_ENAB: it will not
+				// create the user's own group over an existing one.
+				return fmt.Errorf("%w: useradd: group %s exists - if you want to add this user to that group, use -g", access.ErrHost, op.User)
+			}
 			uid := h.nextID(func(id int) bool { return h.uidUsed(id) || h.gidUsed(id) })
 			a = &account{name: op.User, uid: uid, gid: uid, home: "/home/" + op.User, gecos: access.ManagedMarker}
 			h.accs = append(h.accs, a)
@@ -637,21 +664,4 @@ func checkSudoers(content []byte) error {
 		}
 	}
 	return nil
-}
-
-// Facts returns the seeded sshd, package and reboot state.
-func (h *Host) Facts(ctx context.Context) (*access.HostFacts, error) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if err := h.check(ctx, "facts"); err != nil {
-		return nil, err
-	}
-	f := h.facts
-	f.SSHD = map[string][]string{}
-	for k, v := range h.facts.SSHD {
-		f.SSHD[k] = append([]string{}, v...)
-	}
-	f.Upgrades = append([]access.PackageUpgrade{}, h.facts.Upgrades...)
-	f.RebootPackages = append([]string{}, h.facts.RebootPackages...)
-	return &f, nil
 }

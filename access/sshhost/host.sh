@@ -558,14 +558,71 @@ apply() {
 	printf "END\n"
 }
 
+# The client addresses Match blocks are evaluated from (access.SSHDProbeAddrs).
+PROBE_ADDRS="127.0.0.1 10.0.0.1 172.16.0.1 192.168.0.1 203.0.113.1 2001:db8::1"
+
+# may_match succeeds unless sshd_config and every file it Includes
+# (recursively, globs expanded, relative paths under /etc/ssh) are readable
+# and hold no Match line (opskit s own keys drop-in aside): without one,
+# every connection gets the global settings and sshd -T need not run per
+# account and address. Anything unexpected counts as a Match.
+may_match() {
+	todo=/etc/ssh/sshd_config
+	depth=0
+	while [ -n "$todo" ]; do
+		depth=$((depth + 1))
+		[ $depth -le 16 ] || return 0
+		next=
+		for f in $todo; do
+			[ -f "$f" ] && [ -r "$f" ] || return 0
+			# opskit s own keys drop-in holds a Match that sets only
+			# AuthorizedKeysFile, which the snapshot reads for itself.
+			if [ "$f" = "$KEYSCONF" ] && [ "$(cat "$f")" = "$KEYSWANT" ]; then continue; fi
+			if grep -qi "^[[:space:]]*match[[:space:]]" "$f"; then return 0; fi
+			incs=$(awk "tolower(\$1) == \"include\" { for (i = 2; i <= NF; i++) print \$i }" "$f") || return 0
+			for inc in $incs; do
+				case $inc in /*) ;; *) inc=/etc/ssh/$inc ;; esac
+				case $inc in *[!A-Za-z0-9/._*?-]*) return 0 ;; esac
+				for g in $inc; do
+					[ -e "$g" ] && next="$next $g"
+				done
+			done
+		done
+		todo=$next
+	done
+	return 1
+}
+
 facts() {
 	printf "SSHD\t"
-	if out=$(sshd -T -C user=opskit-audit,host=none,addr=none 2>&1); then
+	if glob=$(sshd -T -C user=opskit-audit,host=none,addr=none 2>&1); then
 		printf "0\t"
 	else
 		printf "1\t"
 	fi
-	printf "%s" "$out" | b64; printf "\n"
+	printf "%s" "$glob" | b64; printf "\n"
+	# The effective settings for root and every managed account from each
+	# probe address, so Match blocks are seen; "=" stands for the same
+	# output as above, which saves sending it again. Without a Match line
+	# anywhere in the configuration, each is the global output.
+	users=root
+	while IFS=: read -r n _ _ _ g _; do
+		[ "$g" = "$MARK" ] && users="$users $n"
+	done </etc/passwd
+	permatch=0
+	may_match && permatch=1
+	for u in $users; do
+		case $u in "" | -* | *[!a-z0-9_-]*) continue ;; esac
+		for a in $PROBE_ADDRS; do
+			if [ $permatch = 0 ]; then
+				printf "MATCH\t%s\t%s\t0\t=\n" "$u" "$a"
+				continue
+			fi
+			if out=$(sshd -T -C "user=$u,host=$a,addr=$a" 2>&1); then st=0; else st=1; fi
+			printf "MATCH\t%s\t%s\t%s\t" "$u" "$a" "$st"
+			if [ "$out" = "$glob" ]; then printf "=\n"; else printf "%s" "$out" | b64; printf "\n"; fi
+		done
+	done
 	n=0
 	for f in /var/lib/apt/lists/*_Packages; do [ -f "$f" ] && n=$((n + 1)); done
 	printf "LISTS\t%d\n" "$n"

@@ -266,11 +266,14 @@ func parseFacts(out []byte) (*access.HostFacts, error) {
 			if field(f, 1) == "0" {
 				fa.SSHD = access.ParseSSHDConfig(string(data))
 			} else {
-				fa.SSHDError = strings.TrimSpace(string(data))
-				if fa.SSHDError == "" {
-					fa.SSHDError = "sshd -T failed"
-				}
+				fa.SSHDError = sshdError(data)
 			}
+		case "MATCH":
+			m, err := parseMatch(f, fa)
+			if err != nil {
+				return nil, err
+			}
+			fa.SSHDMatches = append(fa.SSHDMatches, m)
 		case "LISTS":
 			fa.PackageLists = field(f, 1) != "0"
 		case "APT":
@@ -295,6 +298,44 @@ func parseFacts(out []byte) (*access.HostFacts, error) {
 		}
 	}
 	return fa, nil
+}
+
+func sshdError(out []byte) string {
+	if s := strings.TrimSpace(string(out)); s != "" {
+		return s
+	}
+	return "sshd -T failed"
+}
+
+// parseMatch reads "MATCH user addr status output", where output is base64
+// or "=" for the same settings as the global sshd -T (read before it).
+func parseMatch(f []string, fa *access.HostFacts) (access.SSHDMatch, error) {
+	if len(f) != 5 {
+		return access.SSHDMatch{}, fmt.Errorf("bad MATCH line")
+	}
+	m := access.SSHDMatch{User: f[1], Addr: f[2]}
+	var out []byte
+	if f[4] == "=" {
+		if fa.SSHDError != "" {
+			m.Error = fa.SSHDError
+			return m, nil
+		}
+		m.Settings = make(map[string][]string, len(fa.SSHD))
+		for k, v := range fa.SSHD {
+			m.Settings[k] = append([]string{}, v...)
+		}
+		return m, nil
+	}
+	out, err := unb64(f[4])
+	if err != nil {
+		return m, fmt.Errorf("MATCH %s %s: %v", f[1], f[2], err)
+	}
+	if f[3] == "0" {
+		m.Settings = access.ParseSSHDConfig(string(out))
+	} else {
+		m.Error = sshdError(out)
+	}
+	return m, nil
 }
 
 func lastLine(s string) string {

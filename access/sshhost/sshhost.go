@@ -245,7 +245,10 @@ func (h *Host) Apply(ctx context.Context, ops []access.Op) ([]access.OpResult, e
 	return res, nil
 }
 
-// Facts reads sshd -T, apt's simulated upgrade and the reboot flag.
+// Facts reads sshd -T (globally, and per managed account and probe
+// address), apt's simulated upgrade and the reboot flag in one session,
+// and the server's handshake offer over a second, unauthenticated
+// connection to the same address.
 func (h *Host) Facts(ctx context.Context) (*access.HostFacts, error) {
 	out, err := h.run(ctx, "facts", nil)
 	if err != nil {
@@ -254,6 +257,9 @@ func (h *Host) Facts(ctx context.Context) (*access.HostFacts, error) {
 	f, err := parseFacts(out)
 	if err != nil {
 		return nil, &access.HostError{Host: h.Name(), Op: "facts", Err: fmt.Errorf("%w: %v", access.ErrHost, err)}
+	}
+	if f.Offer, err = access.ReadSSHOffer(ctx, h.addr); err != nil {
+		f.OfferError = err.Error()
 	}
 	return f, nil
 }

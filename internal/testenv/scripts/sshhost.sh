@@ -10,6 +10,8 @@ SSH_ROOTFS="$OPSKIT_STATE/sshhost-rootfs"
 DEBIAN_MIRROR=${OPSKIT_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 
 sshhost_up() {
+	# ssh-audit runs beside opskit's host audit in access's TestAuditAlgorithms.
+	apt_install ssh-audit
 	step "SSH host image $SSH_IMAGE"
 	if docker image inspect "$SSH_IMAGE" >/dev/null 2>&1; then
 		ok "present"
