@@ -95,7 +95,7 @@ func TestAuditMatchBlocks(t *testing.T) {
 // is reported, on a real host and on the fake.
 func TestAuditPrivilegedGroups(t *testing.T) {
 	ops := []access.Op{
-		{Kind: access.OpEnsureUser, User: "alice", Shell: "/bin/bash", Groups: []string{"adm", "devs"}},
+		{Kind: access.OpEnsureUser, User: "alice", Shell: "/bin/bash", Groups: []string{"adm", "devs"}, AllowPrivileged: []string{"adm"}},
 		{Kind: access.OpEnsureUser, User: "bob", Shell: "/bin/bash", Groups: []string{"devs"}},
 	}
 	check := func(t *testing.T, h access.Host) {

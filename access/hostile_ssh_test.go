@@ -428,7 +428,7 @@ func TestApplyValidates(t *testing.T) {
 				}
 			}
 			_, key := newSigner(t, "val")
-			mustOps(t, h, access.Op{Kind: access.OpEnsureUser, User: "val", Shell: "/bin/bash"})
+			mustApply(t, h, access.Op{Kind: access.OpEnsureUser, User: "val", Shell: "/bin/bash"})
 			invalid := []access.Op{
 				{Kind: access.OpSetKeys, User: "val", Content: []byte(`command="/bin/sh" ` + key + "\n")},
 				{Kind: access.OpSetRootKeys, User: "val", Content: []byte(`from="*" ` + key + "\n")},

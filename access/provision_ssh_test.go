@@ -210,7 +210,7 @@ func TestHostileInput(t *testing.T) {
 		// A principal made of shell metacharacters without spaces is still
 		// only data.
 		odd := []byte("$(touch_" + strings.ReplaceAll(marker, "/", "_") + ")\n`id`\n")
-		mustOps(t, h.Host, access.Op{Kind: access.OpSetPrincipals, User: "hostile0", Content: odd})
+		mustApply(t, h.Host, access.Op{Kind: access.OpSetPrincipals, User: "hostile0", Content: odd})
 		if got, _ := h.Env.ReadFile(ctx, "/etc/ssh/opskit_principals/hostile0"); !bytes.Equal(got, odd) {
 			t.Errorf("principals file = %q; want the bytes verbatim", got)
 		}
@@ -387,18 +387,5 @@ func TestHostKeyVerified(t *testing.T) {
 	var ke *knownhosts.KeyError
 	if !errors.As(err, &ke) && !strings.Contains(fmt.Sprint(err), "knownhosts") {
 		t.Fatalf("Snapshot with a wrong host key: %v; want a knownhosts key error", err)
-	}
-}
-
-func mustOps(t *testing.T, h access.Host, ops ...access.Op) {
-	t.Helper()
-	res, err := h.Apply(context.Background(), ops)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range res {
-		if r.Err != nil {
-			t.Fatalf("op %s: %v", r.Op, r.Err)
-		}
 	}
 }
