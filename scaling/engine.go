@@ -154,7 +154,10 @@ func (e *Engine) Decide(in Input) Decision {
 	if scheduled {
 		rec, why = *fired.Desired, fmt.Sprintf("scheduled action %q sets %d", fired.Name, *fired.Desired)
 	}
-	rec = clamp(rec, d.Min, d.Max)
+	if c := clamp(rec, d.Min, d.Max); c != rec {
+		why += fmt.Sprintf(" (clamped to [%d, %d])", d.Min, d.Max)
+		rec = c
+	}
 	d.Recommended = rec
 	n := rec
 
