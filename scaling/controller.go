@@ -193,7 +193,7 @@ func (c *Controller) step(ctx context.Context, m *managed) {
 	} else {
 		m.failures, m.retryAt = 0, time.Time{}
 	}
-	if !d.At.IsZero() {
+	if d.Policies != nil {
 		m.hist.Record(d, d.Applied)
 	}
 	c.report(ctx, d)
@@ -202,7 +202,7 @@ func (c *Controller) step(ctx context.Context, m *managed) {
 func (c *Controller) decide(ctx context.Context, m *managed, now time.Time) (Decision, error) {
 	st, err := m.cfg.Group.State(ctx)
 	if err != nil {
-		return Decision{Group: m.cfg.Name, Reason: "reading state failed"}, err
+		return Decision{Group: m.cfg.Name, At: now, Reason: "reading state failed"}, err
 	}
 	clear(m.metrics)
 	for name, f := range m.cfg.Metrics {
@@ -222,17 +222,19 @@ func (c *Controller) report(ctx context.Context, d Decision) {
 	case d.Direction != Hold:
 		level = slog.LevelInfo
 	}
-	if c.log.Enabled(ctx, level) {
-		attrs := []slog.Attr{slog.String("group", d.Group), slog.String("direction", d.Direction.String()),
-			slog.Int("current", d.Current), slog.Int("desired", d.Desired), slog.Bool("applied", d.Applied)}
+	if h := c.log.Handler(); h.Enabled(ctx, level) {
+		// The record carries the decision's time, which is the clock's.
+		r := slog.NewRecord(d.At, level, d.Reason, 0)
+		r.AddAttrs(slog.String("group", d.Group), slog.String("direction", d.Direction.String()),
+			slog.Int("current", d.Current), slog.Int("desired", d.Desired), slog.Bool("applied", d.Applied))
 		for _, p := range d.Policies {
-			attrs = append(attrs, slog.Group(p.Policy, slog.String("metric", p.Metric), slog.Float64("value", p.Value),
-				slog.Bool("missing", p.Missing), slog.Int("recommends", p.Recommends)))
+			r.AddAttrs(slog.Group(p.Metric, slog.Float64("value", p.Value), slog.Bool("missing", p.Missing),
+				slog.Int("recommends", p.Recommends)))
 		}
 		if d.Err != nil {
-			attrs = append(attrs, slog.String("error", d.Err.Error()))
+			r.AddAttrs(slog.String("error", d.Err.Error()))
 		}
-		c.log.LogAttrs(ctx, level, d.Reason, attrs...)
+		_ = h.Handle(ctx, r)
 	}
 	if c.opts.OnDecision != nil {
 		c.opts.OnDecision(d)
