@@ -29,6 +29,11 @@ type Backlog struct {
 	Activation float64
 	// Tolerance is the dead band; zero means 10% each way.
 	Tolerance Tolerance
+	// Headroom is the fraction of the target a scale-out leaves free: it
+	// aims at Target × (1 − Headroom) rather than at Target, so a rising
+	// load is met in fewer, larger steps. Zero aims at the target, as AWS
+	// and HPA do; at most 0.5.
+	Headroom float64
 }
 
 // PolicyName implements Policy.
@@ -59,6 +64,9 @@ func (p *Backlog) validate(input string) error {
 	if !(p.target() > 0) {
 		return invalid(input, "PerInstance", "set PerInstance, or AcceptableLatency and ProcessingTime, above zero")
 	}
+	if p.Headroom < 0 || p.Headroom > 0.5 {
+		return invalid(input, "Headroom", "%v is outside [0, 0.5]", p.Headroom)
+	}
 	return p.Tolerance.validate(input)
 }
 
@@ -87,5 +95,5 @@ func (p *Backlog) recommend(v *view) PolicyResult {
 		return res
 	}
 	what := fmt.Sprintf("backlog per instance %.4g (target %.4g)", r.Value/float64(v.ready), t)
-	return proportional(res, v, r.Value/(float64(v.ready)*t), p.Tolerance, false, what)
+	return proportional(res, v, r.Value/(float64(v.ready)*t), p.Tolerance, p.Headroom, false, what)
 }

@@ -44,16 +44,17 @@ const (
 )
 
 // DefaultScaleOut is what a nil Spec.ScaleOut stands for: act at once,
-// and add at most 4 instances or 100% (whichever is more) per minute.
+// without a rate limit, as AWS does; instances warming up already count
+// toward the desired capacity, so a scale-out is not repeated while they
+// start.
 func DefaultScaleOut() *Rules {
-	return &Rules{Limits: []Limit{{Value: 4, Period: time.Minute}, {Percent: true, Value: 100, Period: time.Minute}}}
+	return &Rules{}
 }
 
 // DefaultScaleIn is what a nil Spec.ScaleIn stands for: scale in to the
-// highest recommendation of the last 5 minutes, removing at most half the
-// instances per minute.
+// highest recommendation of the last 5 minutes (HPA's default window).
 func DefaultScaleIn() *Rules {
-	return &Rules{Window: 5 * time.Minute, Limits: []Limit{{Percent: true, Value: 50, Period: time.Minute}}}
+	return &Rules{Window: 5 * time.Minute}
 }
 
 // maxKeep bounds the history the rules may need.

@@ -131,8 +131,8 @@ func TestControllerRestartWaitsForScaleInWindow(t *testing.T) {
 		t.Errorf("Reason = %q", r.last().Reason)
 	}
 	r.run(t, 30*time.Second, 15*time.Second)
-	if got := r.desired(t); got != 4 {
-		t.Errorf("after the window: desired %d; want 4 (half per minute)", got)
+	if got := r.desired(t); got != 2 {
+		t.Errorf("after the window: desired %d; want 2", got)
 	}
 }
 

@@ -95,6 +95,10 @@ type Tolerance struct {
 // DefaultTolerance is the dead band a zero Tolerance stands for.
 const DefaultTolerance = 0.1
 
+// NoTolerance in a Tolerance field means no dead band in that direction:
+// any excess over the target scales out (AWS's high alarm does this).
+const NoTolerance = -1.0
+
 func (t Tolerance) resolve() (out, in float64) {
 	f := func(x float64) float64 {
 		if x == 0 {
@@ -114,11 +118,11 @@ func (t Tolerance) validate(input string) error {
 
 // proportional applies the target-tracking rule to a ratio of metric to
 // target over the in-service capacity.
-func proportional(res PolicyResult, v *view, ratio float64, tol Tolerance, noIn bool, what string) PolicyResult {
+func proportional(res PolicyResult, v *view, ratio float64, tol Tolerance, headroom float64, noIn bool, what string) PolicyResult {
 	out, in := tol.resolve()
 	switch {
 	case ratio > 1+out:
-		n := ceilCap(float64(v.ready) * ratio)
+		n := ceilCap(float64(v.ready) * ratio / (1 - headroom))
 		if n <= v.desired {
 			return hold(res, v, "%s %.3g× target over %d in service asks %d; %d already desired (warming up)", what, ratio, v.ready, n, v.desired)
 		}

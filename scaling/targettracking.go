@@ -18,6 +18,11 @@ type TargetTracking struct {
 	Target float64
 	// Tolerance is the dead band; zero means 10% each way.
 	Tolerance Tolerance
+	// Headroom is the fraction of the target a scale-out leaves free: it
+	// aims at Target × (1 − Headroom) rather than at Target, so a rising
+	// load is met in fewer, larger steps. Zero aims at the target, as AWS
+	// and HPA do; at most 0.5.
+	Headroom float64
 	// DisableScaleIn keeps the policy from ever asking to scale in.
 	DisableScaleIn bool
 }
@@ -37,6 +42,9 @@ func (p *TargetTracking) validate(input string) error {
 	if !(p.Target > 0) {
 		return invalid(input, "Target", "%v is not above zero", p.Target)
 	}
+	if p.Headroom < 0 || p.Headroom > 0.5 {
+		return invalid(input, "Headroom", "%v is outside [0, 0.5]", p.Headroom)
+	}
 	return p.Tolerance.validate(input)
 }
 
@@ -51,5 +59,5 @@ func (p *TargetTracking) recommend(v *view) PolicyResult {
 		return hold(res, v, "no instance in service to measure %s: hold", p.Metric)
 	}
 	what := fmt.Sprintf("%s %.4g (target %.4g)", p.Metric, r.Value, p.Target)
-	return proportional(res, v, r.Value/p.Target, p.Tolerance, p.DisableScaleIn, what)
+	return proportional(res, v, r.Value/p.Target, p.Tolerance, p.Headroom, p.DisableScaleIn, what)
 }
