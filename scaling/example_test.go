@@ -1,11 +1,13 @@
 package scaling_test
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"time"
 
 	"github.com/opskit-dev/opskit/scaling"
+	"github.com/opskit-dev/opskit/scaling/scalingfake"
 )
 
 var now = time.Date(2026, 1, 5, 12, 0, 0, 0, time.UTC)
@@ -78,4 +80,38 @@ func ExampleSchedule() {
 	d := e.Decide(scaling.Input{Now: now, State: inService(2, 10, 2)})
 	fmt.Println(d.Schedule, d.Desired, d.Min, d.Max)
 	// Output: business hours 6 6 30
+}
+
+func ExampleController() {
+	clock := scalingfake.NewClock(now)
+	group, _ := scalingfake.NewGroup(clock, scalingfake.GroupOptions{Min: 1, Max: 10, Desired: 2, WarmUp: time.Minute})
+	load := &scalingfake.Load{}
+	ctl, _ := scaling.NewController(scaling.ControllerOptions{
+		Clock: clock,
+		OnDecision: func(d scaling.Decision) {
+			if d.Direction != scaling.Hold {
+				fmt.Printf("%s %s: %s\n", d.At.Format("15:04:05"), d.Group, d.Reason)
+			}
+		},
+	})
+	_ = ctl.Add(scaling.GroupConfig{
+		Name:    "web",
+		Group:   group,
+		Spec:    scaling.Spec{Policies: []scaling.Policy{&scaling.TargetTracking{Metric: "cpu", Target: 50}}},
+		Metrics: map[string]scaling.MetricFunc{"cpu": load.CPU()},
+	})
+	ctx := context.Background()
+	load.Set(1.4) // 1.4 instances' worth of work: 70% on 2
+	for i := 0; i < 8; i++ {
+		_ = ctl.Tick(ctx)
+		clock.Advance(15 * time.Second)
+	}
+	load.Set(0.2)
+	for i := 0; i < 40; i++ {
+		_ = ctl.Tick(ctx)
+		clock.Advance(15 * time.Second)
+	}
+	// Output:
+	// 12:00:00 web: scale out from 2 to 3: target-tracking cpu: cpu 70 (target 50) 1.4× target over 2 in service: 3
+	// 12:06:45 web: scale in from 3 to 1: target-tracking cpu: cpu 6.667 (target 50) 0.133× target over 3 in service: 1
 }
