@@ -1,0 +1,61 @@
+// Command worker is the task of the Swarm tests' services: "idle" waits
+// to be stopped; "burn URL" asks URL for work, burning the CPU for the
+// milliseconds each answer names, as a queue worker does.
+package main
+
+import (
+	"io"
+	"net/http"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+func main() {
+	stop := make(chan os.Signal, 1)
+	signal.Notify(stop, syscall.SIGTERM, syscall.SIGINT)
+	if len(os.Args) < 2 || os.Args[1] == "idle" {
+		<-stop
+		return
+	}
+	url := os.Args[2]
+	c := &http.Client{Timeout: 2 * time.Second}
+	for {
+		select {
+		case <-stop:
+			return
+		default:
+		}
+		ms := fetch(c, url)
+		if ms <= 0 {
+			time.Sleep(20 * time.Millisecond)
+			continue
+		}
+		burn(time.Duration(ms) * time.Millisecond)
+	}
+}
+
+func fetch(c *http.Client, url string) int {
+	resp, err := c.Get(url)
+	if err != nil {
+		return 0
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, 32))
+	n, _ := strconv.Atoi(strings.TrimSpace(string(b)))
+	return n
+}
+
+var sink uint64
+
+func burn(d time.Duration) {
+	end := time.Now().Add(d)
+	for time.Now().Before(end) {
+		for i := 0; i < 10000; i++ {
+			sink += uint64(i) * 7
+		}
+	}
+}
