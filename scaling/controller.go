@@ -22,6 +22,13 @@ type ControllerOptions struct {
 	// OnDecision, if set, is called with every decision, from the
 	// goroutine that runs Tick.
 	OnDecision func(Decision)
+	// Holder names this controller in leases. When set, groups whose
+	// backend implements Leaser are scaled only while this controller
+	// holds their lease; the others stand by and take over when it lapses.
+	Holder string
+	// LeaseTTL is how long a lease lasts unless renewed (every round);
+	// zero means three Intervals.
+	LeaseTTL time.Duration
 	// RetryBase and RetryMax bound the backoff after a backend error:
 	// RetryBase after the first, doubling up to RetryMax. Zero means 5 s
 	// and 5 min.
@@ -68,6 +75,7 @@ type managed struct {
 	failures int
 	retryAt  time.Time
 	metrics  map[string]Reading
+	leader   bool // held the lease at the last round
 }
 
 // NewController returns a controller with no groups.
@@ -80,6 +88,12 @@ func NewController(opts ControllerOptions) (*Controller, error) {
 	}
 	if opts.Interval == 0 {
 		opts.Interval = 15 * time.Second
+	}
+	if opts.LeaseTTL < 0 {
+		return nil, invalid("ControllerOptions", "LeaseTTL", "negative duration")
+	}
+	if opts.LeaseTTL == 0 {
+		opts.LeaseTTL = 3 * opts.Interval
 	}
 	if opts.RetryBase == 0 {
 		opts.RetryBase = 5 * time.Second
@@ -168,6 +182,30 @@ func (c *Controller) step(ctx context.Context, m *managed) {
 	now := c.opts.Clock.Now()
 	if now.Before(m.retryAt) {
 		return
+	}
+	if l, ok := m.cfg.Group.(Leaser); ok && c.opts.Holder != "" {
+		lease, err := l.AcquireLease(ctx, c.opts.Holder, now, c.opts.LeaseTTL)
+		if err != nil || lease.Holder != c.opts.Holder {
+			if m.leader || err != nil {
+				// Lost the lease (or cannot tell): forget the history, so
+				// that on taking over again a whole scale-in window is
+				// observed first.
+				m.hist, m.leader = History{}, false
+			}
+			d := Decision{Group: m.cfg.Name, At: now, Reason: fmt.Sprintf("standby: lease held by %q until %s", lease.Holder, lease.Expires.Format(time.RFC3339))}
+			if err != nil {
+				if ctx.Err() != nil {
+					return
+				}
+				m.failures++
+				m.retryAt = now.Add(c.retry.delay(m.failures))
+				d.Err = fmt.Errorf("scaling: group %q: lease: %w", m.cfg.Name, err)
+				d.Reason = "lease unknown"
+			}
+			c.report(ctx, d)
+			return
+		}
+		m.leader = true
 	}
 	var d Decision
 	var err error

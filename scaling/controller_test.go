@@ -225,3 +225,48 @@ func TestControllerAddInvalid(t *testing.T) {
 		}
 	}
 }
+
+func TestControllerLeaseStandby(t *testing.T) {
+	clock := scalingfake.NewClock(start)
+	g, _ := scalingfake.NewGroup(clock, scalingfake.GroupOptions{Min: 1, Max: 8, Desired: 2})
+	cpu := &scalingfake.Metric{}
+	cpu.Set(100)
+	var acted []string
+	mk := func(holder string) *scaling.Controller {
+		c, err := scaling.NewController(scaling.ControllerOptions{Clock: clock, Holder: holder, Interval: 10 * time.Second,
+			OnDecision: func(d scaling.Decision) {
+				if d.Applied {
+					acted = append(acted, holder)
+				}
+			}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Add(scaling.GroupConfig{Name: "web", Group: g, Spec: scaling.Spec{Policies: []scaling.Policy{&scaling.TargetTracking{Metric: "cpu", Target: 50}}},
+			Metrics: map[string]scaling.MetricFunc{"cpu": cpu.Func()}}); err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	a, b := mk("a"), mk("b")
+	ctx := context.Background()
+	for i := 0; i < 3; i++ {
+		_ = a.Tick(ctx)
+		_ = b.Tick(ctx)
+		clock.Advance(10 * time.Second)
+	}
+	if len(acted) == 0 || strings.Trim(strings.Join(acted, ""), "a") != "" {
+		t.Fatalf("acted: %v; want only a", acted)
+	}
+	// a dies; b takes over once the 30 s lease has lapsed.
+	acted = nil
+	died := clock.Now()
+	g.SetBounds(1, 40)
+	for i := 0; i < 10 && len(acted) == 0; i++ {
+		_ = b.Tick(ctx)
+		clock.Advance(10 * time.Second)
+	}
+	if strings.Join(acted, ",") != "b" || clock.Now().Sub(died) > 30*time.Second+10*time.Second {
+		t.Errorf("after a stopped: acted %v %v later; want b within one lease (30 s) and a round", acted, clock.Now().Sub(died))
+	}
+}

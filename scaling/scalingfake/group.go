@@ -38,6 +38,7 @@ type Group struct {
 	refuse    int
 	refuseErr error
 	writes    int
+	lease     scaling.Lease
 }
 
 type instance struct {
@@ -50,6 +51,7 @@ type instance struct {
 var (
 	_ scaling.Group     = (*Group)(nil)
 	_ scaling.Protector = (*Group)(nil)
+	_ scaling.Leaser    = (*Group)(nil)
 )
 
 // NewGroup returns a group on clock with opts.Desired instances in service.
@@ -224,4 +226,17 @@ func (g *Group) Writes() int {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	return g.writes
+}
+
+// AcquireLease implements scaling.Leaser.
+func (g *Group) AcquireLease(ctx context.Context, holder string, now time.Time, ttl time.Duration) (scaling.Lease, error) {
+	if err := ctx.Err(); err != nil {
+		return scaling.Lease{}, err
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.lease.Holder == "" || g.lease.Holder == holder || !now.Before(g.lease.Expires) {
+		g.lease = scaling.Lease{Holder: holder, Expires: now.Add(ttl)}
+	}
+	return g.lease, nil
 }
