@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -31,7 +32,7 @@ func main() {
 		}
 		ms := fetch(c, url)
 		if ms <= 0 {
-			time.Sleep(20 * time.Millisecond)
+			time.Sleep(100 * time.Millisecond)
 			continue
 		}
 		burn(time.Duration(ms) * time.Millisecond)
@@ -51,11 +52,21 @@ func fetch(c *http.Client, url string) int {
 
 var sink uint64
 
+// burn spends d of this thread's CPU time (not wall time, so a CPU limit
+// slows the job down instead of making it cheaper).
 func burn(d time.Duration) {
-	end := time.Now().Add(d)
-	for time.Now().Before(end) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	start := threadCPU()
+	for threadCPU()-start < d {
 		for i := 0; i < 10000; i++ {
 			sink += uint64(i) * 7
 		}
 	}
+}
+
+func threadCPU() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(1, &ru) // RUSAGE_THREAD
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
