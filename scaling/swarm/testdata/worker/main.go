@@ -1,6 +1,8 @@
 // Command worker is the task of the Swarm tests' services: "idle" waits
 // to be stopped; "burn URL" asks URL for work, burning the CPU for the
-// milliseconds each answer names, as a queue worker does.
+// milliseconds each answer names, as a queue worker does; "consume
+// AMQP-URL QUEUE" takes one message at a time from a RabbitMQ queue,
+// works 200 ms on it and acknowledges it.
 package main
 
 import (
@@ -13,6 +15,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	amqp "github.com/rabbitmq/amqp091-go"
 )
 
 func main() {
@@ -20,6 +24,10 @@ func main() {
 	signal.Notify(stop, syscall.SIGTERM, syscall.SIGINT)
 	if len(os.Args) < 2 || os.Args[1] == "idle" {
 		<-stop
+		return
+	}
+	if os.Args[1] == "consume" {
+		consume(os.Args[2], os.Args[3], stop)
 		return
 	}
 	url := os.Args[2]
@@ -69,4 +77,33 @@ func threadCPU() time.Duration {
 	var ru syscall.Rusage
 	_ = syscall.Getrusage(1, &ru) // RUSAGE_THREAD
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func consume(url, queue string, stop chan os.Signal) {
+	conn, err := amqp.Dial(url)
+	if err != nil {
+		os.Exit(1)
+	}
+	defer conn.Close()
+	ch, err := conn.Channel()
+	if err != nil {
+		os.Exit(1)
+	}
+	_ = ch.Qos(1, 0, false)
+	msgs, err := ch.Consume(queue, "", false, false, false, false, nil)
+	if err != nil {
+		os.Exit(1)
+	}
+	for {
+		select {
+		case <-stop:
+			return
+		case m, ok := <-msgs:
+			if !ok {
+				os.Exit(1)
+			}
+			time.Sleep(200 * time.Millisecond)
+			_ = m.Ack(false)
+		}
+	}
 }
