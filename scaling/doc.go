@@ -39,14 +39,21 @@
 // reads state and metrics (MetricFunc), decides, acts through the Group,
 // keeps each group's History, logs every decision (slog, and
 // ControllerOptions.OnDecision), backs off after backend errors and may
-// be stopped at any moment.
+// be stopped at any moment. Several controllers may run for one group,
+// as HPA runs with leader election: with ControllerOptions.Holder set,
+// only the holder of the lease kept on the group itself (Leaser: a
+// service label, a group tag, written with the backend's version check)
+// acts, and a standby takes over when the lease lapses.
 //
 // # Backends, the fake and the suite
 //
-// Groups implement the small Group interface (and Protector where
-// instances can be protected from scale-in); its doc lists the rules.
-// Package scaling/scalingfake has an in-memory group on a fake clock
-// (warm-up, lingering terminations, protection, bounds) and fake metric
+// Groups implement the small Group interface, and Protector and Leaser
+// where the backend can; their docs list the rules. Package scaling/swarm
+// scales Docker Swarm services over the Engine API (versioned writes that
+// never revert a concurrent change, bounds and policy from labels, CPU
+// and network IO from the engine's statistics). Package
+// scaling/scalingfake has an in-memory group on a fake clock (warm-up,
+// lingering terminations, protection, bounds, leases) and fake metric
 // sources; package scaling/scalingtest is the public conformance suite,
-// run here as TestConformance/fake.
+// run here as TestConformance/fake and TestConformance/swarm.
 package scaling

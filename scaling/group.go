@@ -24,6 +24,9 @@ import (
 //   - Scale-in never terminates an instance protected from scale-in (see
 //     Protector); terminating instances are reported as Terminating until
 //     they are gone.
+//
+// Optional upgrades: Protector (instance protection) and Leaser (a lease
+// for running several controllers).
 type Group interface {
 	// State reads the group's capacity bounds, desired capacity and instances.
 	State(ctx context.Context) (GroupState, error)

@@ -10,7 +10,7 @@ import (
 // several Controllers run for one group, one acting and the others
 // standing by, as HPA's controller manager runs with leader election.
 //
-// Rules, checked by the Controller's tests on scalingfake and on Swarm:
+// Rules, checked by scaling/scalingtest (LeaseExclusive, LeaseRace):
 //   - AcquireLease grants the lease to holder until now+ttl when it is
 //     free, expired at now, or already held by holder, and otherwise
 //     leaves it unchanged; either way it returns the lease in force.

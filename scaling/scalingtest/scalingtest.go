@@ -15,6 +15,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -298,6 +299,63 @@ var cases = []testCase{
 		}
 		if err := check(e.ctx); err != nil {
 			e.t.Errorf("concurrent change reverted: %v", err)
+		}
+	}},
+	{"LeaseExclusive", func(e *env) {
+		g := e.group(1, 2, 1)
+		l, ok := g.(scaling.Leaser)
+		if !ok {
+			e.t.Skip("backend keeps no lease")
+		}
+		t0 := time.Now().Truncate(time.Second)
+		ttl := 10 * time.Second
+		steps := []struct {
+			holder string
+			at     time.Duration
+			want   string
+		}{
+			{"a", 0, "a"},                // free: a takes it
+			{"b", time.Second, "a"},      // held: b sees a
+			{"a", 2 * time.Second, "a"},  // a renews, until +12 s
+			{"b", 11 * time.Second, "a"}, // still a's after the first expiry
+			{"b", 12 * time.Second, "b"}, // lapsed: b takes it
+			{"a", 13 * time.Second, "b"}, // and a stands by
+		}
+		for _, s := range steps {
+			got, err := l.AcquireLease(e.ctx, s.holder, t0.Add(s.at), ttl)
+			if err != nil {
+				e.t.Fatalf("AcquireLease(%s at +%v): %v", s.holder, s.at, err)
+			}
+			if got.Holder != s.want {
+				e.t.Errorf("AcquireLease(%s at +%v) = held by %q; want %q", s.holder, s.at, got.Holder, s.want)
+			}
+		}
+	}},
+	{"LeaseRace", func(e *env) {
+		g := e.group(1, 2, 1)
+		l, ok := g.(scaling.Leaser)
+		if !ok {
+			e.t.Skip("backend keeps no lease")
+		}
+		now := time.Now()
+		got := make([]scaling.Lease, 4)
+		errs := make([]error, 4)
+		var wg sync.WaitGroup
+		for i := range got {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				got[i], errs[i] = l.AcquireLease(e.ctx, fmt.Sprintf("c%d", i), now, time.Minute)
+			}()
+		}
+		wg.Wait()
+		for i := range got {
+			if errs[i] != nil {
+				e.t.Fatalf("AcquireLease(c%d): %v", i, errs[i])
+			}
+			if got[i].Holder != got[0].Holder {
+				e.t.Errorf("racing holders saw different leases: %+v", got)
+			}
 		}
 	}},
 }
