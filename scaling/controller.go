@@ -298,24 +298,26 @@ func (c *Controller) Run(ctx context.Context) error {
 	defer close(done)
 	defer cancel()
 	for {
-		if err := c.Tick(ctx); err != nil {
-			if errors.Is(err, ErrClosed) {
-				return nil
+		err := c.Tick(ctx)
+		if err == nil {
+			select {
+			case <-ctx.Done():
+				err = ctx.Err()
+			case <-c.opts.Clock.After(c.opts.Interval):
+				continue
 			}
-			return err
 		}
-		select {
-		case <-ctx.Done():
-			c.mu.Lock()
-			closed := c.closed
-			c.mu.Unlock()
-			if closed {
-				return nil
-			}
-			return ctx.Err()
-		case <-c.opts.Clock.After(c.opts.Interval):
+		if c.isClosed() {
+			return nil
 		}
+		return err
 	}
+}
+
+func (c *Controller) isClosed() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.closed
 }
 
 // Close stops Run, waits for it to return, and refuses further use.

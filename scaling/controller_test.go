@@ -270,3 +270,42 @@ func TestControllerLeaseStandby(t *testing.T) {
 		t.Errorf("after a stopped: acted %v %v later; want b within one lease (30 s) and a round", acted, clock.Now().Sub(died))
 	}
 }
+
+// blockingGroup blocks State until its context ends, like a backend call
+// hanging on the network.
+type blockingGroup struct {
+	scaling.Group
+	entered chan struct{}
+}
+
+func (b blockingGroup) State(ctx context.Context) (scaling.GroupState, error) {
+	close(b.entered)
+	<-ctx.Done()
+	return scaling.GroupState{}, ctx.Err()
+}
+
+func TestControllerCloseMidRound(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	clock := scalingfake.NewClock(start)
+	g, _ := scalingfake.NewGroup(clock, scalingfake.GroupOptions{Min: 1, Max: 4, Desired: 1})
+	bg := blockingGroup{Group: g, entered: make(chan struct{})}
+	var decisions []scaling.Decision
+	c, _ := scaling.NewController(scaling.ControllerOptions{Clock: clock, OnDecision: func(d scaling.Decision) { decisions = append(decisions, d) }})
+	m := &scalingfake.Metric{}
+	if err := c.Add(scaling.GroupConfig{Name: "slow", Group: bg, Spec: scaling.Spec{Policies: []scaling.Policy{&scaling.TargetTracking{Metric: "cpu", Target: 50}}},
+		Metrics: map[string]scaling.MetricFunc{"cpu": m.Func()}}); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- c.Run(context.Background()) }()
+	<-bg.entered
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Errorf("Run after Close in the middle of a round = %v; want nil", err)
+	}
+	if len(decisions) != 0 {
+		t.Errorf("a round stopped by Close reported %d decisions (an error one?): %+v", len(decisions), decisions)
+	}
+}
