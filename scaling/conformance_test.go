@@ -3,6 +3,7 @@ package scaling_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -47,14 +48,20 @@ func (h swarmHarness) Advance(ctx context.Context) {
 // would, and checks it is still there.
 func (h swarmHarness) ChangeOther(ctx context.Context, g scaling.Group) (func(context.Context) error, error) {
 	id := g.(*swarm.Service).ID()
-	res, err := h.cli.ServiceInspect(ctx, id, client.ServiceInspectOptions{})
-	if err != nil {
-		return nil, err
-	}
-	spec := res.Service.Spec
-	spec.Labels["opskit.test.other"] = "changed"
-	if _, err := h.cli.ServiceUpdate(ctx, id, client.ServiceUpdateOptions{Version: res.Service.Version, Spec: spec}); err != nil {
-		return nil, err
+	for try := 0; ; try++ {
+		res, err := h.cli.ServiceInspect(ctx, id, client.ServiceInspectOptions{})
+		if err != nil {
+			return nil, err
+		}
+		spec := res.Service.Spec
+		spec.Labels["opskit.test.other"] = "changed"
+		_, err = h.cli.ServiceUpdate(ctx, id, client.ServiceUpdateOptions{Version: res.Service.Version, Spec: spec})
+		if err == nil {
+			break
+		}
+		if try == 10 || !strings.Contains(err.Error(), "out of sequence") {
+			return nil, err
+		}
 	}
 	return func(ctx context.Context) error {
 		res, err := h.cli.ServiceInspect(ctx, id, client.ServiceInspectOptions{})

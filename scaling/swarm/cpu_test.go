@@ -118,8 +118,8 @@ func TestSwarmCPU(t *testing.T) {
 	defer mu.Unlock()
 	t.Logf("load step to 5 running tasks: %v in %d actions; load stop to 1 task: %v; %d actions in all",
 		reaction.Round(100*time.Millisecond), out, back.Round(100*time.Millisecond), len(actions))
-	if reaction > time.Minute {
-		t.Errorf("took %v from the load step to 5 running tasks; want under a minute", reaction)
+	if reaction > 2*time.Minute {
+		t.Errorf("took %v from the load step to 5 running tasks; want under two minutes", reaction)
 	}
 	if back < 20*time.Second {
 		t.Errorf("scaled back in %v after the load stopped, inside the 20 s window", back)

@@ -29,15 +29,21 @@ type interloper struct {
 func (i *interloper) ServiceUpdate(ctx context.Context, id string, opts client.ServiceUpdateOptions) (client.ServiceUpdateResult, error) {
 	i.calls++
 	i.once.Do(func() {
-		res, err := i.Client.ServiceInspect(ctx, id, client.ServiceInspectOptions{})
-		if err != nil {
-			i.err = err
-			return
+		// The other operator retries its own stale writes too.
+		for try := 0; try < 10; try++ {
+			res, err := i.Client.ServiceInspect(ctx, id, client.ServiceInspectOptions{})
+			if err != nil {
+				i.err = err
+				return
+			}
+			spec := res.Service.Spec
+			spec.TaskTemplate.ContainerSpec.Image = i.image
+			spec.TaskTemplate.ContainerSpec.Env = append(spec.TaskTemplate.ContainerSpec.Env, "DEPLOYED_BY=someone-else")
+			_, i.err = i.Client.ServiceUpdate(ctx, id, client.ServiceUpdateOptions{Version: res.Service.Version, Spec: spec})
+			if i.err == nil || !strings.Contains(i.err.Error(), "out of sequence") {
+				return
+			}
 		}
-		spec := res.Service.Spec
-		spec.TaskTemplate.ContainerSpec.Image = i.image
-		spec.TaskTemplate.ContainerSpec.Env = append(spec.TaskTemplate.ContainerSpec.Env, "DEPLOYED_BY=someone-else")
-		_, i.err = i.Client.ServiceUpdate(ctx, id, client.ServiceUpdateOptions{Version: res.Service.Version, Spec: spec})
 	})
 	return i.Client.ServiceUpdate(ctx, id, opts)
 }
