@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"sync"
 	"time"
+
+	"github.com/opskit-dev/opskit/internal/backoff"
 )
 
 // ControllerOptions configure a Controller. The zero value works.
@@ -58,7 +60,7 @@ type GroupConfig struct {
 type Controller struct {
 	opts    ControllerOptions
 	log     *slog.Logger
-	retry   backoff
+	retry   backoff.Policy
 	tick    sync.Mutex // one round at a time
 	mu      sync.Mutex
 	groups  []*managed
@@ -105,7 +107,7 @@ func NewController(opts ControllerOptions) (*Controller, error) {
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	return &Controller{opts: opts, log: log, retry: backoff{opts.RetryBase, opts.RetryMax}, names: map[string]bool{}}, nil
+	return &Controller{opts: opts, log: log, retry: backoff.Policy{Initial: opts.RetryBase, Max: opts.RetryMax, NoJitter: true}, names: map[string]bool{}}, nil
 }
 
 // Add validates cfg and adds its group; the next round decides for it.
@@ -198,7 +200,7 @@ func (c *Controller) step(ctx context.Context, m *managed) {
 					return
 				}
 				m.failures++
-				m.retryAt = now.Add(c.retry.delay(m.failures))
+				m.retryAt = now.Add(c.retry.Delay(m.failures - 1))
 				d.Err = fmt.Errorf("scaling: group %q: lease: %w", m.cfg.Name, err)
 				d.Reason = "lease unknown"
 			}
@@ -224,7 +226,7 @@ func (c *Controller) step(ctx context.Context, m *managed) {
 			return // stopped: nothing was decided that needs remembering
 		}
 		m.failures++
-		wait := c.retry.delay(m.failures)
+		wait := c.retry.Delay(m.failures - 1)
 		m.retryAt = now.Add(wait)
 		d.Err = fmt.Errorf("scaling: group %q: %w", m.cfg.Name, err)
 		d.Reason += fmt.Sprintf("; backend error, retry in %v", wait)

@@ -16,6 +16,10 @@ type Policy struct {
 	Initial time.Duration
 	// Max caps the delay.
 	Max time.Duration
+	// NoJitter makes the delay exactly min(Max, Initial*2^n), for a caller
+	// whose decisions must be reproducible on a fake clock (the scaling
+	// controller) rather than spread across many clients.
+	NoJitter bool
 }
 
 // WithDefaults returns p with zero fields taken from d.
@@ -43,6 +47,9 @@ func (p Policy) Delay(n int) time.Duration {
 	}
 	if p.Max > 0 && d > p.Max {
 		d = p.Max
+	}
+	if p.NoJitter {
+		return d
 	}
 	return d/2 + time.Duration(rand.Int64N(int64(d/2)+1))
 }

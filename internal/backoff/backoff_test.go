@@ -29,3 +29,12 @@ func TestWithDefaults(t *testing.T) {
 		t.Fatalf("zero policy delay = %v; want 0", d)
 	}
 }
+
+func TestNoJitter(t *testing.T) {
+	p := Policy{Initial: time.Second, Max: 8 * time.Second, NoJitter: true}
+	for n, want := range []time.Duration{1, 2, 4, 8, 8} {
+		if d := p.Delay(n); d != want*time.Second {
+			t.Fatalf("Delay(%d) = %v; want %v", n, d, want*time.Second)
+		}
+	}
+}
