@@ -10,7 +10,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/opskit-dev/opskit/bus"
-	"github.com/opskit-dev/opskit/bus/fake"
+	"github.com/opskit-dev/opskit/bus/busfake"
 )
 
 // TestBadInput checks that every kind of bad input gives a typed error that
@@ -19,7 +19,7 @@ import (
 func TestBadInput(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	ctx := context.Background()
-	b := fake.New()
+	b := busfake.NewBroker()
 	dialer := b.Dialer()
 	for _, tc := range []struct {
 		name  string
@@ -203,7 +203,7 @@ func TestNoGoroutineLeak(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	t.Run("fake", func(t *testing.T) {
-		b := fake.New()
+		b := busfake.NewBroker()
 		run(t, fakeHarness{b}.Options(), b.CloseConnections)
 	})
 	t.Run("rabbitmq", func(t *testing.T) {

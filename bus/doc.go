@@ -82,7 +82,7 @@
 // # Backends and the conformance suite
 //
 // The Conn runs over the small interface in package bus/driver. The default
-// backend is amqp091-go (bus/amqpdriver); bus/fake is an in-memory broker with
+// backend is amqp091-go (bus/amqpdriver); bus/busfake is an in-memory broker with
 // RabbitMQ's routing, dead-lettering, prefetch, confirm and return semantics.
 // Package bus/bustest holds the behavioural suite both pass, run by this
 // package's tests as TestConformance/fake and TestConformance/rabbitmq.

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/opskit-dev/opskit/bus"
-	"github.com/opskit-dev/opskit/bus/fake"
+	"github.com/opskit-dev/opskit/bus/busfake"
 )
 
 // Connecting to a cluster: the Conn picks a random node and recovers on
@@ -35,7 +35,7 @@ func ExampleDial() {
 // Testing with the in-memory broker: the same API, no server.
 func ExampleDial_fake() {
 	ctx := context.Background()
-	broker := fake.New()
+	broker := busfake.NewBroker()
 	c, err := bus.Dial(ctx, bus.Options{URLs: []string{"amqp://node1:5672/"}, Dialer: broker.Dialer()})
 	if err != nil {
 		log.Fatal(err)
@@ -50,7 +50,7 @@ func ExampleDial_fake() {
 // and an exchange-to-exchange binding. Apply is idempotent.
 func ExampleConn_Apply() {
 	ctx := context.Background()
-	c, _ := bus.Dial(ctx, bus.Options{URLs: []string{"amqp://node1:5672/"}, Dialer: fake.New().Dialer()})
+	c, _ := bus.Dial(ctx, bus.Options{URLs: []string{"amqp://node1:5672/"}, Dialer: busfake.NewBroker().Dialer()})
 	defer c.Close()
 	topo := bus.Topology{
 		Exchanges: []bus.Exchange{
@@ -85,7 +85,7 @@ func ExampleConn_Apply() {
 // messages; Flush waits for all of them.
 func ExamplePublisher_Publish() {
 	ctx := context.Background()
-	c, _ := bus.Dial(ctx, bus.Options{URLs: []string{"amqp://node1:5672/"}, Dialer: fake.New().Dialer()})
+	c, _ := bus.Dial(ctx, bus.Options{URLs: []string{"amqp://node1:5672/"}, Dialer: busfake.NewBroker().Dialer()})
 	defer c.Close()
 	_ = c.Apply(ctx, bus.Topology{Queues: []bus.Queue{{Name: "jobs"}}})
 
@@ -121,7 +121,7 @@ func ExamplePublisher_Publish() {
 // dead-letters each delivery.
 func ExampleConn_Consume() {
 	ctx := context.Background()
-	c, _ := bus.Dial(ctx, bus.Options{URLs: []string{"amqp://node1:5672/"}, Dialer: fake.New().Dialer()})
+	c, _ := bus.Dial(ctx, bus.Options{URLs: []string{"amqp://node1:5672/"}, Dialer: busfake.NewBroker().Dialer()})
 	defer c.Close()
 	_ = c.Apply(ctx, bus.Topology{Queues: []bus.Queue{{Name: "jobs"}}})
 	p, _ := c.NewPublisher(ctx, bus.PublisherOptions{})
@@ -149,7 +149,7 @@ func ExampleConn_Consume() {
 // queue's consumers.
 func ExampleConn_DeclareWorkerQueues() {
 	ctx := context.Background()
-	c, _ := bus.Dial(ctx, bus.Options{URLs: []string{"amqp://node1:5672/"}, Dialer: fake.New().Dialer()})
+	c, _ := bus.Dial(ctx, bus.Options{URLs: []string{"amqp://node1:5672/"}, Dialer: busfake.NewBroker().Dialer()})
 	defer c.Close()
 	layout, err := c.DeclareWorkerQueues(ctx, bus.WorkerQueues{Name: "resize", Count: 3,
 		Queue: bus.Queue{DeliveryLimit: 5}}, nil, nil)

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/opskit-dev/opskit/bus"
-	"github.com/opskit-dev/opskit/bus/fake"
+	"github.com/opskit-dev/opskit/bus/busfake"
 )
 
 // TestFakeNodeLoss runs the node-loss scenario on the in-memory broker: the
@@ -17,7 +17,7 @@ import (
 func TestFakeNodeLoss(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	b := fake.New()
+	b := busfake.NewBroker()
 	nodes := []string{"amqp://a:5672/", "amqp://b:5672/", "amqp://c:5672/"}
 	var mu sync.Mutex
 	var states []string

@@ -20,7 +20,7 @@ type Options struct {
 	// tries the other nodes before the one it lost.
 	InOrder bool
 	// Dialer opens connections; the default is amqp091-go (amqpdriver.Dialer).
-	// bus/fake provides an in-memory broker.
+	// bus/busfake provides an in-memory broker.
 	Dialer driver.Dialer
 	// Name is the connection name the broker shows.
 	Name string

@@ -1,5 +1,5 @@
 // Package bustest is the conformance suite for bus backends: the same
-// behavioural cases run against the in-memory broker (bus/fake) and a real
+// behavioural cases run against the in-memory broker (bus/busfake) and a real
 // RabbitMQ cluster, which is what proves the fake faithful. Run it from a
 // test with your own Harness:
 //

@@ -2,7 +2,7 @@
 // implements so that package bus can run over it: connections, channels and
 // the AMQP 0-9-1 operations bus needs. Application code uses package bus; this
 // package is for backend implementers (the amqp091-go backend in bus/amqpdriver
-// and the in-memory broker in bus/fake).
+// and the in-memory broker in bus/busfake).
 //
 // Rules every backend follows, checked by bus/bustest:
 //   - A failed channel operation closes the channel (as AMQP does) and returns
