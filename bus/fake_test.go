@@ -95,19 +95,3 @@ func TestFakeNodeLoss(t *testing.T) {
 	t.Logf("states: %v", states)
 	mu.Unlock()
 }
-
-func TestBackoffDelay(t *testing.T) {
-	b := bus.Backoff{Initial: 100 * time.Millisecond, Max: time.Second}
-	for n, want := range []time.Duration{100, 200, 400, 800, 1000, 1000} {
-		want *= time.Millisecond
-		for i := 0; i < 50; i++ {
-			d := b.Delay(n)
-			if d < want/2 || d > want {
-				t.Fatalf("Delay(%d) = %v; want within [%v, %v]", n, d, want/2, want)
-			}
-		}
-	}
-	if d := (bus.Backoff{}).Delay(100); d > 5*time.Second || d < 2500*time.Millisecond {
-		t.Errorf("default Delay(100) = %v; want within [2.5s, 5s]", d)
-	}
-}
