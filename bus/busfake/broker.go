@@ -86,7 +86,10 @@ func NewBroker() *Broker {
 // address's host:port names the node.
 func (b *Broker) Dialer() driver.Dialer { return dialer{b} }
 
+// dialer connects to the nodes of one Broker.
 type dialer struct{ b *Broker }
+
+var _ driver.Dialer = dialer{}
 
 func nodeOf(addr string) (string, error) {
 	u, err := url.Parse(addr)
