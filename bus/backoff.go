@@ -6,10 +6,11 @@ import (
 	"github.com/opskit-dev/opskit/internal/backoff"
 )
 
-// Backoff is an exponential backoff with jitter: the delay before attempt n
-// (0-based) is min(Max, Initial*2^n), scaled by a random factor in [0.5, 1].
-// It is the policy every opskit package shares. In Options, zero fields
-// default to 50ms initial and 5s max.
+// Backoff is an exponential backoff with jitter, the policy every opskit
+// package shares. Its fields are Initial, the delay before attempt 0, and
+// Max, the cap; Delay(n) returns the delay before attempt n (0-based),
+// min(Max, Initial*2^n) scaled by a random factor in [0.5, 1]. In Options,
+// zero fields default to 50ms initial and 5s max.
 type Backoff = backoff.Policy
 
 // defaultBackoff fills the zero fields of Options.Backoff.
