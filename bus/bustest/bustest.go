@@ -8,7 +8,9 @@
 //	}
 //
 // Every case goes through the public bus API, names its entities with a
-// random prefix and deletes them afterwards.
+// random prefix and deletes them afterwards. A Harness may offer optional
+// capabilities (Alarmer, Inspecting); the cases that need one it lacks are
+// skipped with a message.
 package bustest
 
 import (
