@@ -8,12 +8,12 @@ import (
 	"time"
 
 	"github.com/opskit-dev/opskit/bus"
+	"github.com/opskit-dev/opskit/bus/busfake"
 	"github.com/opskit-dev/opskit/bus/bustest"
-	"github.com/opskit-dev/opskit/bus/fake"
 	"github.com/opskit-dev/opskit/internal/testenv"
 )
 
-type fakeHarness struct{ b *fake.Broker }
+type fakeHarness struct{ b *busfake.Broker }
 
 func (h fakeHarness) Options() bus.Options {
 	return bus.Options{
@@ -96,7 +96,7 @@ func (h rabbitHarness) SetAlarm(ctx context.Context, on bool) error {
 
 func TestConformance(t *testing.T) {
 	t.Run("fake", func(t *testing.T) {
-		bustest.Run(t, func(t *testing.T) bustest.Harness { return fakeHarness{fake.New()} })
+		bustest.Run(t, func(t *testing.T) bustest.Harness { return fakeHarness{busfake.NewBroker()} })
 	})
 	t.Run("rabbitmq", func(t *testing.T) {
 		h := newRabbitHarness(t)

@@ -40,6 +40,7 @@ func (s State) String() string {
 
 // StateChange is one observed state transition.
 type StateChange struct {
+	// State is the state the Conn entered.
 	State State
 	// Node is the URL (without password) of the node the Conn is connected
 	// to, or was connected to when the connection was lost.

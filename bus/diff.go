@@ -29,7 +29,7 @@ func (d Difference) String() string {
 }
 
 // Inspector reads a broker's entities. *Management implements it over the
-// management API and *fake.Broker over its in-memory state, so Diff works on
+// management API and *busfake.Broker over its in-memory state, so Diff works on
 // both. Methods return an error matching ErrNotFound for missing entities.
 type Inspector interface {
 	Exchange(ctx context.Context, name string) (MgmtExchange, error)

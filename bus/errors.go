@@ -107,8 +107,12 @@ func (e *ConflictError) Is(target error) bool {
 
 // BrokerError is an AMQP exception raised by the broker during Op.
 type BrokerError struct {
-	Op     string
-	Code   int
+	// Op is the operation and the entity it acted on, e.g.
+	// `declare queue "orders"`.
+	Op string
+	// Code is the AMQP reply code, e.g. 404 (NOT_FOUND).
+	Code int
+	// Reason is the broker's reply text.
 	Reason string
 }
 
@@ -135,11 +139,14 @@ func (e *BrokerError) Is(target error) bool {
 // ReturnedError is the result of a message the broker could not route to any
 // queue and returned (messages are mandatory unless Message.DropUnroutable).
 type ReturnedError struct {
-	MessageID  string
+	// MessageID is the returned message's ID.
+	MessageID string
+	// Exchange and RoutingKey are where the message was published.
 	Exchange   string
 	RoutingKey string
-	ReplyCode  int
-	ReplyText  string
+	// ReplyCode and ReplyText are the broker's reason, usually 312 NO_ROUTE.
+	ReplyCode int
+	ReplyText string
 }
 
 // Error implements error.

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/opskit-dev/opskit/bus"
-	"github.com/opskit-dev/opskit/bus/fake"
+	"github.com/opskit-dev/opskit/bus/busfake"
 )
 
 // Connecting to a cluster: the Conn picks a random node and recovers on
@@ -35,7 +35,7 @@ func ExampleDial() {
 // Testing with the in-memory broker: the same API, no server.
 func ExampleDial_fake() {
 	ctx := context.Background()
-	broker := fake.New()
+	broker := busfake.NewBroker()
 	c, err := bus.Dial(ctx, bus.Options{URLs: []string{"amqp://node1:5672/"}, Dialer: broker.Dialer()})
 	if err != nil {
 		log.Fatal(err)
@@ -50,7 +50,7 @@ func ExampleDial_fake() {
 // and an exchange-to-exchange binding. Apply is idempotent.
 func ExampleConn_Apply() {
 	ctx := context.Background()
-	c, _ := bus.Dial(ctx, bus.Options{URLs: []string{"amqp://node1:5672/"}, Dialer: fake.New().Dialer()})
+	c, _ := bus.Dial(ctx, bus.Options{URLs: []string{"amqp://node1:5672/"}, Dialer: busfake.NewBroker().Dialer()})
 	defer c.Close()
 	topo := bus.Topology{
 		Exchanges: []bus.Exchange{
@@ -85,7 +85,7 @@ func ExampleConn_Apply() {
 // messages; Flush waits for all of them.
 func ExamplePublisher_Publish() {
 	ctx := context.Background()
-	c, _ := bus.Dial(ctx, bus.Options{URLs: []string{"amqp://node1:5672/"}, Dialer: fake.New().Dialer()})
+	c, _ := bus.Dial(ctx, bus.Options{URLs: []string{"amqp://node1:5672/"}, Dialer: busfake.NewBroker().Dialer()})
 	defer c.Close()
 	_ = c.Apply(ctx, bus.Topology{Queues: []bus.Queue{{Name: "jobs"}}})
 
@@ -121,7 +121,7 @@ func ExamplePublisher_Publish() {
 // dead-letters each delivery.
 func ExampleConn_Consume() {
 	ctx := context.Background()
-	c, _ := bus.Dial(ctx, bus.Options{URLs: []string{"amqp://node1:5672/"}, Dialer: fake.New().Dialer()})
+	c, _ := bus.Dial(ctx, bus.Options{URLs: []string{"amqp://node1:5672/"}, Dialer: busfake.NewBroker().Dialer()})
 	defer c.Close()
 	_ = c.Apply(ctx, bus.Topology{Queues: []bus.Queue{{Name: "jobs"}}})
 	p, _ := c.NewPublisher(ctx, bus.PublisherOptions{})
@@ -149,7 +149,7 @@ func ExampleConn_Consume() {
 // queue's consumers.
 func ExampleConn_DeclareWorkerQueues() {
 	ctx := context.Background()
-	c, _ := bus.Dial(ctx, bus.Options{URLs: []string{"amqp://node1:5672/"}, Dialer: fake.New().Dialer()})
+	c, _ := bus.Dial(ctx, bus.Options{URLs: []string{"amqp://node1:5672/"}, Dialer: busfake.NewBroker().Dialer()})
 	defer c.Close()
 	layout, err := c.DeclareWorkerQueues(ctx, bus.WorkerQueues{Name: "resize", Count: 3,
 		Queue: bus.Queue{DeliveryLimit: 5}}, nil, nil)
@@ -167,4 +167,69 @@ func ExampleConn_DeclareWorkerQueues() {
 	}
 	fmt.Println(layout.Exchange, len(layout.Queues), total)
 	// Output: resize 3 4
+}
+
+// Checking a topology before applying it: every problem is reported, each
+// naming its input and field, and nothing is declared.
+func ExampleTopology_Validate() {
+	err := bus.Topology{
+		Exchanges: []bus.Exchange{{Name: "jobs", Kind: "fan-out"}},
+		Queues:    []bus.Queue{{Name: "work", Type: bus.Quorum, Exclusive: true}},
+	}.Validate()
+	fmt.Println(errors.Is(err, bus.ErrInvalid))
+	var problems bus.InvalidErrors
+	if errors.As(err, &problems) {
+		for _, p := range problems {
+			fmt.Println(p.Input, p.Field)
+		}
+	}
+	// Output:
+	// true
+	// exchange "jobs" Kind
+	// queue "work" Type
+}
+
+// Finding drift: Diff compares a Topology with what the broker has, here
+// through the fake broker (a *bus.Management does the same against the
+// management API).
+func ExampleDiff() {
+	ctx := context.Background()
+	broker := busfake.NewBroker()
+	c, _ := bus.Dial(ctx, bus.Options{URLs: []string{"amqp://node1:5672/"}, Dialer: broker.Dialer()})
+	defer c.Close()
+	_ = c.Apply(ctx, bus.Topology{Queues: []bus.Queue{{Name: "jobs", MaxLength: 100}}})
+
+	diffs, err := bus.Diff(ctx, broker, bus.Topology{
+		Queues: []bus.Queue{{Name: "jobs", MaxLength: 500}, {Name: "audit"}},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, d := range diffs {
+		fmt.Println(d)
+	}
+	// Output:
+	// queue jobs: x-max-length is 100, want 500
+	// queue audit: missing
+}
+
+// Reading a queue's depth for an autoscaler: without a management API the
+// figures come from a passive declare (ready messages and consumers only).
+func ExampleQueueMetrics() {
+	ctx := context.Background()
+	c, _ := bus.Dial(ctx, bus.Options{URLs: []string{"amqp://node1:5672/"}, Dialer: busfake.NewBroker().Dialer()})
+	defer c.Close()
+	_ = c.Apply(ctx, bus.Topology{Queues: []bus.Queue{{Name: "jobs"}}})
+	p, _ := c.NewPublisher(ctx, bus.PublisherOptions{})
+	for range 3 {
+		_ = p.PublishWait(ctx, bus.Message{RoutingKey: "jobs"})
+	}
+	_ = p.Close(ctx)
+
+	m, err := bus.QueueMetrics(ctx, c, nil, "jobs")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(m.Name, m.Ready, m.Consumers, m.Source)
+	// Output: jobs 3 0 passive-declare
 }

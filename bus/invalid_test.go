@@ -7,14 +7,14 @@ import (
 	"testing"
 
 	"github.com/opskit-dev/opskit/bus"
-	"github.com/opskit-dev/opskit/bus/fake"
+	"github.com/opskit-dev/opskit/bus/busfake"
 )
 
 // TestInvalidHeaderNamed checks that a message header AMQP cannot carry is
 // reported as Headers[name], not Args[name] (issue 20, item 16).
 func TestInvalidHeaderNamed(t *testing.T) {
 	ctx := context.Background()
-	c, err := bus.Dial(ctx, bus.Options{URLs: []string{"amqp://node1:5672/"}, Dialer: fake.New().Dialer()})
+	c, err := bus.Dial(ctx, bus.Options{URLs: []string{"amqp://node1:5672/"}, Dialer: busfake.NewBroker().Dialer()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +39,7 @@ func TestInvalidHeaderNamed(t *testing.T) {
 // match ErrInvalid (issue 20, item 16), and that nothing is declared.
 func TestTopologyReportsAllProblems(t *testing.T) {
 	ctx := context.Background()
-	b := fake.New()
+	b := busfake.NewBroker()
 	c, err := bus.Dial(ctx, bus.Options{URLs: []string{"amqp://node1:5672/"}, Dialer: b.Dialer()})
 	if err != nil {
 		t.Fatal(err)

@@ -28,9 +28,12 @@ var ErrManagement = errors.New("bus: management API error")
 
 // ManagementError is a non-2xx management API answer.
 type ManagementError struct {
+	// Method and Path are the request's (the path holds no credentials).
 	Method, Path string
-	Status       int
-	Body         string
+	// Status is the HTTP status code.
+	Status int
+	// Body is the answer's body, the API's own explanation.
+	Body string
 }
 
 // Error implements error.
@@ -98,7 +101,8 @@ func redactHTTP(raw string) string {
 // vhostPath escapes the default virtual host for paths.
 const vhostPath = "%2F"
 
-// MgmtQueue is the part of a management API queue object bus uses.
+// MgmtQueue is the part of a management API queue object bus uses; each
+// field holds the JSON field its tag names.
 type MgmtQueue struct {
 	Name       string         `json:"name"`
 	Type       string         `json:"type"`
@@ -126,7 +130,8 @@ type rate struct {
 	Rate float64 `json:"rate"`
 }
 
-// MgmtExchange is the part of a management API exchange object bus uses.
+// MgmtExchange is the part of a management API exchange object bus uses;
+// each field holds the JSON field its tag names.
 type MgmtExchange struct {
 	Name       string         `json:"name"`
 	Type       string         `json:"type"`
@@ -136,7 +141,8 @@ type MgmtExchange struct {
 	Arguments  map[string]any `json:"arguments"`
 }
 
-// MgmtBinding is a management API binding.
+// MgmtBinding is a management API binding; each field holds the JSON field
+// its tag names.
 type MgmtBinding struct {
 	Source          string         `json:"source"`
 	Destination     string         `json:"destination"`
@@ -166,7 +172,8 @@ func (m *Management) BindingsFrom(ctx context.Context, exchange string) ([]MgmtB
 	return bs, err
 }
 
-// MgmtConnection is a client connection as the management API lists it.
+// MgmtConnection is a client connection as the management API lists it;
+// each field holds the JSON field its tag names.
 type MgmtConnection struct {
 	Name             string `json:"name"`
 	Node             string `json:"node"`

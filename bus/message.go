@@ -29,7 +29,9 @@ type Message struct {
 	// same ID is kept when the message is republished after a reconnect.
 	ID string
 	// Transient messages are not written to disk; by default messages are persistent.
-	Transient     bool
+	Transient bool
+	// ContentType, CorrelationID, ReplyTo, Type, AppID and Priority are the
+	// AMQP basic properties of the same names, carried as they are.
 	ContentType   string
 	CorrelationID string
 	ReplyTo       string
@@ -37,10 +39,14 @@ type Message struct {
 	AppID         string
 	Priority      uint8
 	// TTL expires the message if it is not consumed in time (millisecond precision).
-	TTL       time.Duration
+	TTL time.Duration
+	// Timestamp is the AMQP timestamp property; AMQP carries whole seconds.
 	Timestamp time.Time
-	Headers   Table
-	Body      []byte
+	// Headers are the message's headers; values must be AMQP field-table
+	// types (checked before publishing).
+	Headers Table
+	// Body is the payload.
+	Body []byte
 }
 
 func (m *Message) validate() error {
@@ -92,20 +98,29 @@ type Delivery struct {
 	// DeliveryCount is the broker's count of earlier failed deliveries
 	// (x-delivery-count, quorum queues); 0 when unknown.
 	DeliveryCount int
-	Exchange      string
-	RoutingKey    string
+	// Exchange and RoutingKey are where the message was published.
+	Exchange   string
+	RoutingKey string
 	// Queue is the queue the consumer reads.
-	Queue         string
+	Queue string
+	// ContentType, CorrelationID, ReplyTo, Type, AppID and Priority are the
+	// AMQP basic properties the publisher set.
 	ContentType   string
 	CorrelationID string
 	ReplyTo       string
 	Type          string
 	AppID         string
 	Priority      uint8
-	Persistent    bool
-	Timestamp     time.Time
-	Headers       Table
-	Body          []byte
+	// Persistent reports whether the message was published persistent (not
+	// Transient).
+	Persistent bool
+	// Timestamp is the AMQP timestamp property.
+	Timestamp time.Time
+	// Headers are the message's headers, with any the broker added
+	// (x-death, x-delivery-count).
+	Headers Table
+	// Body is the payload.
+	Body []byte
 }
 
 func newDelivery(queue string, d driver.Delivery) *Delivery {

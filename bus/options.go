@@ -1,7 +1,6 @@
 package bus
 
 import (
-	"math/rand/v2"
 	"net/url"
 	"time"
 
@@ -20,7 +19,7 @@ type Options struct {
 	// tries the other nodes before the one it lost.
 	InOrder bool
 	// Dialer opens connections; the default is amqp091-go (amqpdriver.Dialer).
-	// bus/fake provides an in-memory broker.
+	// bus/busfake provides an in-memory broker.
 	Dialer driver.Dialer
 	// Name is the connection name the broker shows.
 	Name string
@@ -28,7 +27,9 @@ type Options struct {
 	// may lower it. A node that sends nothing for 1.5 intervals (15 s by
 	// default) is declared dead and the Conn fails over.
 	Heartbeat time.Duration
-	// Backoff is the reconnect delay policy.
+	// Backoff is the delay policy between reconnect attempts (after the
+	// first round over the nodes) and between a consumer's re-attach
+	// attempts; zero fields default to 50ms initial and 5s max.
 	Backoff Backoff
 	// RestoreTimeout bounds how long a reconnect waits for the exclusive,
 	// auto-delete and transient entities applied through the Conn to be
@@ -43,34 +44,6 @@ type Options struct {
 	// consumers handle on their own (such as a topology entity that could not
 	// be restored), like OnStateChange.
 	OnError func(error)
-}
-
-// Backoff is an exponential backoff with jitter.
-type Backoff struct {
-	// Initial is the first delay; 50ms when zero.
-	Initial time.Duration
-	// Max caps the delay; 5s when zero.
-	Max time.Duration
-}
-
-// Delay returns the delay before attempt n (0-based): min(Max, Initial*2^n),
-// scaled by a random factor in [0.5, 1).
-func (b Backoff) Delay(n int) time.Duration {
-	initial, max := b.Initial, b.Max
-	if initial <= 0 {
-		initial = 50 * time.Millisecond
-	}
-	if max <= 0 {
-		max = 5 * time.Second
-	}
-	d := initial
-	for i := 0; i < n && d < max; i++ {
-		d *= 2
-	}
-	if d > max {
-		d = max
-	}
-	return d/2 + time.Duration(rand.Int64N(int64(d/2)+1))
 }
 
 func (o *Options) normalize() ([]string, error) {
@@ -105,6 +78,7 @@ func (o *Options) normalize() ([]string, error) {
 	if o.Dialer == nil {
 		o.Dialer = amqpdriver.Dialer{}
 	}
+	o.Backoff = o.Backoff.WithDefaults(defaultBackoff)
 	if o.Heartbeat == 0 {
 		o.Heartbeat = 10 * time.Second
 	}

@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/opskit-dev/opskit/bus"
+	"github.com/opskit-dev/opskit/bus/busfake"
 	"github.com/opskit-dev/opskit/bus/driver"
-	"github.com/opskit-dev/opskit/bus/fake"
 )
 
 // gate blocks binding declares while closed, as a cluster-wide lock held by
@@ -94,7 +94,7 @@ func (c gatedChannel) QueueBind(b driver.Binding) error {
 // exists, while the redeclare waits in the background; the exclusive queue's
 // binding, which has to be redeclared first, is reported as late.
 func TestRedeclareDoesNotBlockFailover(t *testing.T) {
-	b, g := fake.New(), newGate()
+	b, g := busfake.NewBroker(), newGate()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	opened := make(chan bus.StateChange, 8)

@@ -1,9 +1,7 @@
 package bus
 
 import (
-	"context"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/opskit-dev/opskit/bus/driver"
@@ -28,9 +26,14 @@ const (
 // Exchange declares an exchange. The zero value of the flags is a durable,
 // non-internal exchange that is not auto-deleted.
 type Exchange struct {
-	Name       string
-	Kind       ExchangeKind
-	Transient  bool
+	// Name is the exchange's name; it must not be empty.
+	Name string
+	// Kind is how the exchange routes (Direct, Fanout, Topic, Headers,
+	// ConsistentHash).
+	Kind ExchangeKind
+	// Transient exchanges do not survive a broker restart.
+	Transient bool
+	// AutoDelete deletes the exchange when its last binding goes away.
 	AutoDelete bool
 	// Internal exchanges accept messages only from exchange-to-exchange bindings.
 	Internal bool
@@ -63,8 +66,12 @@ const (
 
 // Queue declares a queue. The zero value of the flags is a durable queue.
 type Queue struct {
-	Name      string
-	Type      QueueType
+	// Name is the queue's name; it must not be empty (server-named queues
+	// cannot be recovered).
+	Name string
+	// Type is the queue implementation; empty declares a classic queue.
+	Type QueueType
+	// Transient queues do not survive a broker restart (classic only).
 	Transient bool
 	// AutoDelete deletes the queue when its last consumer goes away.
 	AutoDelete bool
@@ -101,18 +108,28 @@ type Queue struct {
 // Binding routes messages from the Source exchange to Destination: a queue,
 // or an exchange when ToExchange is set (an exchange-to-exchange binding).
 type Binding struct {
-	Source      string
+	// Source is the exchange messages come from.
+	Source string
+	// Destination is the queue, or exchange, messages go to.
 	Destination string
-	ToExchange  bool
-	Key         string
-	Args        Table
+	// ToExchange makes Destination an exchange.
+	ToExchange bool
+	// Key is the binding key: a routing key, a topic pattern, or a
+	// consistent-hash weight.
+	Key string
+	// Args are the binding's arguments (x-match and the headers to match,
+	// for a headers exchange).
+	Args Table
 }
 
 // Topology is a set of entities to declare together.
 type Topology struct {
+	// Exchanges are declared first, in order.
 	Exchanges []Exchange
-	Queues    []Queue
-	Bindings  []Binding
+	// Queues are declared after the exchanges, in order.
+	Queues []Queue
+	// Bindings are declared last, in order.
+	Bindings []Binding
 }
 
 func (e Exchange) input() string { return fmt.Sprintf("exchange %q", e.Name) }
@@ -217,145 +234,4 @@ func (t Topology) declare(ch driver.Channel) error {
 		}
 	}
 	return nil
-}
-
-// topologyLog remembers what was applied through a Conn, for recovery.
-type topologyLog struct {
-	mu      sync.Mutex
-	applied []Topology
-}
-
-func (l *topologyLog) add(t Topology) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.applied = append(l.applied, t)
-}
-
-func (l *topologyLog) forget(pred func(Topology) Topology) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	for i, t := range l.applied {
-		l.applied[i] = pred(t)
-	}
-}
-
-func (l *topologyLog) all() []Topology {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return append([]Topology(nil), l.applied...)
-}
-
-// Apply validates t, then declares its exchanges, queues and bindings, in that
-// order. Declaring what already exists with the same properties is a no-op,
-// so Apply is idempotent. A redeclare with different properties returns a
-// *ConflictError naming the entity and the argument. Invalid input returns an
-// *InvalidError and nothing is declared. The Conn remembers t and redeclares
-// it after every reconnect.
-func (c *Conn) Apply(ctx context.Context, t Topology) error {
-	if err := t.Validate(); err != nil {
-		return err
-	}
-	ch, err := c.channel(ctx)
-	if err != nil {
-		return err
-	}
-	defer ch.Close()
-	if err := t.declare(ch); err != nil {
-		return err
-	}
-	c.topo.add(t)
-	return nil
-}
-
-// DeleteQueue deletes a queue and returns how many messages it held. The
-// Conn stops redeclaring it after reconnects.
-func (c *Conn) DeleteQueue(ctx context.Context, name string) (int, error) {
-	ch, err := c.channel(ctx)
-	if err != nil {
-		return 0, err
-	}
-	defer ch.Close()
-	n, err := ch.QueueDelete(name)
-	if err != nil {
-		return 0, wrapBroker(fmt.Sprintf("delete queue %q", name), err)
-	}
-	c.topo.forget(func(t Topology) Topology {
-		var qs []Queue
-		for _, q := range t.Queues {
-			if q.Name != name {
-				qs = append(qs, q)
-			}
-		}
-		var bs []Binding
-		for _, b := range t.Bindings {
-			if b.ToExchange || b.Destination != name {
-				bs = append(bs, b)
-			}
-		}
-		t.Queues, t.Bindings = qs, bs
-		return t
-	})
-	return n, nil
-}
-
-// DeleteExchange deletes an exchange. The Conn stops redeclaring it.
-func (c *Conn) DeleteExchange(ctx context.Context, name string) error {
-	ch, err := c.channel(ctx)
-	if err != nil {
-		return err
-	}
-	defer ch.Close()
-	if err := ch.ExchangeDelete(name); err != nil {
-		return wrapBroker(fmt.Sprintf("delete exchange %q", name), err)
-	}
-	c.topo.forget(func(t Topology) Topology {
-		var es []Exchange
-		for _, e := range t.Exchanges {
-			if e.Name != name {
-				es = append(es, e)
-			}
-		}
-		var bs []Binding
-		for _, b := range t.Bindings {
-			if b.Source != name && !(b.ToExchange && b.Destination == name) {
-				bs = append(bs, b)
-			}
-		}
-		t.Exchanges, t.Bindings = es, bs
-		return t
-	})
-	return nil
-}
-
-// PurgeQueue removes a queue's ready messages and returns how many it removed.
-func (c *Conn) PurgeQueue(ctx context.Context, name string) (int, error) {
-	ch, err := c.channel(ctx)
-	if err != nil {
-		return 0, err
-	}
-	defer ch.Close()
-	n, err := ch.QueuePurge(name)
-	return n, wrapBroker(fmt.Sprintf("purge queue %q", name), err)
-}
-
-// QueueState is what a passive declare reports about a queue.
-type QueueState struct {
-	Name      string
-	Ready     int
-	Consumers int
-}
-
-// InspectQueue passively declares a queue and reports its ready messages and
-// consumers. It returns an error matching ErrNotFound if there is no such queue.
-func (c *Conn) InspectQueue(ctx context.Context, name string) (QueueState, error) {
-	ch, err := c.channel(ctx)
-	if err != nil {
-		return QueueState{}, err
-	}
-	defer ch.Close()
-	st, err := ch.QueueDeclare(driver.Queue{Name: name}, true)
-	if err != nil {
-		return QueueState{}, wrapBroker(fmt.Sprintf("inspect queue %q", name), err)
-	}
-	return QueueState{Name: st.Name, Ready: st.Messages, Consumers: st.Consumers}, nil
 }

@@ -24,6 +24,7 @@ type WorkerQueues struct {
 
 // WorkerQueue is one declared worker queue.
 type WorkerQueue struct {
+	// Name is the queue's name.
 	Name string
 	// Leader is the Erlang node leading the queue, e.g. rabbit2@host; empty
 	// when no management API was given.
@@ -37,7 +38,8 @@ type WorkerLayout struct {
 	// Exchange is the consistent-hash exchange to publish to; the routing key
 	// (or HashHeader) picks the queue, so one key always reaches one queue.
 	Exchange string
-	Queues   []WorkerQueue
+	// Queues are the worker queues, in binding order.
+	Queues []WorkerQueue
 }
 
 // Topology returns the entities DeclareWorkerQueues declares.

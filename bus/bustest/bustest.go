@@ -1,5 +1,5 @@
 // Package bustest is the conformance suite for bus backends: the same
-// behavioural cases run against the in-memory broker (bus/fake) and a real
+// behavioural cases run against the in-memory broker (bus/busfake) and a real
 // RabbitMQ cluster, which is what proves the fake faithful. Run it from a
 // test with your own Harness:
 //
@@ -8,7 +8,9 @@
 //	}
 //
 // Every case goes through the public bus API, names its entities with a
-// random prefix and deletes them afterwards.
+// random prefix and deletes them afterwards. A Harness may offer optional
+// capabilities (Alarmer, Inspecting); the cases that need one it lacks are
+// skipped with a message.
 package bustest
 
 import (

@@ -2,17 +2,23 @@
 // implements so that package bus can run over it: connections, channels and
 // the AMQP 0-9-1 operations bus needs. Application code uses package bus; this
 // package is for backend implementers (the amqp091-go backend in bus/amqpdriver
-// and the in-memory broker in bus/fake).
+// and the in-memory broker in bus/busfake).
 //
-// Rules every backend follows, checked by bus/bustest:
+// Rules every backend follows, checked by bus/bustest (the cases named in
+// brackets):
 //   - A failed channel operation closes the channel (as AMQP does) and returns
-//     a *Error with the AMQP reply code.
+//     a *Error with the AMQP reply code [Conflict*, ExclusiveQueueLocked,
+//     InspectMissingQueue, PublishMissingExchange, ConsumeMissingQueue].
 //   - Confirm and return handlers are called from one goroutine per channel,
 //     in the order the broker sent them (a return before the confirm of the same
-//     message), never while a lock the caller might hold is taken.
-//   - Done channels are closed exactly once and Close never blocks on the caller.
-//   - A lost connection (Conn.Done closed) unblocks every operation on it,
-//     including a publish stuck writing to a node that stopped reading.
+//     message), never while a lock the caller might hold is taken
+//     [MandatoryReturned, RejectPublishNacks, ConfirmWindowBounded].
+//   - Done channels are closed exactly once and Close never blocks on the caller
+//     [CloseIsPrompt, CloseFromCallback].
+//   - A lost connection (Conn.Done closed) unblocks every operation on it
+//     [RecoveryRestoresConsumer, RecoveryRepublishes], including a publish
+//     stuck writing to a node that stopped reading (the suite cannot freeze a
+//     node; package bus checks this on RabbitMQ in TestFrozenNode).
 package driver
 
 import (

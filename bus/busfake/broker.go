@@ -1,4 +1,4 @@
-// Package fake is an in-memory RabbitMQ broker behind the bus driver
+// Package busfake is an in-memory RabbitMQ broker behind the bus driver
 // interface, for tests and local development; it is not for production.
 //
 // It is a real implementation, proven by the same conformance suite
@@ -39,7 +39,7 @@
 // too; the consistent-hash exchange hashes with FNV-1a, not Erlang's phash2,
 // so one key may land on another queue than on RabbitMQ, with the same
 // even spread.
-package fake
+package busfake
 
 import (
 	"context"
@@ -50,7 +50,7 @@ import (
 	"github.com/opskit-dev/opskit/bus/driver"
 )
 
-// Broker is an in-memory RabbitMQ cluster. The zero value is not usable; call New.
+// Broker is an in-memory RabbitMQ cluster. The zero value is not usable; call NewBroker.
 type Broker struct {
 	mu        sync.Mutex
 	exchanges map[string]*exchange
@@ -62,8 +62,9 @@ type Broker struct {
 	nextConn  int
 }
 
-// New returns an empty broker with RabbitMQ's predeclared amq.* exchanges.
-func New() *Broker {
+// NewBroker returns an empty broker with RabbitMQ's predeclared amq.*
+// exchanges.
+func NewBroker() *Broker {
 	b := &Broker{
 		exchanges: map[string]*exchange{},
 		queues:    map[string]*queue{},
@@ -85,12 +86,15 @@ func New() *Broker {
 // address's host:port names the node.
 func (b *Broker) Dialer() driver.Dialer { return dialer{b} }
 
+// dialer connects to the nodes of one Broker.
 type dialer struct{ b *Broker }
+
+var _ driver.Dialer = dialer{}
 
 func nodeOf(addr string) (string, error) {
 	u, err := url.Parse(addr)
 	if err != nil || (u.Scheme != "amqp" && u.Scheme != "amqps") || u.Host == "" {
-		return "", fmt.Errorf("fake: invalid AMQP URL")
+		return "", fmt.Errorf("busfake: invalid AMQP URL")
 	}
 	return u.Host, nil
 }
@@ -108,7 +112,7 @@ func (d dialer) Dial(ctx context.Context, addr string, cfg driver.Config) (drive
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.stopped[node] {
-		return nil, fmt.Errorf("fake: dial %s: connection refused", node)
+		return nil, fmt.Errorf("busfake: dial %s: connection refused", node)
 	}
 	b.nextConn++
 	c := &conn{b: b, node: node, id: b.nextConn, cfg: cfg, done: make(chan struct{}),

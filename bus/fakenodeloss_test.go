@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/opskit-dev/opskit/bus"
-	"github.com/opskit-dev/opskit/bus/fake"
+	"github.com/opskit-dev/opskit/bus/busfake"
 )
 
 // TestFakeNodeLoss runs the node-loss scenario on the in-memory broker: the
@@ -17,7 +17,7 @@ import (
 func TestFakeNodeLoss(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	b := fake.New()
+	b := busfake.NewBroker()
 	nodes := []string{"amqp://a:5672/", "amqp://b:5672/", "amqp://c:5672/"}
 	var mu sync.Mutex
 	var states []string
@@ -94,20 +94,4 @@ func TestFakeNodeLoss(t *testing.T) {
 	mu.Lock()
 	t.Logf("states: %v", states)
 	mu.Unlock()
-}
-
-func TestBackoffDelay(t *testing.T) {
-	b := bus.Backoff{Initial: 100 * time.Millisecond, Max: time.Second}
-	for n, want := range []time.Duration{100, 200, 400, 800, 1000, 1000} {
-		want *= time.Millisecond
-		for i := 0; i < 50; i++ {
-			d := b.Delay(n)
-			if d < want/2 || d > want {
-				t.Fatalf("Delay(%d) = %v; want within [%v, %v]", n, d, want/2, want)
-			}
-		}
-	}
-	if d := (bus.Backoff{}).Delay(100); d > 5*time.Second || d < 2500*time.Millisecond {
-		t.Errorf("default Delay(100) = %v; want within [2.5s, 5s]", d)
-	}
 }
