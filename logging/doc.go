@@ -7,7 +7,7 @@
 // more [Sink] implementations. Delivery is at least once: a source's
 // checkpoint ([Acker]) advances only after every sink acknowledged the batch
 // holding the event. Sinks live in subpackages (logging/cloudwatch,
-// logging/bulk, logging/tcp, logging/fake); sources too (logging/file,
+// logging/bulk, logging/tcp, logging/loggingfake); sources too (logging/file,
 // logging/docker, logging/rdslogs, logging/rabbitmq). The public conformance
 // suite in logging/loggingtest proves every sink, the in-memory fake
 // included, against the same contract.

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/opskit-dev/opskit/logging"
-	"github.com/opskit-dev/opskit/logging/fake"
+	"github.com/opskit-dev/opskit/logging/loggingfake"
 )
 
 type recAcker struct {
@@ -34,8 +34,8 @@ func ev(i int, a logging.Acker) logging.Event {
 }
 
 func TestPipelineAcksOnlyAfterSink(t *testing.T) {
-	sink := fake.New(fake.Options{})
-	sink.Refuse(fake.ErrRefused)
+	sink := loggingfake.New(loggingfake.Options{})
+	sink.Refuse(loggingfake.ErrRefused)
 	a := &recAcker{}
 	p, err := logging.New(logging.Options{Linger: -1, BatchEvents: 10, Backoff: func(int) time.Duration { return 5 * time.Millisecond }}, sink)
 	if err != nil {
@@ -78,8 +78,8 @@ func TestPipelineAcksOnlyAfterSink(t *testing.T) {
 }
 
 func TestPipelineDropOldest(t *testing.T) {
-	sink := fake.New(fake.Options{})
-	sink.Refuse(fake.ErrRefused)
+	sink := loggingfake.New(loggingfake.Options{})
+	sink.Refuse(loggingfake.ErrRefused)
 	a := &recAcker{}
 	p, err := logging.New(logging.Options{Policy: logging.DropOldest, BufferEvents: 10, BatchEvents: 5, Linger: -1,
 		Backoff: func(int) time.Duration { return time.Millisecond }}, sink)
@@ -111,8 +111,8 @@ func TestPipelineDropOldest(t *testing.T) {
 }
 
 func TestPipelineBlockPausesEmit(t *testing.T) {
-	sink := fake.New(fake.Options{})
-	sink.Refuse(fake.ErrRefused)
+	sink := loggingfake.New(loggingfake.Options{})
+	sink.Refuse(loggingfake.ErrRefused)
 	p, err := logging.New(logging.Options{BufferEvents: 4, BatchEvents: 2, Linger: -1,
 		Backoff: func(int) time.Duration { return time.Millisecond }}, sink)
 	if err != nil {
@@ -142,8 +142,8 @@ func TestPipelineBlockPausesEmit(t *testing.T) {
 }
 
 func TestPipelineCloseDeadline(t *testing.T) {
-	sink := fake.New(fake.Options{})
-	sink.Refuse(fake.ErrRefused)
+	sink := loggingfake.New(loggingfake.Options{})
+	sink.Refuse(loggingfake.ErrRefused)
 	p, _ := logging.New(logging.Options{Linger: -1}, sink)
 	_ = p.Emit(context.Background(), ev(1, nil))
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
@@ -159,7 +159,7 @@ func TestPipelineCloseDeadline(t *testing.T) {
 }
 
 func TestOptionsValidation(t *testing.T) {
-	_, err := logging.New(logging.Options{BufferEvents: -1}, fake.New(fake.Options{}))
+	_, err := logging.New(logging.Options{BufferEvents: -1}, loggingfake.New(loggingfake.Options{}))
 	var oe *logging.OptionError
 	if !errors.As(err, &oe) || oe.Option != "BufferEvents" || !errors.Is(err, logging.ErrInvalidOptions) {
 		t.Fatalf("New = %v; want OptionError for BufferEvents", err)

@@ -12,7 +12,7 @@ import (
 
 	"github.com/opskit-dev/opskit/logging"
 	"github.com/opskit-dev/opskit/logging/bulk"
-	"github.com/opskit-dev/opskit/logging/bulk/bulktest"
+	"github.com/opskit-dev/opskit/logging/bulk/bulkfake"
 	"github.com/opskit-dev/opskit/logging/loggingtest"
 )
 
@@ -24,7 +24,7 @@ type source struct {
 	Stream    string    `json:"stream"`
 }
 
-func read(srv *bulktest.Server, stream string) []loggingtest.Stored {
+func read(srv *bulkfake.Server, stream string) []loggingtest.Stored {
 	var out []loggingtest.Stored
 	for _, d := range srv.Docs("") {
 		var src source
@@ -40,7 +40,7 @@ func TestConformance(t *testing.T) {
 		loggingtest.Run(t, loggingtest.Harness{
 			Caps: loggingtest.Capabilities{Deduplicates: true},
 			New: func(t *testing.T) loggingtest.Backend {
-				srv := bulktest.New(256 << 10)
+				srv := bulkfake.New(256 << 10)
 				t.Cleanup(srv.Close)
 				s, err := bulk.New(bulk.Options{URL: srv.URL, MaxBytes: 200 << 10, Backoff: fastBackoff})
 				if err != nil {
@@ -64,7 +64,7 @@ func batch(n int, stream string, at time.Time) []logging.Event {
 }
 
 func TestPerItem429RetriedOnly(t *testing.T) {
-	srv := bulktest.New(0)
+	srv := bulkfake.New(0)
 	defer srv.Close()
 	s, _ := bulk.New(bulk.Options{URL: srv.URL, Backoff: fastBackoff})
 	srv.RejectItems(150)
@@ -83,7 +83,7 @@ func TestPerItem429RetriedOnly(t *testing.T) {
 }
 
 func Test413Split(t *testing.T) {
-	srv := bulktest.New(64 << 10) // server accepts 64 KiB
+	srv := bulkfake.New(64 << 10) // server accepts 64 KiB
 	defer srv.Close()
 	s, _ := bulk.New(bulk.Options{URL: srv.URL, MaxBytes: 1 << 20, Backoff: fastBackoff}) // client thinks 1 MiB
 	res, err := s.Write(context.Background(), batch(2000, "app", time.Now()))
@@ -97,7 +97,7 @@ func Test413Split(t *testing.T) {
 }
 
 func TestRetriedBatchDoesNotDuplicate(t *testing.T) {
-	srv := bulktest.New(0)
+	srv := bulkfake.New(0)
 	defer srv.Close()
 	for _, create := range []bool{false, true} {
 		s, _ := bulk.New(bulk.Options{URL: srv.URL, IndexPrefix: fmt.Sprintf("c%v", create), Create: create, Backoff: fastBackoff})
@@ -114,7 +114,7 @@ func TestRetriedBatchDoesNotDuplicate(t *testing.T) {
 }
 
 func TestWholeRequest429And503Retried(t *testing.T) {
-	srv := bulktest.New(0)
+	srv := bulkfake.New(0)
 	defer srv.Close()
 	s, _ := bulk.New(bulk.Options{URL: srv.URL, Backoff: fastBackoff})
 	srv.FailRequests(2, http.StatusTooManyRequests)
@@ -130,7 +130,7 @@ func TestWholeRequest429And503Retried(t *testing.T) {
 }
 
 func TestBadDocumentRejectedNotRetried(t *testing.T) {
-	srv := bulktest.New(0)
+	srv := bulkfake.New(0)
 	defer srv.Close()
 	s, _ := bulk.New(bulk.Options{URL: srv.URL, Backoff: fastBackoff, Index: func(ev *logging.Event) string {
 		if string(ev.Message) == "bad" {
@@ -149,7 +149,7 @@ func TestBadDocumentRejectedNotRetried(t *testing.T) {
 }
 
 func TestDailyIndices(t *testing.T) {
-	srv := bulktest.New(0)
+	srv := bulkfake.New(0)
 	defer srv.Close()
 	s, _ := bulk.New(bulk.Options{URL: srv.URL, IndexPrefix: "app"})
 	day1 := time.Date(2026, 3, 1, 23, 59, 0, 0, time.UTC)

@@ -24,7 +24,7 @@ import (
 	"github.com/opskit-dev/opskit/logging"
 	"github.com/opskit-dev/opskit/logging/cloudwatch"
 	"github.com/opskit-dev/opskit/logging/docker"
-	"github.com/opskit-dev/opskit/logging/fake"
+	"github.com/opskit-dev/opskit/logging/loggingfake"
 )
 
 // buildImage builds a FROM scratch image around the static testdata
@@ -184,7 +184,7 @@ func TestContainerSource(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sink := fake.New(fake.Options{Limits: &logging.Limits{}})
+	sink := loggingfake.New(loggingfake.Options{Limits: &logging.Limits{}})
 	p, _ := logging.New(logging.Options{Linger: 10 * time.Millisecond}, sink)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()

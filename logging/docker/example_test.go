@@ -9,7 +9,7 @@ import (
 
 	"github.com/opskit-dev/opskit/logging"
 	"github.com/opskit-dev/opskit/logging/docker"
-	"github.com/opskit-dev/opskit/logging/fake"
+	"github.com/opskit-dev/opskit/logging/loggingfake"
 )
 
 // Build awslogs driver options once and use them for docker run, compose
@@ -39,7 +39,7 @@ func ExampleNewSource() {
 	if err != nil {
 		panic(err)
 	}
-	p, _ := logging.New(logging.Options{}, fake.New(fake.Options{}))
+	p, _ := logging.New(logging.Options{}, loggingfake.New(loggingfake.Options{}))
 	ctx := context.Background()
 	_ = p.Run(ctx, src) // until the container stops
 	_ = p.Close(ctx)

@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/opskit-dev/opskit/logging"
-	"github.com/opskit-dev/opskit/logging/fake"
 	"github.com/opskit-dev/opskit/logging/file"
+	"github.com/opskit-dev/opskit/logging/loggingfake"
 )
 
 // TestBlankLineSkippedAndCounted tails a file with blank lines into a sink
@@ -26,7 +26,7 @@ func TestBlankLineSkippedAndCounted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sink := fake.New(fake.Options{})
+	sink := loggingfake.New(loggingfake.Options{})
 	p, err := logging.New(logging.Options{Linger: 5 * time.Millisecond, Backoff: func(int) time.Duration { return 10 * time.Millisecond }}, sink)
 	if err != nil {
 		t.Fatal(err)

@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/opskit-dev/opskit/logging"
-	"github.com/opskit-dev/opskit/logging/fake"
 	"github.com/opskit-dev/opskit/logging/file"
+	"github.com/opskit-dev/opskit/logging/loggingfake"
 )
 
 // Tail a glob with durable checkpoints into a sink.
@@ -26,7 +26,7 @@ func ExampleNew() {
 	if err != nil {
 		panic(err)
 	}
-	sink := fake.New(fake.Options{})
+	sink := loggingfake.New(loggingfake.Options{})
 	p, _ := logging.New(logging.Options{}, sink)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()

@@ -12,14 +12,14 @@ import (
 	"time"
 
 	"github.com/opskit-dev/opskit/logging"
-	"github.com/opskit-dev/opskit/logging/fake"
 	"github.com/opskit-dev/opskit/logging/file"
+	"github.com/opskit-dev/opskit/logging/loggingfake"
 )
 
 // run ships opts through a pipeline into a fake sink until cond holds.
 type runner struct {
 	t      *testing.T
-	sink   *fake.Sink
+	sink   *loggingfake.Sink
 	p      *logging.Pipeline
 	src    *file.Source
 	cancel context.CancelFunc
@@ -38,7 +38,7 @@ func start(t *testing.T, opts file.Options) *runner {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sink := fake.New(fake.Options{Limits: &logging.Limits{}})
+	sink := loggingfake.New(loggingfake.Options{Limits: &logging.Limits{}})
 	p, err := logging.New(logging.Options{Linger: 5 * time.Millisecond}, sink)
 	if err != nil {
 		t.Fatal(err)

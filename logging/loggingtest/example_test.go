@@ -4,7 +4,7 @@ import (
 	"context"
 	"testing"
 
-	"github.com/opskit-dev/opskit/logging/fake"
+	"github.com/opskit-dev/opskit/logging/loggingfake"
 	"github.com/opskit-dev/opskit/logging/loggingtest"
 )
 
@@ -14,7 +14,7 @@ func ExampleRun() {
 	_ = func(t *testing.T) {
 		loggingtest.Run(t, loggingtest.Harness{
 			New: func(t *testing.T) loggingtest.Backend {
-				s := fake.New(fake.Options{})
+				s := loggingfake.New(loggingfake.Options{})
 				return loggingtest.Backend{Sink: s, Read: func(_ context.Context, stream string, _ int) ([]loggingtest.Stored, error) {
 					var out []loggingtest.Stored
 					for _, r := range s.Events(stream) {

@@ -1,4 +1,4 @@
-// Package fake is an in-memory log store that implements logging.Sink and
+// Package loggingfake is an in-memory log store that implements logging.Sink and
 // enforces a backend's limits (CloudWatch Logs' PutLogEvents rules by
 // default): it packs each Write into requests with logging.Pack, as the
 // real sinks do, so events the limits forbid (too old, too new, empty, with
@@ -20,7 +20,7 @@
 // rejectedLogEventsInfo is modelled by the same age checks before storing);
 // no log groups, retention or stream creation; stored records never
 // expire; Deduplicate models the bulk sink's _id, not a CloudWatch feature.
-package fake
+package loggingfake
 
 import (
 	"context"
@@ -65,10 +65,10 @@ type Options struct {
 
 // ErrLimitViolated is returned (wrapped) if a request breaks a limit; it
 // means the packing is wrong and is never expected.
-var ErrLimitViolated = errors.New("fake: request violates limits")
+var ErrLimitViolated = errors.New("loggingfake: request violates limits")
 
 // ErrRefused is what a refusing sink returns by default.
-var ErrRefused = errors.New("fake: sink refuses writes")
+var ErrRefused = errors.New("loggingfake: sink refuses writes")
 
 // Sink is the in-memory sink. Its methods are safe for concurrent use.
 type Sink struct {

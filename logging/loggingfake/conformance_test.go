@@ -1,19 +1,19 @@
-package fake_test
+package loggingfake_test
 
 import (
 	"context"
 	"testing"
 
 	"github.com/opskit-dev/opskit/logging"
-	"github.com/opskit-dev/opskit/logging/fake"
+	"github.com/opskit-dev/opskit/logging/loggingfake"
 	"github.com/opskit-dev/opskit/logging/loggingtest"
 )
 
-func harness(opts fake.Options, caps loggingtest.Capabilities) loggingtest.Harness {
+func harness(opts loggingfake.Options, caps loggingtest.Capabilities) loggingtest.Harness {
 	return loggingtest.Harness{
 		Caps: caps,
 		New: func(t *testing.T) loggingtest.Backend {
-			s := fake.New(opts)
+			s := loggingfake.New(opts)
 			return loggingtest.Backend{Sink: s, Read: func(_ context.Context, stream string, _ int) ([]loggingtest.Stored, error) {
 				var out []loggingtest.Stored
 				for _, r := range s.Events(stream) {
@@ -28,7 +28,7 @@ func harness(opts fake.Options, caps loggingtest.Capabilities) loggingtest.Harne
 func TestConformance(t *testing.T) {
 	lim := logging.CloudWatchLimits(0)
 	t.Run("fake", func(t *testing.T) {
-		loggingtest.Run(t, harness(fake.Options{}, loggingtest.Capabilities{
+		loggingtest.Run(t, harness(loggingfake.Options{}, loggingtest.Capabilities{
 			Chronological: true, MaxAge: lim.MaxAge, MaxFuture: lim.MaxFuture,
 			MaxEventBytes: lim.MaxEventBytes, PerEventOverhead: lim.PerEventOverhead,
 			RejectsEmpty: true, RequiresStream: true,
@@ -37,7 +37,7 @@ func TestConformance(t *testing.T) {
 	t.Run("fake-dedupe", func(t *testing.T) {
 		l := lim
 		l.MaxEventBytes = 4096
-		loggingtest.Run(t, harness(fake.Options{Limits: &l, Deduplicate: true}, loggingtest.Capabilities{
+		loggingtest.Run(t, harness(loggingfake.Options{Limits: &l, Deduplicate: true}, loggingtest.Capabilities{
 			Deduplicates: true, Chronological: true, MaxAge: l.MaxAge, MaxFuture: l.MaxFuture,
 			MaxEventBytes: 4096, PerEventOverhead: l.PerEventOverhead, RejectsEmpty: true, RequiresStream: true,
 		}))
@@ -46,7 +46,7 @@ func TestConformance(t *testing.T) {
 		l := lim
 		l.Oversize = logging.Truncate
 		l.MaxEventBytes = 4096
-		loggingtest.Run(t, harness(fake.Options{Limits: &l, Deduplicate: true}, loggingtest.Capabilities{
+		loggingtest.Run(t, harness(loggingfake.Options{Limits: &l, Deduplicate: true}, loggingtest.Capabilities{
 			Deduplicates: true, Chronological: true, MaxAge: l.MaxAge, MaxFuture: l.MaxFuture,
 			MaxEventBytes: 4096, Oversize: logging.Truncate, PerEventOverhead: l.PerEventOverhead,
 			RejectsEmpty: true, RequiresStream: true,

@@ -1,11 +1,11 @@
-// Package bulktest is an in-process server that implements the
+// Package bulkfake is an in-process server that implements the
 // Elasticsearch/OpenSearch _bulk API faithfully enough to test a shipper
 // against: NDJSON parsing with the final-newline rule, index/create/update/
 // delete actions, per-item results and errors (400 for a bad document, 409
 // for create on an existing _id, injected 429 es_rejected_execution_exception),
 // whole-request 429/503 injection and 413 above a content-length limit, like
 // http.max_content_length. Documents are kept in memory per index.
-package bulktest
+package bulkfake
 
 import (
 	"bufio"
