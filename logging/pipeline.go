@@ -78,11 +78,11 @@ func (o *Options) fill() error {
 		v    int
 	}{{"BufferEvents", o.BufferEvents}, {"BufferBytes", o.BufferBytes}, {"BatchEvents", o.BatchEvents}, {"BatchBytes", o.BatchBytes}} {
 		if c.v < 0 {
-			return &OptionError{Option: c.name, Value: c.v, Reason: "must not be negative"}
+			return &InvalidError{Input: "Options", Field: c.name, Reason: fmt.Sprintf("%d; must not be negative", c.v)}
 		}
 	}
 	if o.Policy != Block && o.Policy != DropOldest {
-		return &OptionError{Option: "Policy", Value: int(o.Policy), Reason: "unknown policy"}
+		return &InvalidError{Input: "Options", Field: "Policy", Reason: fmt.Sprintf("unknown policy %d", o.Policy)}
 	}
 	return nil
 }
@@ -144,11 +144,11 @@ func New(opts Options, sinks ...Sink) (*Pipeline, error) {
 		return nil, err
 	}
 	if len(sinks) == 0 {
-		return nil, &OptionError{Option: "sinks", Value: 0, Reason: "at least one sink is required"}
+		return nil, &InvalidError{Input: "New", Field: "sinks", Reason: "at least one sink is required"}
 	}
 	for i, s := range sinks {
 		if s == nil {
-			return nil, &OptionError{Option: fmt.Sprintf("sinks[%d]", i), Value: nil, Reason: "nil sink"}
+			return nil, &InvalidError{Input: "New", Field: fmt.Sprintf("sinks[%d]", i), Reason: "nil sink"}
 		}
 	}
 	ctx, cancel := context.WithCancel(context.Background())

@@ -160,11 +160,14 @@ func TestPipelineCloseDeadline(t *testing.T) {
 
 func TestOptionsValidation(t *testing.T) {
 	_, err := logging.New(logging.Options{BufferEvents: -1}, loggingfake.New(loggingfake.Options{}))
-	var oe *logging.OptionError
-	if !errors.As(err, &oe) || oe.Option != "BufferEvents" || !errors.Is(err, logging.ErrInvalidOptions) {
-		t.Fatalf("New = %v; want OptionError for BufferEvents", err)
+	var oe *logging.InvalidError
+	if !errors.As(err, &oe) || oe.Field != "BufferEvents" || !errors.Is(err, logging.ErrInvalid) {
+		t.Fatalf("New = %v; want *InvalidError for BufferEvents", err)
 	}
-	if _, err := logging.New(logging.Options{}); !errors.Is(err, logging.ErrInvalidOptions) {
+	if want := "logging: invalid Options: BufferEvents: -1; must not be negative"; err.Error() != want {
+		t.Fatalf("New = %q; want %q", err, want)
+	}
+	if _, err := logging.New(logging.Options{}); !errors.Is(err, logging.ErrInvalid) {
 		t.Fatalf("New without sinks = %v", err)
 	}
 }

@@ -2,8 +2,6 @@ package logging
 
 import (
 	"context"
-	"errors"
-	"fmt"
 )
 
 // Sink is what a destination implements. Write ships one batch; the
@@ -48,27 +46,3 @@ const (
 	ReasonOverflow  = "overflow"  // dropped by the pipeline's drop-oldest policy
 	ReasonPermanent = "permanent" // the backend refused it with a non-retryable error
 )
-
-// ErrClosed is returned when emitting to or writing through a closed
-// pipeline, handler or sink.
-var ErrClosed = errors.New("logging: closed")
-
-// ErrInvalidOptions is wrapped by every *OptionError.
-var ErrInvalidOptions = errors.New("logging: invalid options")
-
-// OptionError names an option that is out of range.
-type OptionError struct {
-	// Option is the option's name, such as "Buffer.MaxEvents".
-	Option string
-	// Value is the offending value, printed with %v.
-	Value any
-	// Reason says what is wrong.
-	Reason string
-}
-
-func (e *OptionError) Error() string {
-	return fmt.Sprintf("logging: option %s = %v: %s", e.Option, e.Value, e.Reason)
-}
-
-// Unwrap returns ErrInvalidOptions.
-func (e *OptionError) Unwrap() error { return ErrInvalidOptions }

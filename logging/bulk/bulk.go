@@ -69,22 +69,22 @@ var _ logging.Sink = (*Sink)(nil)
 func New(opts Options) (*Sink, error) {
 	u, err := url.Parse(opts.URL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, &logging.OptionError{Option: "URL", Value: redact(opts.URL), Reason: "must be an http(s) URL with a host"}
+		return nil, &logging.InvalidError{Input: "bulk.Options", Field: "URL", Reason: fmt.Sprintf("%q: must be an http(s) URL with a host", redact(opts.URL))}
 	}
 	if u.User != nil {
-		return nil, &logging.OptionError{Option: "URL", Value: redact(opts.URL), Reason: "put credentials in Username/Password, not the URL"}
+		return nil, &logging.InvalidError{Input: "bulk.Options", Field: "URL", Reason: fmt.Sprintf("%q: put credentials in Username/Password, not the URL", redact(opts.URL))}
 	}
 	if opts.IndexPrefix == "" {
 		opts.IndexPrefix = "logs"
 	}
 	if opts.IndexPrefix != strings.ToLower(opts.IndexPrefix) || strings.ContainsAny(opts.IndexPrefix, `\/*?"<>| ,#:`) || strings.HasPrefix(opts.IndexPrefix, "_") {
-		return nil, &logging.OptionError{Option: "IndexPrefix", Value: opts.IndexPrefix, Reason: "index names are lowercase without \\/*?\"<>| ,#: and do not start with _"}
+		return nil, &logging.InvalidError{Input: "bulk.Options", Field: "IndexPrefix", Reason: fmt.Sprintf("%q: index names are lowercase without \\/*?\"<>| ,#: and do not start with _", opts.IndexPrefix)}
 	}
 	if opts.MaxBytes == 0 {
 		opts.MaxBytes = 5 << 20
 	}
 	if opts.MaxBytes < 1024 {
-		return nil, &logging.OptionError{Option: "MaxBytes", Value: opts.MaxBytes, Reason: "must be at least 1024"}
+		return nil, &logging.InvalidError{Input: "bulk.Options", Field: "MaxBytes", Reason: fmt.Sprintf("%d; must be at least 1024", opts.MaxBytes)}
 	}
 	if opts.Client == nil {
 		opts.Client = &http.Client{Timeout: 60 * time.Second}

@@ -166,8 +166,8 @@ func TestDailyIndices(t *testing.T) {
 func TestOptionErrors(t *testing.T) {
 	for _, o := range []bulk.Options{{}, {URL: "ftp://x"}, {URL: "http://u:secret@h:9200"}, {URL: "http://h", IndexPrefix: "Bad"}, {URL: "http://h", MaxBytes: 10}} {
 		_, err := bulk.New(o)
-		if !errors.Is(err, logging.ErrInvalidOptions) {
-			t.Fatalf("New(%+v) = %v; want ErrInvalidOptions", o, err)
+		if !errors.Is(err, logging.ErrInvalid) {
+			t.Fatalf("New(%+v) = %v; want ErrInvalid", o, err)
 		}
 		if strings.Contains(err.Error(), "secret") {
 			t.Fatalf("error leaks the password: %v", err)

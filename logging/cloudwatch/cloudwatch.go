@@ -87,19 +87,19 @@ var _ logging.Sink = (*Sink)(nil)
 // New validates opts.
 func New(api API, opts Options) (*Sink, error) {
 	if api == nil {
-		return nil, &logging.OptionError{Option: "api", Value: nil, Reason: "a CloudWatch Logs client is required"}
+		return nil, &logging.InvalidError{Input: "cloudwatch.New", Field: "api", Reason: "a CloudWatch Logs client is required"}
 	}
 	if opts.Group == "" || len(opts.Group) > 512 {
-		return nil, &logging.OptionError{Option: "Group", Value: opts.Group, Reason: "must be 1 to 512 characters"}
+		return nil, &logging.InvalidError{Input: "cloudwatch.Options", Field: "Group", Reason: fmt.Sprintf("%d characters; must be 1 to 512", len(opts.Group))}
 	}
 	if opts.RetentionDays != 0 && !validRetention[opts.RetentionDays] {
-		return nil, &logging.OptionError{Option: "RetentionDays", Value: opts.RetentionDays, Reason: "not a retention CloudWatch accepts (1, 3, 5, 7, 14, 30, 60, 90, ...)"}
+		return nil, &logging.InvalidError{Input: "cloudwatch.Options", Field: "RetentionDays", Reason: fmt.Sprintf("%d is not a retention CloudWatch accepts (1, 3, 5, 7, 14, 30, 60, 90, ...)", opts.RetentionDays)}
 	}
 	if opts.MaxEventBytes == 0 {
 		opts.MaxEventBytes = 256 << 10
 	}
 	if opts.MaxEventBytes < 64 || opts.MaxEventBytes > 1<<20 {
-		return nil, &logging.OptionError{Option: "MaxEventBytes", Value: opts.MaxEventBytes, Reason: "must be between 64 and 1,048,576"}
+		return nil, &logging.InvalidError{Input: "cloudwatch.Options", Field: "MaxEventBytes", Reason: fmt.Sprintf("%d; must be between 64 and 1,048,576", opts.MaxEventBytes)}
 	}
 	if opts.Parallel <= 0 {
 		opts.Parallel = 4

@@ -54,10 +54,10 @@ type Source struct {
 // NewSource validates opts.
 func NewSource(api API, opts Options) (*Source, error) {
 	if api == nil {
-		return nil, &logging.OptionError{Option: "api", Value: nil, Reason: "a Docker client is required"}
+		return nil, &logging.InvalidError{Input: "docker.NewSource", Field: "api", Reason: "a Docker client is required"}
 	}
 	if opts.Container == "" {
-		return nil, &logging.OptionError{Option: "Container", Value: `""`, Reason: "a container ID or name is required"}
+		return nil, &logging.InvalidError{Input: "docker.Options", Field: "Container", Reason: "a container ID or name is required"}
 	}
 	return &Source{api: api, opts: opts}, nil
 }

@@ -234,9 +234,9 @@ func TestOptionErrors(t *testing.T) {
 	for _, o := range []file.Options{{}, {Paths: []string{"[bad"}}, {Paths: []string{"x"}, Multiline: &file.Multiline{}},
 		{Paths: []string{"x"}, Timestamp: &file.Timestamp{Regexp: regexp.MustCompile(".")}}} {
 		_, err := file.New(o)
-		var oe *logging.OptionError
+		var oe *logging.InvalidError
 		if !errors.As(err, &oe) {
-			t.Fatalf("New(%+v) = %v; want *logging.OptionError", o, err)
+			t.Fatalf("New(%+v) = %v; want *logging.InvalidError", o, err)
 		}
 	}
 	cp := filepath.Join(t.TempDir(), "cp")

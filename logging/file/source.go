@@ -73,11 +73,11 @@ type Options struct {
 
 func (o *Options) fill() error {
 	if len(o.Paths) == 0 {
-		return &logging.OptionError{Option: "Paths", Value: "[]", Reason: "at least one path or glob is required"}
+		return &logging.InvalidError{Input: "file.Options", Field: "Paths", Reason: "at least one path or glob is required"}
 	}
 	for _, p := range o.Paths {
 		if _, err := filepath.Match(p, ""); err != nil {
-			return &logging.OptionError{Option: "Paths", Value: p, Reason: "bad glob: " + err.Error()}
+			return &logging.InvalidError{Input: "file.Options", Field: "Paths", Reason: fmt.Sprintf("bad glob %q: %v", p, err)}
 		}
 	}
 	if o.FingerprintBytes <= 0 {
@@ -97,7 +97,7 @@ func (o *Options) fill() error {
 	}
 	if o.Multiline != nil {
 		if o.Multiline.Start == nil {
-			return &logging.OptionError{Option: "Multiline.Start", Value: nil, Reason: "a start pattern is required"}
+			return &logging.InvalidError{Input: "file.Options", Field: "Multiline.Start", Reason: "a start pattern is required"}
 		}
 		m := *o.Multiline
 		if m.Timeout <= 0 {
@@ -109,7 +109,7 @@ func (o *Options) fill() error {
 		o.Multiline = &m
 	}
 	if o.Timestamp != nil && o.Timestamp.Layout == "" {
-		return &logging.OptionError{Option: "Timestamp.Layout", Value: `""`, Reason: "a layout is required"}
+		return &logging.InvalidError{Input: "file.Options", Field: "Timestamp.Layout", Reason: "a layout is required"}
 	}
 	return nil
 }

@@ -62,18 +62,19 @@ type Source struct {
 // NewSource validates opts.
 func NewSource(opts Options) (*Source, error) {
 	if len(opts.URLs) == 0 {
-		return nil, &logging.OptionError{Option: "URLs", Value: "[]", Reason: "at least one AMQP URL is required"}
+		return nil, &logging.InvalidError{Input: "rabbitmq.Options", Field: "URLs", Reason: "at least one AMQP URL is required"}
 	}
-	for _, u := range opts.URLs {
+	for i, u := range opts.URLs {
 		if p, err := url.Parse(u); err != nil || (p.Scheme != "amqp" && p.Scheme != "amqps") {
-			return nil, &logging.OptionError{Option: "URLs", Value: redact(u), Reason: "not an amqp:// or amqps:// URL"}
+			// URL #n, never the URL itself: it may hold a password that redact cannot find in a malformed URL.
+			return nil, &logging.InvalidError{Input: "rabbitmq.Options", Field: fmt.Sprintf("URL #%d", i+1), Reason: "not an amqp:// or amqps:// URL"}
 		}
 	}
 	if opts.Exchange == "" {
 		opts.Exchange = EventExchange
 	}
 	if opts.Exchange != EventExchange && opts.Exchange != LogExchange {
-		return nil, &logging.OptionError{Option: "Exchange", Value: opts.Exchange, Reason: "must be " + EventExchange + " or " + LogExchange}
+		return nil, &logging.InvalidError{Input: "rabbitmq.Options", Field: "Exchange", Reason: fmt.Sprintf("%q: must be %s or %s", opts.Exchange, EventExchange, LogExchange)}
 	}
 	if len(opts.Keys) == 0 {
 		opts.Keys = []string{"#"}

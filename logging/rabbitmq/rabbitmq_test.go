@@ -142,7 +142,7 @@ func TestLogExchangeMissing(t *testing.T) {
 
 func TestOptionErrors(t *testing.T) {
 	for _, o := range []rabbitmq.Options{{}, {URLs: []string{"http://x"}}, {URLs: []string{"amqp://h"}, Exchange: "amq.topic"}} {
-		if _, err := rabbitmq.NewSource(o); !errors.Is(err, logging.ErrInvalidOptions) {
+		if _, err := rabbitmq.NewSource(o); !errors.Is(err, logging.ErrInvalid) {
 			t.Fatalf("NewSource(%+v) = %v", o, err)
 		}
 	}

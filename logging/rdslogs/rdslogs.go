@@ -100,16 +100,16 @@ type pendingAck struct{ file, marker string }
 // NewSource validates opts.
 func NewSource(api API, opts Options) (*Source, error) {
 	if api == nil {
-		return nil, &logging.OptionError{Option: "api", Value: nil, Reason: "an RDS client is required"}
+		return nil, &logging.InvalidError{Input: "rdslogs.NewSource", Field: "api", Reason: "an RDS client is required"}
 	}
 	if opts.Instance == "" {
-		return nil, &logging.OptionError{Option: "Instance", Value: `""`, Reason: "a DB instance identifier is required"}
+		return nil, &logging.InvalidError{Input: "rdslogs.Options", Field: "Instance", Reason: "a DB instance identifier is required"}
 	}
 	if opts.Lines == 0 {
 		opts.Lines = 1000
 	}
 	if opts.Lines < 0 {
-		return nil, &logging.OptionError{Option: "Lines", Value: opts.Lines, Reason: "must be positive"}
+		return nil, &logging.InvalidError{Input: "rdslogs.Options", Field: "Lines", Reason: fmt.Sprintf("%d; must be positive", opts.Lines)}
 	}
 	if opts.Poll <= 0 {
 		opts.Poll = 30 * time.Second
@@ -272,7 +272,7 @@ func EnableExports(ctx context.Context, api ExportsAPI, instance string, logType
 		if strings.Contains(engine, "postgres") {
 			logTypes = []string{"postgresql"}
 		} else {
-			return nil, &logging.OptionError{Option: "logTypes", Value: "[]", Reason: "name the log types to export for engine " + engine}
+			return nil, &logging.InvalidError{Input: "rdslogs.EnableExports", Field: "logTypes", Reason: "name the log types to export for engine " + engine}
 		}
 	}
 	enabled := map[string]bool{}
@@ -282,7 +282,7 @@ func EnableExports(ctx context.Context, api ExportsAPI, instance string, logType
 	var add []string
 	for _, t := range logTypes {
 		if allowed != nil && !contains(allowed, t) {
-			return nil, &logging.OptionError{Option: "logTypes", Value: t, Reason: fmt.Sprintf("engine %s exports only %s", engine, strings.Join(allowed, ", "))}
+			return nil, &logging.InvalidError{Input: "rdslogs.EnableExports", Field: "logTypes", Reason: fmt.Sprintf("%q: engine %s exports only %s", t, engine, strings.Join(allowed, ", "))}
 		}
 		if !enabled[t] {
 			add = append(add, t)

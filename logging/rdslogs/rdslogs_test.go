@@ -136,9 +136,9 @@ func TestMoto(t *testing.T) {
 	if _, err := rdslogs.EnableExports(ctx, api, id, "postgresql"); err != nil { // idempotent
 		t.Fatal(err)
 	}
-	var oe *logging.OptionError
+	var oe *logging.InvalidError
 	if _, err := rdslogs.EnableExports(ctx, api, id, "slowquery"); !errors.As(err, &oe) {
-		t.Fatalf("EnableExports(slowquery) on postgres = %v; want *logging.OptionError", err)
+		t.Fatalf("EnableExports(slowquery) on postgres = %v; want *logging.InvalidError", err)
 	}
 	files, err := rdslogs.ListFiles(ctx, api, id, "")
 	if err != nil || len(files) == 0 || !strings.HasPrefix(files[0].Name, "error/postgresql.log.") {

@@ -69,10 +69,10 @@ var _ logging.Sink = (*Sink)(nil)
 // New validates opts; the connection is made at the first Write.
 func New(opts Options) (*Sink, error) {
 	if _, _, err := net.SplitHostPort(opts.Addr); err != nil {
-		return nil, &logging.OptionError{Option: "Addr", Value: opts.Addr, Reason: err.Error()}
+		return nil, &logging.InvalidError{Input: "tcp.Options", Field: "Addr", Reason: err.Error()}
 	}
 	if opts.Framing != Lines && opts.Framing != JSON {
-		return nil, &logging.OptionError{Option: "Framing", Value: int(opts.Framing), Reason: "unknown framing"}
+		return nil, &logging.InvalidError{Input: "tcp.Options", Field: "Framing", Reason: fmt.Sprintf("unknown framing %d", opts.Framing)}
 	}
 	if opts.Host == "" {
 		opts.Host, _ = os.Hostname()
