@@ -17,7 +17,7 @@ import (
 func TestCloseTimeoutCountsInFlight(t *testing.T) {
 	sink := loggingfake.New(loggingfake.Options{})
 	sink.Refuse(loggingfake.ErrRefused)
-	p, err := logging.New(logging.Options{Linger: -1, BatchEvents: 10, Backoff: func(int) time.Duration { return 5 * time.Millisecond }}, sink)
+	p, err := logging.New(logging.Options{Linger: -1, BatchEvents: 10, Backoff: logging.Backoff{Initial: 5 * time.Millisecond, Max: 5 * time.Millisecond}}, sink)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -24,18 +23,6 @@ type Emitter interface {
 	Emit(ctx context.Context, evs ...Event) error
 }
 
-// Backoff returns how long to wait before retry attempt (1-based).
-type Backoff func(attempt int) time.Duration
-
-// DefaultBackoff is exponential from 100 ms, capped at 5 s, with full jitter.
-func DefaultBackoff(attempt int) time.Duration {
-	d := 100 * time.Millisecond << min(attempt-1, 6)
-	if d > 5*time.Second {
-		d = 5 * time.Second
-	}
-	return d/2 + rand.N(d/2+1)
-}
-
 // Options configures a Pipeline. Zero values take the documented defaults.
 type Options struct {
 	// BufferEvents and BufferBytes bound the buffer between sources and
@@ -49,8 +36,9 @@ type Options struct {
 	// Linger is how long to wait for a batch to fill once an event is
 	// buffered (default 200 ms; negative sends immediately).
 	Linger time.Duration
-	// Backoff spaces retries of a failed Write (default DefaultBackoff).
-	// Retries go on until Close's deadline: nothing is dropped on error.
+	// Backoff spaces retries of a failed Write (zero fields take
+	// DefaultBackoff's). Retries go on until Close's deadline: nothing is
+	// dropped on error.
 	Backoff Backoff
 	// OnError, when set, is told about every failed Write and Sync. It is
 	// called from the sender goroutine.
@@ -70,9 +58,10 @@ func (o *Options) fill() error {
 	if o.Linger == 0 {
 		o.Linger = 200 * time.Millisecond
 	}
-	if o.Backoff == nil {
-		o.Backoff = DefaultBackoff
+	if o.Backoff.Initial < 0 || o.Backoff.Max < 0 {
+		return &InvalidError{Input: "Options", Field: "Backoff", Reason: "negative delay"}
 	}
+	o.Backoff = o.Backoff.WithDefaults(DefaultBackoff)
 	for _, c := range []struct {
 		name string
 		v    int
@@ -310,7 +299,7 @@ func (p *Pipeline) send(batch []Event, acked []bool, results []Result) bool {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for attempt := 1; ; attempt++ {
+			for attempt := 0; ; attempt++ {
 				res, err := s.Write(p.sendCtx, batch)
 				if err == nil {
 					results[i], acked[i] = res, true
@@ -320,7 +309,7 @@ func (p *Pipeline) send(batch []Event, acked []bool, results []Result) bool {
 				if p.opts.OnError != nil {
 					p.opts.OnError(i, err)
 				}
-				t := time.NewTimer(p.opts.Backoff(attempt))
+				t := time.NewTimer(p.opts.Backoff.Delay(attempt))
 				select {
 				case <-p.sendCtx.Done():
 					t.Stop()

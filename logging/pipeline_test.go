@@ -37,7 +37,7 @@ func TestPipelineAcksOnlyAfterSink(t *testing.T) {
 	sink := loggingfake.New(loggingfake.Options{})
 	sink.Refuse(loggingfake.ErrRefused)
 	a := &recAcker{}
-	p, err := logging.New(logging.Options{Linger: -1, BatchEvents: 10, Backoff: func(int) time.Duration { return 5 * time.Millisecond }}, sink)
+	p, err := logging.New(logging.Options{Linger: -1, BatchEvents: 10, Backoff: logging.Backoff{Initial: 5 * time.Millisecond, Max: 5 * time.Millisecond}}, sink)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +82,7 @@ func TestPipelineDropOldest(t *testing.T) {
 	sink.Refuse(loggingfake.ErrRefused)
 	a := &recAcker{}
 	p, err := logging.New(logging.Options{Policy: logging.DropOldest, BufferEvents: 10, BatchEvents: 5, Linger: -1,
-		Backoff: func(int) time.Duration { return time.Millisecond }}, sink)
+		Backoff: logging.Backoff{Initial: time.Millisecond, Max: time.Millisecond}}, sink)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +114,7 @@ func TestPipelineBlockPausesEmit(t *testing.T) {
 	sink := loggingfake.New(loggingfake.Options{})
 	sink.Refuse(loggingfake.ErrRefused)
 	p, err := logging.New(logging.Options{BufferEvents: 4, BatchEvents: 2, Linger: -1,
-		Backoff: func(int) time.Duration { return time.Millisecond }}, sink)
+		Backoff: logging.Backoff{Initial: time.Millisecond, Max: time.Millisecond}}, sink)
 	if err != nil {
 		t.Fatal(err)
 	}

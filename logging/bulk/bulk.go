@@ -51,7 +51,7 @@ type Options struct {
 	Client *http.Client
 	// MaxAttempts bounds attempts per item on 429 and 5xx (default 8).
 	MaxAttempts int
-	// Backoff spaces retries (default logging.DefaultBackoff).
+	// Backoff spaces retries (zero fields take logging.DefaultBackoff's).
 	Backoff logging.Backoff
 }
 
@@ -92,9 +92,10 @@ func New(opts Options) (*Sink, error) {
 	if opts.MaxAttempts <= 0 {
 		opts.MaxAttempts = 8
 	}
-	if opts.Backoff == nil {
-		opts.Backoff = logging.DefaultBackoff
+	if opts.Backoff.Initial < 0 || opts.Backoff.Max < 0 {
+		return nil, &logging.InvalidError{Input: "bulk.Options", Field: "Backoff", Reason: "negative delay"}
 	}
+	opts.Backoff = opts.Backoff.WithDefaults(logging.DefaultBackoff)
 	return &Sink{opts: opts, bulk: strings.TrimSuffix(opts.URL, "/") + "/_bulk"}, nil
 }
 
@@ -218,7 +219,7 @@ func (s *Sink) Write(ctx context.Context, batch []logging.Event) (logging.Result
 		if attempt >= s.opts.MaxAttempts {
 			return logging.Result{}, &Error{Status: http.StatusTooManyRequests, Reason: fmt.Sprintf("%d items still rejected after %d attempts", len(retry), attempt)}
 		}
-		t := time.NewTimer(s.opts.Backoff(attempt))
+		t := time.NewTimer(s.opts.Backoff.Delay(attempt - 1))
 		select {
 		case <-ctx.Done():
 			t.Stop()

@@ -16,7 +16,7 @@ import (
 	"github.com/opskit-dev/opskit/logging/loggingtest"
 )
 
-var fastBackoff = func(int) time.Duration { return time.Millisecond }
+var fastBackoff = logging.Backoff{Initial: time.Millisecond, Max: time.Millisecond}
 
 type source struct {
 	Timestamp time.Time `json:"@timestamp"`

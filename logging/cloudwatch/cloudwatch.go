@@ -61,7 +61,8 @@ type Options struct {
 	Parallel int
 	// MaxAttempts bounds attempts of one request on throttling (default 8).
 	MaxAttempts int
-	// Backoff spaces throttling retries (default logging.DefaultBackoff).
+	// Backoff spaces throttling retries (zero fields take
+	// logging.DefaultBackoff's).
 	Backoff logging.Backoff
 	// Now is the clock for the age checks (default time.Now).
 	Now func() time.Time
@@ -107,9 +108,10 @@ func New(api API, opts Options) (*Sink, error) {
 	if opts.MaxAttempts <= 0 {
 		opts.MaxAttempts = 8
 	}
-	if opts.Backoff == nil {
-		opts.Backoff = logging.DefaultBackoff
+	if opts.Backoff.Initial < 0 || opts.Backoff.Max < 0 {
+		return nil, &logging.InvalidError{Input: "cloudwatch.Options", Field: "Backoff", Reason: "negative delay"}
 	}
+	opts.Backoff = opts.Backoff.WithDefaults(logging.DefaultBackoff)
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
@@ -205,7 +207,7 @@ func (s *Sink) put(ctx context.Context, r *logging.Packed) ([]logging.Rejection,
 			}
 			continue
 		case retryable(code) && attempt < s.opts.MaxAttempts:
-			t := time.NewTimer(s.opts.Backoff(attempt))
+			t := time.NewTimer(s.opts.Backoff.Delay(attempt - 1))
 			select {
 			case <-ctx.Done():
 				t.Stop()

@@ -126,7 +126,7 @@ func (r *recording) PutRetentionPolicy(context.Context, *cwl.PutRetentionPolicyI
 // versus the minimum the PutLogEvents limits allow.
 func TestPacking(t *testing.T) {
 	r := &recording{throttle: 3, events: map[string][]string{}, t: t}
-	s, err := cloudwatch.New(r, cloudwatch.Options{Group: "g", Stream: "s", Backoff: func(int) time.Duration { return time.Millisecond }})
+	s, err := cloudwatch.New(r, cloudwatch.Options{Group: "g", Stream: "s", Backoff: logging.Backoff{Initial: time.Millisecond, Max: time.Millisecond}})
 	if err != nil {
 		t.Fatal(err)
 	}

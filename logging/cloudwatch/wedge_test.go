@@ -20,7 +20,7 @@ func ship(t *testing.T, opts cloudwatch.Options, evs ...logging.Event) (*recordi
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := logging.New(logging.Options{Linger: -1, Backoff: func(int) time.Duration { return 10 * time.Millisecond }}, s)
+	p, err := logging.New(logging.Options{Linger: -1, Backoff: logging.Backoff{Initial: 10 * time.Millisecond, Max: 10 * time.Millisecond}}, s)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,7 +27,7 @@ func TestBlankLineSkippedAndCounted(t *testing.T) {
 		t.Fatal(err)
 	}
 	sink := loggingfake.New(loggingfake.Options{})
-	p, err := logging.New(logging.Options{Linger: 5 * time.Millisecond, Backoff: func(int) time.Duration { return 10 * time.Millisecond }}, sink)
+	p, err := logging.New(logging.Options{Linger: 5 * time.Millisecond, Backoff: logging.Backoff{Initial: 10 * time.Millisecond, Max: 10 * time.Millisecond}}, sink)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -39,7 +39,7 @@ func TestCrashShipper(t *testing.T) {
 		t.Fatal(err)
 	}
 	p, err := logging.New(logging.Options{BatchEvents: crashBatch, Linger: 20 * time.Millisecond,
-		Backoff: func(int) time.Duration { return 50 * time.Millisecond }}, sink)
+		Backoff: logging.Backoff{Initial: 50 * time.Millisecond, Max: 50 * time.Millisecond}}, sink)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -56,7 +56,7 @@ func TestOutage(t *testing.T) {
 	}
 	sink, _ := tcp.New(tcp.Options{Addr: addr})
 	p, err := logging.New(logging.Options{BufferBytes: 8 << 20, BatchBytes: 1 << 20, Linger: 10 * time.Millisecond,
-		Backoff: func(int) time.Duration { return 200 * time.Millisecond }}, sink)
+		Backoff: logging.Backoff{Initial: 200 * time.Millisecond, Max: 200 * time.Millisecond}}, sink)
 	if err != nil {
 		t.Fatal(err)
 	}

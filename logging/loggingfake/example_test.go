@@ -35,7 +35,7 @@ func ExampleNew() {
 func ExampleSink_Refuse() {
 	sink := loggingfake.New(loggingfake.Options{Stream: "app"})
 	sink.Refuse(loggingfake.ErrRefused)
-	p, err := logging.New(logging.Options{Linger: -1, Backoff: func(int) time.Duration { return time.Millisecond }}, sink)
+	p, err := logging.New(logging.Options{Linger: -1, Backoff: logging.Backoff{Initial: time.Millisecond, Max: time.Millisecond}}, sink)
 	if err != nil {
 		panic(err)
 	}
