@@ -4,15 +4,30 @@ import (
 	"context"
 )
 
-// Sink is what a destination implements. Write ships one batch; the
-// pipeline calls it from a single goroutine per sink and never concurrently.
+// Sink is what a destination implements; a Pipeline writes to one or
+// more. Every Sink follows these rules, checked by logging/loggingtest
+// (the case names are in parentheses):
 //
-// A nil error acknowledges the whole batch: every event was stored, or was
-// deliberately not stored and is listed in Result.Rejected with a reason
-// (too old, too large, ...), which must never be retried. A non-nil error
-// means the batch may be retried as a whole; sinks retry partial failures
-// they can classify (per-item 429, throttling) themselves before
-// returning. Write must not retain batch or its messages after returning.
+//   - Write ships one batch. The pipeline calls it from one goroutine per
+//     sink, never concurrently; an empty batch is a no-op (EmptyBatch).
+//   - A nil error acknowledges the whole batch: every event was stored
+//     (ShipAndReadBack, LargeBatch, LongSpan), or was deliberately not
+//     stored and is listed once in Result.Rejected, by its index in batch,
+//     with a reason (ReasonTooOld, ...) that must never be retried
+//     (TooOldTooNew, BlankLine, NoStream; every case checks the Result).
+//   - A non-nil error means the batch may be written again as a whole;
+//     sinks retry partial failures they can classify (per-item 429,
+//     throttling) themselves before returning. A batch written twice is
+//     stored twice at most, once by a sink that deduplicates
+//     (RetriedBatch, SplitEqualPieces).
+//   - A stream reads back in the order written, or sorted by time where
+//     the backend sorts (OutOfOrder).
+//   - A message over the backend's event limit is split, truncated or
+//     rejected as the sink's Oversize says (Oversize), and invalid UTF-8
+//     is stored with each invalid byte replaced by U+FFFD (InvalidUTF8).
+//   - Write does not retain batch or its messages after returning
+//     (NotRetained).
+//   - After Close, Write returns ErrClosed (WriteAfterClose).
 type Sink interface {
 	Write(ctx context.Context, batch []Event) (Result, error)
 	Close(ctx context.Context) error

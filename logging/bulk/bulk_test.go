@@ -2,7 +2,6 @@ package bulk_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -13,46 +12,9 @@ import (
 	"github.com/opskit-dev/opskit/logging"
 	"github.com/opskit-dev/opskit/logging/bulk"
 	"github.com/opskit-dev/opskit/logging/bulk/bulkfake"
-	"github.com/opskit-dev/opskit/logging/loggingtest"
 )
 
 var fastBackoff = logging.Backoff{Initial: time.Millisecond, Max: time.Millisecond}
-
-type source struct {
-	Timestamp time.Time `json:"@timestamp"`
-	Message   string    `json:"message"`
-	Stream    string    `json:"stream"`
-}
-
-func read(srv *bulkfake.Server, stream string) []loggingtest.Stored {
-	var out []loggingtest.Stored
-	for _, d := range srv.Docs("") {
-		var src source
-		if json.Unmarshal(d.Source, &src) == nil && src.Stream == stream {
-			out = append(out, loggingtest.Stored{Time: src.Timestamp, Message: src.Message})
-		}
-	}
-	return out
-}
-
-func TestConformance(t *testing.T) {
-	t.Run("bulk", func(t *testing.T) {
-		loggingtest.Run(t, loggingtest.Harness{
-			Caps: loggingtest.Capabilities{Deduplicates: true},
-			New: func(t *testing.T) loggingtest.Backend {
-				srv := bulkfake.New(256 << 10)
-				t.Cleanup(srv.Close)
-				s, err := bulk.New(bulk.Options{URL: srv.URL, MaxBytes: 200 << 10, Backoff: fastBackoff})
-				if err != nil {
-					t.Fatal(err)
-				}
-				return loggingtest.Backend{Sink: s, Read: func(_ context.Context, stream string, _ int) ([]loggingtest.Stored, error) {
-					return read(srv, stream), nil
-				}}
-			},
-		})
-	})
-}
 
 func batch(n int, stream string, at time.Time) []logging.Event {
 	var out []logging.Event
