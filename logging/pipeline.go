@@ -9,105 +9,6 @@ import (
 	"time"
 )
 
-// Source produces events. Run emits until ctx is done or the source ends,
-// and returns ctx.Err() (or nil) on a clean stop. Sources that keep
-// checkpoints set Event.Acker so they learn what was acknowledged.
-type Source interface {
-	Run(ctx context.Context, out Emitter) error
-}
-
-// Emitter accepts events into a pipeline. Emit blocks under the Block
-// policy while the buffer is full, and returns ctx.Err() if ctx ends first
-// or ErrClosed once the pipeline is closing.
-type Emitter interface {
-	Emit(ctx context.Context, evs ...Event) error
-}
-
-// Options configures a Pipeline. Zero values take the documented defaults.
-type Options struct {
-	// BufferEvents and BufferBytes bound the buffer between sources and
-	// sinks (defaults 65,536 events and 64 MiB of message bytes).
-	BufferEvents, BufferBytes int
-	// Policy is what a full buffer does (default Block).
-	Policy Policy
-	// BatchEvents and BatchBytes bound one Write (defaults 10,000 events
-	// and 4 MiB); a sink splits a batch further when its backend needs it.
-	BatchEvents, BatchBytes int
-	// Linger is how long to wait for a batch to fill once an event is
-	// buffered (default 200 ms; negative sends immediately).
-	Linger time.Duration
-	// Backoff spaces retries of a failed Write (zero fields take
-	// DefaultBackoff's). Retries go on until Close's deadline: nothing is
-	// dropped on error.
-	Backoff Backoff
-	// OnError, when set, is told about every failed Write and Sync. It is
-	// called from the sender goroutine.
-	OnError func(sink int, err error)
-}
-
-func (o *Options) fill() error {
-	def := func(v *int, d int) {
-		if *v == 0 {
-			*v = d
-		}
-	}
-	def(&o.BufferEvents, 65536)
-	def(&o.BufferBytes, 64<<20)
-	def(&o.BatchEvents, 10000)
-	def(&o.BatchBytes, 4<<20)
-	if o.Linger == 0 {
-		o.Linger = 200 * time.Millisecond
-	}
-	if o.Backoff.Initial < 0 || o.Backoff.Max < 0 {
-		return &InvalidError{Input: "Options", Field: "Backoff", Reason: "negative delay"}
-	}
-	o.Backoff = o.Backoff.WithDefaults(DefaultBackoff)
-	for _, c := range []struct {
-		name string
-		v    int
-	}{{"BufferEvents", o.BufferEvents}, {"BufferBytes", o.BufferBytes}, {"BatchEvents", o.BatchEvents}, {"BatchBytes", o.BatchBytes}} {
-		if c.v < 0 {
-			return &InvalidError{Input: "Options", Field: c.name, Reason: fmt.Sprintf("%d; must not be negative", c.v)}
-		}
-	}
-	if o.Policy != Block && o.Policy != DropOldest {
-		return &InvalidError{Input: "Options", Field: "Policy", Reason: fmt.Sprintf("unknown policy %d", o.Policy)}
-	}
-	return nil
-}
-
-// Metrics is a snapshot of a pipeline's counters.
-type Metrics struct {
-	// Read counts events accepted into the buffer.
-	Read int64
-	// Shipped counts events every sink acknowledged and none rejected.
-	Shipped int64
-	// Retried counts event sends repeated after a failed Write.
-	Retried int64
-	// Dropped counts events dropped, by reason (ReasonOverflow for the
-	// drop-oldest policy, the sinks' rejection reasons otherwise).
-	Dropped map[string]int64
-	// Batches and Requests count acknowledged batches and the requests
-	// sinks reported for them.
-	Batches, Requests int64
-	// Failures counts failed Write calls; SyncErrors failed checkpoints.
-	Failures, SyncErrors int64
-	// Buffered and BufferedBytes are what waits in the buffer now.
-	Buffered, BufferedBytes int
-	// Lag is how long the oldest unacknowledged event has waited since it
-	// was read (zero when nothing waits).
-	Lag time.Duration
-}
-
-// DroppedTotal sums Dropped over all reasons.
-func (m Metrics) DroppedTotal() int64 {
-	var n int64
-	for _, v := range m.Dropped {
-		n += v
-	}
-	return n
-}
-
 // Pipeline moves events from sources through a bounded buffer to sinks.
 type Pipeline struct {
 	opts  Options
@@ -179,33 +80,6 @@ func (p *Pipeline) Run(ctx context.Context, sources ...Source) error {
 		}
 	}
 	return nil
-}
-
-// Metrics returns a snapshot of the counters.
-func (p *Pipeline) Metrics() Metrics {
-	m := Metrics{
-		Read: p.read.Load(), Shipped: p.shipped.Load(), Retried: p.retried.Load(),
-		Batches: p.batches.Load(), Requests: p.requests.Load(),
-		Failures: p.failures.Load(), SyncErrors: p.syncErrs.Load(),
-		Dropped: map[string]int64{},
-	}
-	p.mu.Lock()
-	for k, v := range p.dropped {
-		m.Dropped[k] = v
-	}
-	p.mu.Unlock()
-	p.buf.mu.Lock()
-	if p.buf.dropCount > 0 {
-		m.Dropped[ReasonOverflow] += p.buf.dropCount
-	}
-	p.buf.mu.Unlock()
-	m.Buffered, m.BufferedBytes = p.buf.len()
-	if ns := p.inflightSince.Load(); ns != 0 {
-		m.Lag = time.Since(time.Unix(0, ns))
-	} else if t, ok := p.buf.oldest(); ok {
-		m.Lag = time.Since(t)
-	}
-	return m
 }
 
 // Close stops accepting events, ships what is buffered until ctx ends,
