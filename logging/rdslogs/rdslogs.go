@@ -322,6 +322,7 @@ type Error struct {
 	Err                error
 }
 
+// Error implements error.
 func (e *Error) Error() string {
 	if e.File != "" {
 		return fmt.Sprintf("rdslogs: %s %s file %s: %v", e.Op, e.Instance, e.File, e.Err)
