@@ -35,7 +35,7 @@ func TestDefaultBackoff(t *testing.T) {
 }
 
 func TestNegativeBackoffInvalid(t *testing.T) {
-	_, err := logging.New(logging.Options{Backoff: logging.Backoff{Max: -1}}, loggingfake.New(loggingfake.Options{}))
+	_, err := logging.NewPipeline(logging.Options{Backoff: logging.Backoff{Max: -1}}, loggingfake.NewSink(loggingfake.Options{}))
 	var ie *logging.InvalidError
 	if !errors.As(err, &ie) || ie.Field != "Backoff" || !errors.Is(err, logging.ErrInvalid) {
 		t.Fatalf("New with a negative Backoff.Max = %v; want *InvalidError for Backoff", err)

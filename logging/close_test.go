@@ -15,9 +15,9 @@ import (
 // write: the events the sender holds in its batch are not shipped and must
 // be counted in Close's error, along with those still buffered.
 func TestCloseTimeoutCountsInFlight(t *testing.T) {
-	sink := loggingfake.New(loggingfake.Options{})
+	sink := loggingfake.NewSink(loggingfake.Options{})
 	sink.Refuse(loggingfake.ErrRefused)
-	p, err := logging.New(logging.Options{Linger: -1, BatchEvents: 10, Backoff: logging.Backoff{Initial: 5 * time.Millisecond, Max: 5 * time.Millisecond}}, sink)
+	p, err := logging.NewPipeline(logging.Options{Linger: -1, BatchEvents: 10, Backoff: logging.Backoff{Initial: 5 * time.Millisecond, Max: 5 * time.Millisecond}}, sink)
 	if err != nil {
 		t.Fatal(err)
 	}

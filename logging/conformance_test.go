@@ -44,7 +44,7 @@ func TestConformance(t *testing.T) {
 	} {
 		t.Run(impl.name, func(t *testing.T) {
 			loggingtest.Run(t, func(t *testing.T) loggingtest.Harness {
-				return fakeHarness{sink: loggingfake.New(impl.opts), dedupe: impl.opts.Deduplicate}
+				return fakeHarness{sink: loggingfake.NewSink(impl.opts), dedupe: impl.opts.Deduplicate}
 			})
 		})
 	}
@@ -99,7 +99,7 @@ func newCloudWatchHarness(t *testing.T, c *cwl.Client) cloudWatchHarness {
 		_, _ = c.DeleteLogGroup(context.Background(), &cwl.DeleteLogGroupInput{LogGroupName: aws.String(g)})
 	})
 	// A small event limit keeps moto's state small.
-	s, err := cloudwatch.New(c, cloudwatch.Options{Group: g, RetentionDays: 7, MaxEventBytes: 1024})
+	s, err := cloudwatch.NewSink(c, cloudwatch.Options{Group: g, RetentionDays: 7, MaxEventBytes: 1024})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,9 +136,9 @@ type bulkHarness struct {
 }
 
 func newBulkHarness(t *testing.T) bulkHarness {
-	srv := bulkfake.New(256 << 10)
+	srv := bulkfake.NewServer(bulkfake.Options{MaxContentLength: 256 << 10})
 	t.Cleanup(srv.Close)
-	s, err := bulk.New(bulk.Options{URL: srv.URL, MaxBytes: 200 << 10,
+	s, err := bulk.NewSink(bulk.Options{URL: srv.URL, MaxBytes: 200 << 10,
 		Backoff: logging.Backoff{Initial: time.Millisecond, Max: time.Millisecond}})
 	if err != nil {
 		t.Fatal(err)
@@ -216,7 +216,7 @@ func newTCPHarness(t *testing.T) *tcpHarness {
 		cmu.Unlock()
 		wg.Wait()
 	})
-	h.sink, err = tcp.New(tcp.Options{Addr: ln.Addr().String(), Framing: tcp.JSON, Host: "conformance"})
+	h.sink, err = tcp.NewSink(tcp.Options{Addr: ln.Addr().String(), Framing: tcp.JSON, Host: "conformance"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,7 @@
 // database and message-bus logs to CloudWatch Logs and
 // Elasticsearch/OpenSearch without losing a line.
 //
-// Hold a [Pipeline] from [New]: it moves [Event] values from sources
+// Hold a [Pipeline] from [NewPipeline]: it moves [Event] values from sources
 // through a bounded buffer to one or more [Sink] backends, at least once:
 // a source's checkpoint ([Acker]) advances only after every sink
 // acknowledged the batch holding the event. [NewHandler] gives a log/slog

@@ -28,17 +28,17 @@ type Pipeline struct {
 	dropped                                                       map[string]int64
 }
 
-// New starts a pipeline that writes to sinks. Close it to flush.
-func New(opts Options, sinks ...Sink) (*Pipeline, error) {
+// NewPipeline starts a pipeline that writes to sinks. Close it to flush.
+func NewPipeline(opts Options, sinks ...Sink) (*Pipeline, error) {
 	if err := opts.fill(); err != nil {
 		return nil, err
 	}
 	if len(sinks) == 0 {
-		return nil, &InvalidError{Input: "New", Field: "sinks", Reason: "at least one sink is required"}
+		return nil, &InvalidError{Input: "NewPipeline", Field: "sinks", Reason: "at least one sink is required"}
 	}
 	for i, s := range sinks {
 		if s == nil {
-			return nil, &InvalidError{Input: "New", Field: fmt.Sprintf("sinks[%d]", i), Reason: "nil sink"}
+			return nil, &InvalidError{Input: "NewPipeline", Field: fmt.Sprintf("sinks[%d]", i), Reason: "nil sink"}
 		}
 	}
 	ctx, cancel := context.WithCancel(context.Background())

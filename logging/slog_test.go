@@ -16,7 +16,7 @@ func TestSlogTest(t *testing.T) {
 	var sink *loggingfake.Sink
 	var h *logging.Handler
 	slogtest.Run(t, func(t *testing.T) slog.Handler {
-		sink = loggingfake.New(loggingfake.Options{Limits: &logging.Limits{}})
+		sink = loggingfake.NewSink(loggingfake.Options{Limits: &logging.Limits{}})
 		var err error
 		h, err = logging.NewHandler(&logging.HandlerOptions{Pipeline: logging.Options{Linger: -1}}, sink)
 		if err != nil {
@@ -42,7 +42,7 @@ func TestSlogTest(t *testing.T) {
 }
 
 func TestHandlerNonBlockingAndCloseDeadline(t *testing.T) {
-	sink := loggingfake.New(loggingfake.Options{})
+	sink := loggingfake.NewSink(loggingfake.Options{})
 	sink.Refuse(loggingfake.ErrRefused) // a dead backend
 	h, err := logging.NewHandler(&logging.HandlerOptions{Stream: "app", Pipeline: logging.Options{BufferEvents: 100, Linger: -1}}, sink)
 	if err != nil {
@@ -75,7 +75,7 @@ func TestHandlerNonBlockingAndCloseDeadline(t *testing.T) {
 		t.Fatalf("last record %v; want i=9999 (drop-oldest keeps the newest)", m)
 	}
 	// A second handler whose sink never recovers: Close honours its deadline.
-	dead := loggingfake.New(loggingfake.Options{})
+	dead := loggingfake.NewSink(loggingfake.Options{})
 	dead.Refuse(loggingfake.ErrRefused)
 	h2, _ := logging.NewHandler(nil, dead)
 	slog.New(h2).Error("lost")

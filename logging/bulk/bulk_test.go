@@ -26,9 +26,9 @@ func batch(n int, stream string, at time.Time) []logging.Event {
 }
 
 func TestPerItem429RetriedOnly(t *testing.T) {
-	srv := bulkfake.New(0)
+	srv := bulkfake.NewServer(bulkfake.Options{})
 	defer srv.Close()
-	s, _ := bulk.New(bulk.Options{URL: srv.URL, Backoff: fastBackoff})
+	s, _ := bulk.NewSink(bulk.Options{URL: srv.URL, Backoff: fastBackoff})
 	srv.RejectItems(150)
 	evs := batch(100, "app", time.Now())
 	evs[7].Message = []byte("ok") // valid
@@ -45,9 +45,9 @@ func TestPerItem429RetriedOnly(t *testing.T) {
 }
 
 func Test413Split(t *testing.T) {
-	srv := bulkfake.New(64 << 10) // server accepts 64 KiB
+	srv := bulkfake.NewServer(bulkfake.Options{MaxContentLength: 64 << 10}) // server accepts 64 KiB
 	defer srv.Close()
-	s, _ := bulk.New(bulk.Options{URL: srv.URL, MaxBytes: 1 << 20, Backoff: fastBackoff}) // client thinks 1 MiB
+	s, _ := bulk.NewSink(bulk.Options{URL: srv.URL, MaxBytes: 1 << 20, Backoff: fastBackoff}) // client thinks 1 MiB
 	res, err := s.Write(context.Background(), batch(2000, "app", time.Now()))
 	if err != nil {
 		t.Fatal(err)
@@ -59,10 +59,10 @@ func Test413Split(t *testing.T) {
 }
 
 func TestRetriedBatchDoesNotDuplicate(t *testing.T) {
-	srv := bulkfake.New(0)
+	srv := bulkfake.NewServer(bulkfake.Options{})
 	defer srv.Close()
 	for _, create := range []bool{false, true} {
-		s, _ := bulk.New(bulk.Options{URL: srv.URL, IndexPrefix: fmt.Sprintf("c%v", create), Create: create, Backoff: fastBackoff})
+		s, _ := bulk.NewSink(bulk.Options{URL: srv.URL, IndexPrefix: fmt.Sprintf("c%v", create), Create: create, Backoff: fastBackoff})
 		evs := batch(50, "", time.Now())
 		for i := 0; i < 3; i++ {
 			if res, err := s.Write(context.Background(), evs); err != nil || len(res.Rejected) != 0 {
@@ -76,9 +76,9 @@ func TestRetriedBatchDoesNotDuplicate(t *testing.T) {
 }
 
 func TestWholeRequest429And503Retried(t *testing.T) {
-	srv := bulkfake.New(0)
+	srv := bulkfake.NewServer(bulkfake.Options{})
 	defer srv.Close()
-	s, _ := bulk.New(bulk.Options{URL: srv.URL, Backoff: fastBackoff})
+	s, _ := bulk.NewSink(bulk.Options{URL: srv.URL, Backoff: fastBackoff})
 	srv.FailRequests(2, http.StatusTooManyRequests)
 	if _, err := s.Write(context.Background(), batch(10, "", time.Now())); err != nil {
 		t.Fatal(err)
@@ -92,9 +92,9 @@ func TestWholeRequest429And503Retried(t *testing.T) {
 }
 
 func TestBadDocumentRejectedNotRetried(t *testing.T) {
-	srv := bulkfake.New(0)
+	srv := bulkfake.NewServer(bulkfake.Options{})
 	defer srv.Close()
-	s, _ := bulk.New(bulk.Options{URL: srv.URL, Backoff: fastBackoff, Index: func(ev *logging.Event) string {
+	s, _ := bulk.NewSink(bulk.Options{URL: srv.URL, Backoff: fastBackoff, Index: func(ev *logging.Event) string {
 		if string(ev.Message) == "bad" {
 			return "Bad_Index" // uppercase: invalid_index_name_exception
 		}
@@ -111,9 +111,9 @@ func TestBadDocumentRejectedNotRetried(t *testing.T) {
 }
 
 func TestDailyIndices(t *testing.T) {
-	srv := bulkfake.New(0)
+	srv := bulkfake.NewServer(bulkfake.Options{})
 	defer srv.Close()
-	s, _ := bulk.New(bulk.Options{URL: srv.URL, IndexPrefix: "app"})
+	s, _ := bulk.NewSink(bulk.Options{URL: srv.URL, IndexPrefix: "app"})
 	day1 := time.Date(2026, 3, 1, 23, 59, 0, 0, time.UTC)
 	evs := append(batch(2, "", day1), batch(2, "Web", day1.Add(2*time.Minute))...)
 	if _, err := s.Write(context.Background(), evs); err != nil {
@@ -127,9 +127,9 @@ func TestDailyIndices(t *testing.T) {
 
 func TestOptionErrors(t *testing.T) {
 	for _, o := range []bulk.Options{{}, {URL: "ftp://x"}, {URL: "http://u:secret@h:9200"}, {URL: "http://h", IndexPrefix: "Bad"}, {URL: "http://h", MaxBytes: 10}} {
-		_, err := bulk.New(o)
+		_, err := bulk.NewSink(o)
 		if !errors.Is(err, logging.ErrInvalid) {
-			t.Fatalf("New(%+v) = %v; want ErrInvalid", o, err)
+			t.Fatalf("NewSink(%+v) = %v; want ErrInvalid", o, err)
 		}
 		if strings.Contains(err.Error(), "secret") {
 			t.Fatalf("error leaks the password: %v", err)

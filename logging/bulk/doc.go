@@ -1,7 +1,7 @@
 // Package bulk is a logging sink for Elasticsearch and OpenSearch through
 // the _bulk API, the way Filebeat ships.
 //
-// Hold a *Sink from New(Options); it implements logging.Sink for one
+// Hold a *Sink from NewSink(Options); it implements logging.Sink for one
 // cluster. Requests are NDJSON sized in bytes; per-item failures are
 // retried only where retrying can succeed (429), with a logging.Backoff; a
 // 413 is answered by splitting the request; a deterministic document _id

@@ -12,11 +12,11 @@ import (
 
 // Ship to Elasticsearch/OpenSearch; here the in-process bulk server
 // stands in for the cluster and rejects the first items with 429.
-func ExampleNew() {
-	srv := bulkfake.New(0)
+func ExampleNewSink() {
+	srv := bulkfake.NewServer(bulkfake.Options{})
 	defer srv.Close()
 	srv.RejectItems(1)
-	sink, err := bulk.New(bulk.Options{URL: srv.URL, IndexPrefix: "logs"})
+	sink, err := bulk.NewSink(bulk.Options{URL: srv.URL, IndexPrefix: "logs"})
 	if err != nil {
 		panic(err)
 	}

@@ -25,8 +25,8 @@ type Sink struct {
 
 var _ logging.Sink = (*Sink)(nil)
 
-// New validates opts.
-func New(opts Options) (*Sink, error) {
+// NewSink validates opts.
+func NewSink(opts Options) (*Sink, error) {
 	u, err := url.Parse(opts.URL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, &logging.InvalidError{Input: "bulk.Options", Field: "URL", Reason: fmt.Sprintf("%q: must be an http(s) URL with a host", redact(opts.URL))}

@@ -78,11 +78,11 @@ func (r *recording) PutRetentionPolicy(context.Context, *cwl.PutRetentionPolicyI
 // versus the minimum the PutLogEvents limits allow.
 func TestPacking(t *testing.T) {
 	r := &recording{throttle: 3, events: map[string][]string{}, t: t}
-	s, err := cloudwatch.New(r, cloudwatch.Options{Group: "g", Stream: "s", Backoff: logging.Backoff{Initial: time.Millisecond, Max: time.Millisecond}})
+	s, err := cloudwatch.NewSink(r, cloudwatch.Options{Group: "g", Stream: "s", Backoff: logging.Backoff{Initial: time.Millisecond, Max: time.Millisecond}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := logging.New(logging.Options{BatchEvents: 50_000, BatchBytes: 16 << 20, Linger: 50 * time.Millisecond}, s)
+	p, err := logging.NewPipeline(logging.Options{BatchEvents: 50_000, BatchBytes: 16 << 20, Linger: 50 * time.Millisecond}, s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,8 +124,8 @@ func TestPacking(t *testing.T) {
 func TestOptionErrors(t *testing.T) {
 	c := cwl.New(cwl.Options{Region: "us-east-1"})
 	for _, o := range []cloudwatch.Options{{}, {Group: "g", RetentionDays: 2}, {Group: "g", MaxEventBytes: 2 << 20}} {
-		if _, err := cloudwatch.New(c, o); err == nil {
-			t.Errorf("New(%+v) = nil error", o)
+		if _, err := cloudwatch.NewSink(c, o); err == nil {
+			t.Errorf("NewSink(%+v) = nil error", o)
 		}
 	}
 }

@@ -2,7 +2,7 @@
 // obeys every PutLogEvents rule on the client side, so a batch is never
 // refused as a whole for one event.
 //
-// Hold a *Sink from New(api, Options); it implements logging.Sink for one
+// Hold a *Sink from NewSink(api, Options); it implements logging.Sink for one
 // log group. Requests stay within PutLogEvents' limits: at most 1,048,576
 // bytes counting 26 bytes per event, at most 10,000 events, chronological
 // order, at most 24 hours per request. Events more than 14 days old or 2

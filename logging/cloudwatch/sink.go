@@ -26,10 +26,10 @@ type Sink struct {
 
 var _ logging.Sink = (*Sink)(nil)
 
-// New validates opts.
-func New(api API, opts Options) (*Sink, error) {
+// NewSink validates opts.
+func NewSink(api API, opts Options) (*Sink, error) {
 	if api == nil {
-		return nil, &logging.InvalidError{Input: "cloudwatch.New", Field: "api", Reason: "a CloudWatch Logs client is required"}
+		return nil, &logging.InvalidError{Input: "cloudwatch.NewSink", Field: "api", Reason: "a CloudWatch Logs client is required"}
 	}
 	if opts.Group == "" || len(opts.Group) > 512 {
 		return nil, &logging.InvalidError{Input: "cloudwatch.Options", Field: "Group", Reason: fmt.Sprintf("%d characters; must be 1 to 512", len(opts.Group))}

@@ -184,8 +184,8 @@ func TestContainerSource(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sink := loggingfake.New(loggingfake.Options{Limits: &logging.Limits{}})
-	p, _ := logging.New(logging.Options{Linger: 10 * time.Millisecond}, sink)
+	sink := loggingfake.NewSink(loggingfake.Options{Limits: &logging.Limits{}})
+	p, _ := logging.NewPipeline(logging.Options{Linger: 10 * time.Millisecond}, sink)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	if err := p.Run(ctx, src); err != nil { // returns when the container stops

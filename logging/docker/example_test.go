@@ -41,7 +41,7 @@ func ExampleNewSource() {
 	if err != nil {
 		panic(err)
 	}
-	p, _ := logging.New(logging.Options{}, loggingfake.New(loggingfake.Options{}))
+	p, _ := logging.NewPipeline(logging.Options{}, loggingfake.NewSink(loggingfake.Options{}))
 	ctx := context.Background()
 	_ = p.Run(ctx, src) // until the container stops
 	_ = p.Close(ctx)

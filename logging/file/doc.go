@@ -1,7 +1,7 @@
 // Package file tails log files and globs into a logging pipeline with
 // durable checkpoints.
 //
-// Hold a *Source from New(Options) and run it with a logging.Pipeline;
+// Hold a *Source from NewSource(Options) and run it with a logging.Pipeline;
 // Syslog, Ossec and PostgreSQL give Options for common logs. Its Files and
 // Stats report what it tracks.
 //

@@ -34,12 +34,12 @@ func start(t *testing.T, opts file.Options) *runner {
 	if opts.RotateWait == 0 {
 		opts.RotateWait = 100 * time.Millisecond
 	}
-	src, err := file.New(opts)
+	src, err := file.NewSource(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sink := loggingfake.New(loggingfake.Options{Limits: &logging.Limits{}})
-	p, err := logging.New(logging.Options{Linger: 5 * time.Millisecond}, sink)
+	sink := loggingfake.NewSink(loggingfake.Options{Limits: &logging.Limits{}})
+	p, err := logging.NewPipeline(logging.Options{Linger: 5 * time.Millisecond}, sink)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -233,15 +233,15 @@ func TestSyslogPreset(t *testing.T) {
 func TestOptionErrors(t *testing.T) {
 	for _, o := range []file.Options{{}, {Paths: []string{"[bad"}}, {Paths: []string{"x"}, Multiline: &file.Multiline{}},
 		{Paths: []string{"x"}, Timestamp: &file.Timestamp{Regexp: regexp.MustCompile(".")}}} {
-		_, err := file.New(o)
+		_, err := file.NewSource(o)
 		var oe *logging.InvalidError
 		if !errors.As(err, &oe) {
-			t.Fatalf("New(%+v) = %v; want *logging.InvalidError", o, err)
+			t.Fatalf("NewSource(%+v) = %v; want *logging.InvalidError", o, err)
 		}
 	}
 	cp := filepath.Join(t.TempDir(), "cp")
 	os.WriteFile(cp, []byte("{not json"), 0o644)
-	if _, err := file.New(file.Options{Paths: []string{"x"}, Checkpoint: cp}); err == nil || !strings.Contains(err.Error(), cp) {
+	if _, err := file.NewSource(file.Options{Paths: []string{"x"}, Checkpoint: cp}); err == nil || !strings.Contains(err.Error(), cp) {
 		t.Fatalf("corrupt checkpoint: %v; want an error naming it", err)
 	}
 }

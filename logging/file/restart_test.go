@@ -27,12 +27,12 @@ type shipper struct {
 
 func startShipper(t *testing.T, opts file.Options) *shipper {
 	t.Helper()
-	src, err := file.New(opts)
+	src, err := file.NewSource(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sink := loggingfake.New(loggingfake.Options{Limits: &logging.Limits{}})
-	p, err := logging.New(logging.Options{Linger: 5 * time.Millisecond}, sink)
+	sink := loggingfake.NewSink(loggingfake.Options{Limits: &logging.Limits{}})
+	p, err := logging.NewPipeline(logging.Options{Linger: 5 * time.Millisecond}, sink)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,7 +27,7 @@ type Stats struct {
 	TruncatedUnread int64
 }
 
-// Source tails files. Create it with New; Run it once.
+// Source tails files. Create it with NewSource; Run it once.
 type Source struct {
 	opts     Options
 	store    *store
@@ -37,8 +37,8 @@ type Source struct {
 	stats    struct{ lines, bytes, renames, truncs, unread atomic.Int64 }
 }
 
-// New validates opts and loads the checkpoint.
-func New(opts Options) (*Source, error) {
+// NewSource validates opts and loads the checkpoint.
+func NewSource(opts Options) (*Source, error) {
 	if err := opts.fill(); err != nil {
 		return nil, err
 	}

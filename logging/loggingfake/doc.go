@@ -1,7 +1,7 @@
 // Package loggingfake is an in-memory log store that implements
 // logging.Sink, for tests and local development, not for production.
 //
-// Hold a *Sink from New. It enforces a backend's limits (CloudWatch Logs'
+// Hold a *Sink from NewSink. It enforces a backend's limits (CloudWatch Logs'
 // PutLogEvents rules by default): it packs each Write into requests with
 // logging.Pack, as the real sinks do, so events the limits forbid (too
 // old, too new, empty, with no stream) are rejected with a reason and the

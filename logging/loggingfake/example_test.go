@@ -12,8 +12,8 @@ import (
 
 // The fake enforces CloudWatch's limits by default: an oversized event is
 // split, a 15-day-old one is rejected with a reason.
-func ExampleNew() {
-	sink := loggingfake.New(loggingfake.Options{})
+func ExampleNewSink() {
+	sink := loggingfake.NewSink(loggingfake.Options{})
 	now := time.Now()
 	res, err := sink.Write(context.Background(), []logging.Event{
 		{Time: now, Stream: "s", Message: []byte(strings.Repeat("x", 300<<10))},
@@ -33,9 +33,9 @@ func ExampleNew() {
 // acknowledged while the sink refuses, and everything is stored once it
 // accepts again.
 func ExampleSink_Refuse() {
-	sink := loggingfake.New(loggingfake.Options{Stream: "app"})
+	sink := loggingfake.NewSink(loggingfake.Options{Stream: "app"})
 	sink.Refuse(loggingfake.ErrRefused)
-	p, err := logging.New(logging.Options{Linger: -1, Backoff: logging.Backoff{Initial: time.Millisecond, Max: time.Millisecond}}, sink)
+	p, err := logging.NewPipeline(logging.Options{Linger: -1, Backoff: logging.Backoff{Initial: time.Millisecond, Max: time.Millisecond}}, sink)
 	if err != nil {
 		panic(err)
 	}

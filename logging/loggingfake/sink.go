@@ -64,8 +64,8 @@ type Sink struct {
 
 var _ logging.Sink = (*Sink)(nil)
 
-// New returns an empty sink.
-func New(opts Options) *Sink {
+// NewSink returns an empty sink.
+func NewSink(opts Options) *Sink {
 	s := &Sink{dedupe: opts.Deduplicate, stream: opts.Stream, now: opts.Now, streams: map[string][]Record{}, seen: map[string]struct{}{}}
 	if opts.Limits != nil {
 		s.lim = *opts.Limits

@@ -16,7 +16,7 @@ import (
 
 // testShipAndReadBack ships three streams through a real Pipeline.
 func testShipAndReadBack(t *testing.T, h Harness) {
-	p, err := logging.New(logging.Options{BatchEvents: 300, Linger: 10 * time.Millisecond}, h.Sink())
+	p, err := logging.NewPipeline(logging.Options{BatchEvents: 300, Linger: 10 * time.Millisecond}, h.Sink())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -37,7 +37,7 @@ func (h harness) Capabilities() loggingtest.Capabilities {
 func ExampleRun() {
 	_ = func(t *testing.T) {
 		loggingtest.Run(t, func(t *testing.T) loggingtest.Harness {
-			return harness{loggingfake.New(loggingfake.Options{})}
+			return harness{loggingfake.NewSink(loggingfake.Options{})}
 		})
 	}
 }

@@ -18,7 +18,7 @@ func ExampleNewSource() {
 	if err != nil {
 		panic(err)
 	}
-	p, _ := logging.New(logging.Options{}, loggingfake.New(loggingfake.Options{}))
+	p, _ := logging.NewPipeline(logging.Options{}, loggingfake.NewSink(loggingfake.Options{}))
 	ctx := context.Background()
 	_ = p.Run(ctx, src)
 	_ = p.Close(ctx)

@@ -24,8 +24,8 @@ func ship(t *testing.T, opts rabbitmq.Options) *loggingfake.Sink {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sink := loggingfake.New(loggingfake.Options{Limits: &logging.Limits{}})
-	p, _ := logging.New(logging.Options{Linger: 10 * time.Millisecond}, sink)
+	sink := loggingfake.NewSink(loggingfake.Options{Limits: &logging.Limits{}})
+	p, _ := logging.NewPipeline(logging.Options{Linger: 10 * time.Millisecond}, sink)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- p.Run(ctx, src) }()
@@ -132,7 +132,7 @@ func TestLogExchangeMissing(t *testing.T) {
 	}
 	url := strings.TrimSuffix(cluster.Nodes[0].AMQPURL, "/") + "/" + vhost
 	src, _ := rabbitmq.NewSource(rabbitmq.Options{URLs: []string{url}, Exchange: rabbitmq.LogExchange})
-	p, _ := logging.New(logging.Options{}, loggingfake.New(loggingfake.Options{}))
+	p, _ := logging.NewPipeline(logging.Options{}, loggingfake.NewSink(loggingfake.Options{}))
 	defer p.Close(context.Background())
 	err := p.Run(ctx, src)
 	if !errors.Is(err, rabbitmq.ErrNoExchange) || !strings.Contains(err.Error(), "log.exchange = true") {

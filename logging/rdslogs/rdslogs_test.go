@@ -71,8 +71,8 @@ func TestPagingAndResume(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		sink := loggingfake.New(loggingfake.Options{Limits: &logging.Limits{}})
-		p, _ := logging.New(logging.Options{Linger: -1}, sink)
+		sink := loggingfake.NewSink(loggingfake.Options{Limits: &logging.Limits{}})
+		p, _ := logging.NewPipeline(logging.Options{Linger: -1}, sink)
 		if err := p.Run(context.Background(), src); err != nil {
 			t.Fatal(err)
 		}
@@ -145,7 +145,7 @@ func TestMoto(t *testing.T) {
 		t.Fatalf("ListFiles = %+v, %v", files, err)
 	}
 	src, _ := rdslogs.NewSource(api, rdslogs.Options{Instance: id, NoFollow: true})
-	p, _ := logging.New(logging.Options{}, loggingfake.New(loggingfake.Options{}))
+	p, _ := logging.NewPipeline(logging.Options{}, loggingfake.NewSink(loggingfake.Options{}))
 	defer p.Close(ctx)
 	err = p.Run(ctx, src)
 	var re *rdslogs.Error

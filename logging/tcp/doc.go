@@ -2,7 +2,7 @@
 // imtcp, Fluent Bit or Vector's tcp/socket inputs, Logstash tcp), one line
 // per event.
 //
-// Hold a *Sink from New(Options); it implements logging.Sink. Each event
+// Hold a *Sink from NewSink(Options); it implements logging.Sink. Each event
 // is one line: the raw message (Lines), or a JSON object with timestamp,
 // host, file and message (JSON). A batch is acknowledged once the peer's
 // TCP stack acknowledged every byte (on Linux; elsewhere once written to

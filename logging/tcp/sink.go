@@ -26,8 +26,8 @@ type Sink struct {
 
 var _ logging.Sink = (*Sink)(nil)
 
-// New validates opts; the connection is made at the first Write.
-func New(opts Options) (*Sink, error) {
+// NewSink validates opts; the connection is made at the first Write.
+func NewSink(opts Options) (*Sink, error) {
 	if _, _, err := net.SplitHostPort(opts.Addr); err != nil {
 		return nil, &logging.InvalidError{Input: "tcp.Options", Field: "Addr", Reason: err.Error()}
 	}

@@ -2,7 +2,7 @@
 // testing what ships through the _bulk API (logging/bulk, or your own
 // shipper), not for production.
 //
-// Hold a *Server from New: an httptest server on a loopback port whose URL
+// Hold a *Server from NewServer: an httptest server on a loopback port whose URL
 // a bulk sink takes. It implements the _bulk API faithfully enough to test
 // a shipper against: NDJSON parsing with the final-newline rule,
 // index/create/update/delete actions, per-item results and errors (400 for

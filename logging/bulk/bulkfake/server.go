@@ -35,14 +35,20 @@ type Server struct {
 	itemsProcessed int
 }
 
-// New starts a server on a loopback port; maxContentLength bounds a
-// request body (0 means 10 MiB, AWS OpenSearch's small-instance limit).
-// Close it when done.
-func New(maxContentLength int) *Server {
-	if maxContentLength <= 0 {
-		maxContentLength = 10 << 20
+// Options configures a Server.
+type Options struct {
+	// MaxContentLength bounds a request body, like Elasticsearch's
+	// http.max_content_length: a larger request gets 413 (default 10 MiB,
+	// AWS OpenSearch's small-instance limit).
+	MaxContentLength int
+}
+
+// NewServer starts a server on a loopback port. Close it when done.
+func NewServer(opts Options) *Server {
+	if opts.MaxContentLength <= 0 {
+		opts.MaxContentLength = 10 << 20
 	}
-	s := &Server{maxContent: maxContentLength, indices: map[string]map[string]*Doc{}}
+	s := &Server{maxContent: opts.MaxContentLength, indices: map[string]map[string]*Doc{}}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.handle))
 	return s
 }

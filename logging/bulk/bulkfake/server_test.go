@@ -22,7 +22,7 @@ func post(t *testing.T, url, ct, body string) (int, map[string]any) {
 }
 
 func TestProtocol(t *testing.T) {
-	srv := bulkfake.New(1024)
+	srv := bulkfake.NewServer(bulkfake.Options{MaxContentLength: 1024})
 	defer srv.Close()
 	nd := "application/x-ndjson"
 	if code, _ := post(t, srv.URL, nd, `{"index":{"_index":"a","_id":"1"}}`+"\n"+`{"m":1}`); code != 400 {
