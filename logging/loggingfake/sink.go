@@ -120,7 +120,7 @@ func (s *Sink) Write(ctx context.Context, batch []logging.Event) (logging.Result
 	reqs, rejected := logging.Pack(batch, s.lim, s.now())
 	for i, r := range reqs {
 		if err := check(r, s.lim); err != nil {
-			return logging.Result{}, fmt.Errorf("request %d of stream %q: %w", i, r.Stream, err)
+			return logging.Result{}, fmt.Errorf("%w (request %d of stream %q)", err, i, r.Stream)
 		}
 	}
 	pieces := map[int]int{} // pieces of each batch event stored so far
