@@ -60,6 +60,15 @@ func TestConformance(t *testing.T) {
 	})
 }
 
+// The harnesses whose backends differ from one that stores every event as
+// written declare how; the tcp receiver stores everything.
+var (
+	_ loggingtest.Capable = fakeHarness{}
+	_ loggingtest.Capable = cloudWatchHarness{}
+	_ loggingtest.Capable = bulkHarness{}
+	_ loggingtest.Harness = (*tcpHarness)(nil)
+)
+
 // fakeHarness declares what the fake's limits enforce.
 type fakeHarness struct {
 	sink   *loggingfake.Sink
@@ -172,7 +181,8 @@ func (h bulkHarness) Capabilities() loggingtest.Capabilities {
 
 // tcpHarness writes JSON lines to a loopback receiver that keeps them by
 // their "file" field (the event's Source; the suite names each stream's
-// events after it, as a TCP line carries no stream).
+// events after it, as a TCP line carries no stream). It declares no
+// capabilities: the receiver stores every line as written.
 type tcpHarness struct {
 	sink *tcp.Sink
 	mu   sync.Mutex
@@ -266,5 +276,3 @@ func (h *tcpHarness) Read(ctx context.Context, stream string, want int) ([]loggi
 		time.Sleep(5 * time.Millisecond)
 	}
 }
-
-func (h *tcpHarness) Capabilities() loggingtest.Capabilities { return loggingtest.Capabilities{} }

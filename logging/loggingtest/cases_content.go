@@ -19,7 +19,7 @@ func testBlankLine(t *testing.T, h Harness) {
 	s := streamName(t, "blank")
 	now := time.Now().Add(-time.Second)
 	res := write(t, h.Sink(), []logging.Event{event(s, now, "before", 1), event(s, now, "", 2), event(s, now, "after", 3)})
-	if h.Capabilities().RejectsEmpty {
+	if capabilities(h).RejectsEmpty {
 		if len(res.Rejected) != 1 || res.Rejected[0].Index != 1 || res.Rejected[0].Reason != logging.ReasonEmpty {
 			t.Fatalf("Rejected = %v; want index 1 %s", res.Rejected, logging.ReasonEmpty)
 		}
@@ -39,7 +39,7 @@ func testNoStream(t *testing.T, h Harness) {
 	orphan := event("", now, "orphan "+s, 2)
 	orphan.Origin = s + "-orphan"
 	res := write(t, h.Sink(), []logging.Event{event(s, now, "first", 1), orphan, event(s, now, "second", 3)})
-	if h.Capabilities().RequiresStream {
+	if capabilities(h).RequiresStream {
 		if len(res.Rejected) != 1 || res.Rejected[0].Index != 1 || res.Rejected[0].Reason != logging.ReasonInvalid {
 			t.Fatalf("Rejected = %v; want index 1 %s", res.Rejected, logging.ReasonInvalid)
 		}
@@ -73,17 +73,17 @@ func testInvalidUTF8(t *testing.T, h Harness) {
 // that deduplicates must not take the second for a copy of the first), the
 // second stores nothing new if the backend deduplicates.
 func testSplitEqualPieces(t *testing.T, h Harness) {
-	if h.Capabilities().MaxEventBytes == 0 || h.Capabilities().Oversize != logging.Split {
+	if capabilities(h).MaxEventBytes == 0 || capabilities(h).Oversize != logging.Split {
 		t.Skip("backend does not split oversized events")
 	}
 	s := streamName(t, "halves")
-	maxMsg := h.Capabilities().MaxEventBytes - h.Capabilities().PerEventOverhead
+	maxMsg := capabilities(h).MaxEventBytes - capabilities(h).PerEventOverhead
 	first, second := strings.Repeat("a", maxMsg), strings.Repeat("b", maxMsg)
 	batch := []logging.Event{event(s, time.Now().Add(-time.Second), first+second, 1)}
 	write(t, h.Sink(), batch)
 	expect(t, h, s, []string{first, second})
 	write(t, h.Sink(), batch)
-	if h.Capabilities().Deduplicates {
+	if capabilities(h).Deduplicates {
 		expect(t, h, s, []string{first, second})
 		return
 	}

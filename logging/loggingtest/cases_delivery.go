@@ -86,7 +86,7 @@ func testOutOfOrder(t *testing.T, h Harness) {
 	}
 	write(t, h.Sink(), batch)
 	for i := 0; i < 10; i++ {
-		if h.Capabilities().Chronological {
+		if capabilities(h).Chronological {
 			want = append(want, fmt.Sprintf("m%d", i))
 		} else {
 			want = append(want, fmt.Sprintf("m%d", 9-i))
@@ -128,9 +128,9 @@ func testRetriedBatch(t *testing.T, h Harness) {
 	}
 	write(t, h.Sink(), batch)
 	write(t, h.Sink(), batch)
-	if !h.Capabilities().Deduplicates {
+	if !capabilities(h).Deduplicates {
 		want = append(want, want...)
-		if h.Capabilities().Chronological {
+		if capabilities(h).Chronological {
 			var w []string
 			for _, m := range want[:20] {
 				w = append(w, m, m)

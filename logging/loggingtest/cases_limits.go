@@ -13,18 +13,18 @@ import (
 
 // testOversize writes an event twice the event limit.
 func testOversize(t *testing.T, h Harness) {
-	if h.Capabilities().MaxEventBytes == 0 {
+	if capabilities(h).MaxEventBytes == 0 {
 		t.Skip("backend declares no event size limit")
 	}
 	s := streamName(t, "huge")
 	var sb strings.Builder
-	for sb.Len() < 2*h.Capabilities().MaxEventBytes+100 {
+	for sb.Len() < 2*capabilities(h).MaxEventBytes+100 {
 		sb.WriteString("é0123456789")
 	}
 	big := sb.String()
 	res := write(t, h.Sink(), []logging.Event{event(s, time.Now(), "before", 1), event(s, time.Now(), big, 2), event(s, time.Now(), "after", 3)})
-	maxMsg := h.Capabilities().MaxEventBytes - h.Capabilities().PerEventOverhead
-	switch h.Capabilities().Oversize {
+	maxMsg := capabilities(h).MaxEventBytes - capabilities(h).PerEventOverhead
+	switch capabilities(h).Oversize {
 	case logging.Reject:
 		if len(res.Rejected) != 1 || res.Rejected[0].Index != 1 || res.Rejected[0].Reason != logging.ReasonTooLarge {
 			t.Fatalf("Rejected = %v; want index 1 too_large", res.Rejected)
@@ -62,17 +62,17 @@ func testOversize(t *testing.T, h Harness) {
 
 // testTooOldTooNew writes events outside the accepted window.
 func testTooOldTooNew(t *testing.T, h Harness) {
-	if h.Capabilities().MaxAge == 0 && h.Capabilities().MaxFuture == 0 {
+	if capabilities(h).MaxAge == 0 && capabilities(h).MaxFuture == 0 {
 		t.Skip("backend declares no time window")
 	}
 	s := streamName(t, "window")
 	now := time.Now()
 	batch := []logging.Event{event(s, now.Add(-time.Minute), "ok1", 1)}
-	if h.Capabilities().MaxAge > 0 {
-		batch = append(batch, event(s, now.Add(-h.Capabilities().MaxAge-time.Hour), "old", 2))
+	if capabilities(h).MaxAge > 0 {
+		batch = append(batch, event(s, now.Add(-capabilities(h).MaxAge-time.Hour), "old", 2))
 	}
-	if h.Capabilities().MaxFuture > 0 {
-		batch = append(batch, event(s, now.Add(h.Capabilities().MaxFuture+time.Hour), "new", 3))
+	if capabilities(h).MaxFuture > 0 {
+		batch = append(batch, event(s, now.Add(capabilities(h).MaxFuture+time.Hour), "new", 3))
 	}
 	batch = append(batch, event(s, now, "ok2", 4))
 	res := write(t, h.Sink(), batch)
@@ -83,10 +83,10 @@ func testTooOldTooNew(t *testing.T, h Harness) {
 			t.Fatalf("rejected %q (%s); want only old/new", m, r.Reason)
 		}
 	}
-	if h.Capabilities().MaxAge > 0 && reasons[logging.ReasonTooOld] != 1 {
+	if capabilities(h).MaxAge > 0 && reasons[logging.ReasonTooOld] != 1 {
 		t.Fatalf("rejections %v; want one %s", reasons, logging.ReasonTooOld)
 	}
-	if h.Capabilities().MaxFuture > 0 && reasons[logging.ReasonTooNew] != 1 {
+	if capabilities(h).MaxFuture > 0 && reasons[logging.ReasonTooNew] != 1 {
 		t.Fatalf("rejections %v; want one %s", reasons, logging.ReasonTooNew)
 	}
 	expect(t, h, s, []string{"ok1", "ok2"})

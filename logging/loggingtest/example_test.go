@@ -10,7 +10,8 @@ import (
 )
 
 // harness runs the suite on loggingfake. Write yours the same way: your
-// sink, a reader for your backend, and what your backend does differently.
+// sink, a reader for your backend, and (Capabilities, optional) what your
+// backend does differently.
 type harness struct{ sink *loggingfake.Sink }
 
 func (h harness) Sink() logging.Sink { return h.sink }

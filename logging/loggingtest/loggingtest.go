@@ -63,9 +63,22 @@ type Harness interface {
 	// it, waiting up to ctx's deadline until at least want events are
 	// visible (backends may index lazily).
 	Read(ctx context.Context, stream string, want int) ([]Stored, error)
-	// Capabilities declares where the backend differs from one that
-	// stores every event as written.
+}
+
+// Capable is an optional Harness upgrade: a harness whose backend differs
+// from one that stores every event as written, in write order, declares
+// how; the cases then expect what the backend does instead (rejections,
+// sorting, splitting, deduplication) and skip what it cannot do.
+type Capable interface {
 	Capabilities() Capabilities
+}
+
+// capabilities returns what h declares, or none.
+func capabilities(h Harness) Capabilities {
+	if c, ok := h.(Capable); ok {
+		return c.Capabilities()
+	}
+	return Capabilities{}
 }
 
 // HarnessMaker returns a harness for one test case.
