@@ -10,7 +10,8 @@
 //		loggingtest.Run(t, func(t *testing.T) loggingtest.Harness { return newHarness(t) })
 //	}
 //
-// Every case names its streams after the test and a random suffix.
+// Every case names its streams after the test and a time-based suffix, so
+// cases can share a real backend.
 package loggingtest
 
 import (
