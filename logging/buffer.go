@@ -6,28 +6,6 @@ import (
 	"time"
 )
 
-// Policy says what a full buffer does with a new event.
-type Policy int
-
-const (
-	// Block makes Emit wait until the sinks made room: nothing is lost and
-	// the source pauses (a file source simply stops reading).
-	Block Policy = iota
-	// DropOldest makes room by discarding the oldest buffered events,
-	// counted in Metrics.Dropped under ReasonOverflow. Emit never waits.
-	DropOldest
-)
-
-func (p Policy) String() string {
-	switch p {
-	case Block:
-		return "block"
-	case DropOldest:
-		return "drop-oldest"
-	}
-	return "unknown"
-}
-
 // ackPoint is an acknowledgement owed to a source for a dropped event.
 type ackPoint struct {
 	acker  Acker

@@ -8,16 +8,16 @@ import (
 	"time"
 
 	"github.com/opskit-dev/opskit/logging"
-	"github.com/opskit-dev/opskit/logging/fake"
+	"github.com/opskit-dev/opskit/logging/loggingfake"
 )
 
 // TestCloseTimeoutCountsInFlight closes a pipeline whose sink refuses every
 // write: the events the sender holds in its batch are not shipped and must
 // be counted in Close's error, along with those still buffered.
 func TestCloseTimeoutCountsInFlight(t *testing.T) {
-	sink := fake.New(fake.Options{})
-	sink.Refuse(fake.ErrRefused)
-	p, err := logging.New(logging.Options{Linger: -1, BatchEvents: 10, Backoff: func(int) time.Duration { return 5 * time.Millisecond }}, sink)
+	sink := loggingfake.NewSink(loggingfake.Options{})
+	sink.Refuse(loggingfake.ErrRefused)
+	p, err := logging.NewPipeline(logging.Options{Linger: -1, BatchEvents: 10, Backoff: logging.Backoff{Initial: 5 * time.Millisecond, Max: 5 * time.Millisecond}}, sink)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,14 +8,14 @@ import (
 	"time"
 
 	"github.com/opskit-dev/opskit/logging"
-	"github.com/opskit-dev/opskit/logging/fake"
+	"github.com/opskit-dev/opskit/logging/loggingfake"
 )
 
 // A pipeline buffers events between sources and sinks and ships them in
 // batches; Close flushes.
-func ExampleNew() {
-	sink := fake.New(fake.Options{})
-	p, err := logging.New(logging.Options{Policy: logging.Block}, sink)
+func ExampleNewPipeline() {
+	sink := loggingfake.NewSink(loggingfake.Options{})
+	p, err := logging.NewPipeline(logging.Options{Policy: logging.Block}, sink)
 	if err != nil {
 		panic(err)
 	}
@@ -41,7 +41,7 @@ func ExampleNew() {
 // The slog handler ships JSON records without blocking the caller and
 // flushes on Close within a deadline.
 func ExampleNewHandler() {
-	sink := fake.New(fake.Options{})
+	sink := loggingfake.NewSink(loggingfake.Options{})
 	h, err := logging.NewHandler(&logging.HandlerOptions{Stream: "api"}, sink)
 	if err != nil {
 		panic(err)

@@ -4,120 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"sync"
 	"sync/atomic"
 	"time"
 )
-
-// Source produces events. Run emits until ctx is done or the source ends,
-// and returns ctx.Err() (or nil) on a clean stop. Sources that keep
-// checkpoints set Event.Acker so they learn what was acknowledged.
-type Source interface {
-	Run(ctx context.Context, out Emitter) error
-}
-
-// Emitter accepts events into a pipeline. Emit blocks under the Block
-// policy while the buffer is full, and returns ctx.Err() if ctx ends first
-// or ErrClosed once the pipeline is closing.
-type Emitter interface {
-	Emit(ctx context.Context, evs ...Event) error
-}
-
-// Backoff returns how long to wait before retry attempt (1-based).
-type Backoff func(attempt int) time.Duration
-
-// DefaultBackoff is exponential from 100 ms, capped at 5 s, with full jitter.
-func DefaultBackoff(attempt int) time.Duration {
-	d := 100 * time.Millisecond << min(attempt-1, 6)
-	if d > 5*time.Second {
-		d = 5 * time.Second
-	}
-	return d/2 + rand.N(d/2+1)
-}
-
-// Options configures a Pipeline. Zero values take the documented defaults.
-type Options struct {
-	// BufferEvents and BufferBytes bound the buffer between sources and
-	// sinks (defaults 65,536 events and 64 MiB of message bytes).
-	BufferEvents, BufferBytes int
-	// Policy is what a full buffer does (default Block).
-	Policy Policy
-	// BatchEvents and BatchBytes bound one Write (defaults 10,000 events
-	// and 4 MiB); a sink splits a batch further when its backend needs it.
-	BatchEvents, BatchBytes int
-	// Linger is how long to wait for a batch to fill once an event is
-	// buffered (default 200 ms; negative sends immediately).
-	Linger time.Duration
-	// Backoff spaces retries of a failed Write (default DefaultBackoff).
-	// Retries go on until Close's deadline: nothing is dropped on error.
-	Backoff Backoff
-	// OnError, when set, is told about every failed Write and Sync. It is
-	// called from the sender goroutine.
-	OnError func(sink int, err error)
-}
-
-func (o *Options) fill() error {
-	def := func(v *int, d int) {
-		if *v == 0 {
-			*v = d
-		}
-	}
-	def(&o.BufferEvents, 65536)
-	def(&o.BufferBytes, 64<<20)
-	def(&o.BatchEvents, 10000)
-	def(&o.BatchBytes, 4<<20)
-	if o.Linger == 0 {
-		o.Linger = 200 * time.Millisecond
-	}
-	if o.Backoff == nil {
-		o.Backoff = DefaultBackoff
-	}
-	for _, c := range []struct {
-		name string
-		v    int
-	}{{"BufferEvents", o.BufferEvents}, {"BufferBytes", o.BufferBytes}, {"BatchEvents", o.BatchEvents}, {"BatchBytes", o.BatchBytes}} {
-		if c.v < 0 {
-			return &OptionError{Option: c.name, Value: c.v, Reason: "must not be negative"}
-		}
-	}
-	if o.Policy != Block && o.Policy != DropOldest {
-		return &OptionError{Option: "Policy", Value: int(o.Policy), Reason: "unknown policy"}
-	}
-	return nil
-}
-
-// Metrics is a snapshot of a pipeline's counters.
-type Metrics struct {
-	// Read counts events accepted into the buffer.
-	Read int64
-	// Shipped counts events every sink acknowledged and none rejected.
-	Shipped int64
-	// Retried counts event sends repeated after a failed Write.
-	Retried int64
-	// Dropped counts events dropped, by reason (ReasonOverflow for the
-	// drop-oldest policy, the sinks' rejection reasons otherwise).
-	Dropped map[string]int64
-	// Batches and Requests count acknowledged batches and the requests
-	// sinks reported for them.
-	Batches, Requests int64
-	// Failures counts failed Write calls; SyncErrors failed checkpoints.
-	Failures, SyncErrors int64
-	// Buffered and BufferedBytes are what waits in the buffer now.
-	Buffered, BufferedBytes int
-	// Lag is how long the oldest unacknowledged event has waited since it
-	// was read (zero when nothing waits).
-	Lag time.Duration
-}
-
-// DroppedTotal sums Dropped over all reasons.
-func (m Metrics) DroppedTotal() int64 {
-	var n int64
-	for _, v := range m.Dropped {
-		n += v
-	}
-	return n
-}
 
 // Pipeline moves events from sources through a bounded buffer to sinks.
 type Pipeline struct {
@@ -138,17 +28,17 @@ type Pipeline struct {
 	dropped                                                       map[string]int64
 }
 
-// New starts a pipeline that writes to sinks. Close it to flush.
-func New(opts Options, sinks ...Sink) (*Pipeline, error) {
+// NewPipeline starts a pipeline that writes to sinks. Close it to flush.
+func NewPipeline(opts Options, sinks ...Sink) (*Pipeline, error) {
 	if err := opts.fill(); err != nil {
 		return nil, err
 	}
 	if len(sinks) == 0 {
-		return nil, &OptionError{Option: "sinks", Value: 0, Reason: "at least one sink is required"}
+		return nil, &InvalidError{Input: "NewPipeline", Field: "sinks", Reason: "at least one sink is required"}
 	}
 	for i, s := range sinks {
 		if s == nil {
-			return nil, &OptionError{Option: fmt.Sprintf("sinks[%d]", i), Value: nil, Reason: "nil sink"}
+			return nil, &InvalidError{Input: "NewPipeline", Field: fmt.Sprintf("sinks[%d]", i), Reason: "nil sink"}
 		}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -190,33 +80,6 @@ func (p *Pipeline) Run(ctx context.Context, sources ...Source) error {
 		}
 	}
 	return nil
-}
-
-// Metrics returns a snapshot of the counters.
-func (p *Pipeline) Metrics() Metrics {
-	m := Metrics{
-		Read: p.read.Load(), Shipped: p.shipped.Load(), Retried: p.retried.Load(),
-		Batches: p.batches.Load(), Requests: p.requests.Load(),
-		Failures: p.failures.Load(), SyncErrors: p.syncErrs.Load(),
-		Dropped: map[string]int64{},
-	}
-	p.mu.Lock()
-	for k, v := range p.dropped {
-		m.Dropped[k] = v
-	}
-	p.mu.Unlock()
-	p.buf.mu.Lock()
-	if p.buf.dropCount > 0 {
-		m.Dropped[ReasonOverflow] += p.buf.dropCount
-	}
-	p.buf.mu.Unlock()
-	m.Buffered, m.BufferedBytes = p.buf.len()
-	if ns := p.inflightSince.Load(); ns != 0 {
-		m.Lag = time.Since(time.Unix(0, ns))
-	} else if t, ok := p.buf.oldest(); ok {
-		m.Lag = time.Since(t)
-	}
-	return m
 }
 
 // Close stops accepting events, ships what is buffered until ctx ends,
@@ -310,7 +173,7 @@ func (p *Pipeline) send(batch []Event, acked []bool, results []Result) bool {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for attempt := 1; ; attempt++ {
+			for attempt := 0; ; attempt++ {
 				res, err := s.Write(p.sendCtx, batch)
 				if err == nil {
 					results[i], acked[i] = res, true
@@ -320,7 +183,7 @@ func (p *Pipeline) send(batch []Event, acked []bool, results []Result) bool {
 				if p.opts.OnError != nil {
 					p.opts.OnError(i, err)
 				}
-				t := time.NewTimer(p.opts.Backoff(attempt))
+				t := time.NewTimer(p.opts.Backoff.Delay(attempt))
 				select {
 				case <-p.sendCtx.Done():
 					t.Stop()

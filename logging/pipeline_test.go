@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/opskit-dev/opskit/logging"
-	"github.com/opskit-dev/opskit/logging/fake"
+	"github.com/opskit-dev/opskit/logging/loggingfake"
 )
 
 type recAcker struct {
@@ -34,10 +34,10 @@ func ev(i int, a logging.Acker) logging.Event {
 }
 
 func TestPipelineAcksOnlyAfterSink(t *testing.T) {
-	sink := fake.New(fake.Options{})
-	sink.Refuse(fake.ErrRefused)
+	sink := loggingfake.NewSink(loggingfake.Options{})
+	sink.Refuse(loggingfake.ErrRefused)
 	a := &recAcker{}
-	p, err := logging.New(logging.Options{Linger: -1, BatchEvents: 10, Backoff: func(int) time.Duration { return 5 * time.Millisecond }}, sink)
+	p, err := logging.NewPipeline(logging.Options{Linger: -1, BatchEvents: 10, Backoff: logging.Backoff{Initial: 5 * time.Millisecond, Max: 5 * time.Millisecond}}, sink)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,11 +78,11 @@ func TestPipelineAcksOnlyAfterSink(t *testing.T) {
 }
 
 func TestPipelineDropOldest(t *testing.T) {
-	sink := fake.New(fake.Options{})
-	sink.Refuse(fake.ErrRefused)
+	sink := loggingfake.NewSink(loggingfake.Options{})
+	sink.Refuse(loggingfake.ErrRefused)
 	a := &recAcker{}
-	p, err := logging.New(logging.Options{Policy: logging.DropOldest, BufferEvents: 10, BatchEvents: 5, Linger: -1,
-		Backoff: func(int) time.Duration { return time.Millisecond }}, sink)
+	p, err := logging.NewPipeline(logging.Options{Policy: logging.DropOldest, BufferEvents: 10, BatchEvents: 5, Linger: -1,
+		Backoff: logging.Backoff{Initial: time.Millisecond, Max: time.Millisecond}}, sink)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,10 +111,10 @@ func TestPipelineDropOldest(t *testing.T) {
 }
 
 func TestPipelineBlockPausesEmit(t *testing.T) {
-	sink := fake.New(fake.Options{})
-	sink.Refuse(fake.ErrRefused)
-	p, err := logging.New(logging.Options{BufferEvents: 4, BatchEvents: 2, Linger: -1,
-		Backoff: func(int) time.Duration { return time.Millisecond }}, sink)
+	sink := loggingfake.NewSink(loggingfake.Options{})
+	sink.Refuse(loggingfake.ErrRefused)
+	p, err := logging.NewPipeline(logging.Options{BufferEvents: 4, BatchEvents: 2, Linger: -1,
+		Backoff: logging.Backoff{Initial: time.Millisecond, Max: time.Millisecond}}, sink)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,9 +142,9 @@ func TestPipelineBlockPausesEmit(t *testing.T) {
 }
 
 func TestPipelineCloseDeadline(t *testing.T) {
-	sink := fake.New(fake.Options{})
-	sink.Refuse(fake.ErrRefused)
-	p, _ := logging.New(logging.Options{Linger: -1}, sink)
+	sink := loggingfake.NewSink(loggingfake.Options{})
+	sink.Refuse(loggingfake.ErrRefused)
+	p, _ := logging.NewPipeline(logging.Options{Linger: -1}, sink)
 	_ = p.Emit(context.Background(), ev(1, nil))
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
@@ -159,12 +159,15 @@ func TestPipelineCloseDeadline(t *testing.T) {
 }
 
 func TestOptionsValidation(t *testing.T) {
-	_, err := logging.New(logging.Options{BufferEvents: -1}, fake.New(fake.Options{}))
-	var oe *logging.OptionError
-	if !errors.As(err, &oe) || oe.Option != "BufferEvents" || !errors.Is(err, logging.ErrInvalidOptions) {
-		t.Fatalf("New = %v; want OptionError for BufferEvents", err)
+	_, err := logging.NewPipeline(logging.Options{BufferEvents: -1}, loggingfake.NewSink(loggingfake.Options{}))
+	var oe *logging.InvalidError
+	if !errors.As(err, &oe) || oe.Field != "BufferEvents" || !errors.Is(err, logging.ErrInvalid) {
+		t.Fatalf("New = %v; want *InvalidError for BufferEvents", err)
 	}
-	if _, err := logging.New(logging.Options{}); !errors.Is(err, logging.ErrInvalidOptions) {
+	if want := "logging: invalid Options: BufferEvents: -1; must not be negative"; err.Error() != want {
+		t.Fatalf("New = %q; want %q", err, want)
+	}
+	if _, err := logging.NewPipeline(logging.Options{}); !errors.Is(err, logging.ErrInvalid) {
 		t.Fatalf("New without sinks = %v", err)
 	}
 }

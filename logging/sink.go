@@ -2,19 +2,32 @@ package logging
 
 import (
 	"context"
-	"errors"
-	"fmt"
 )
 
-// Sink is what a destination implements. Write ships one batch; the
-// pipeline calls it from a single goroutine per sink and never concurrently.
+// Sink is what a destination implements; a Pipeline writes to one or
+// more. Every Sink follows these rules, checked by logging/loggingtest
+// (the case names are in parentheses):
 //
-// A nil error acknowledges the whole batch: every event was stored, or was
-// deliberately not stored and is listed in Result.Rejected with a reason
-// (too old, too large, ...), which must never be retried. A non-nil error
-// means the batch may be retried as a whole; sinks retry partial failures
-// they can classify (per-item 429, throttling) themselves before
-// returning. Write must not retain batch or its messages after returning.
+//   - Write ships one batch. The pipeline calls it from one goroutine per
+//     sink, never concurrently; an empty batch is a no-op (EmptyBatch).
+//   - A nil error acknowledges the whole batch: every event was stored
+//     (ShipAndReadBack, LargeBatch, LongSpan), or was deliberately not
+//     stored and is listed once in Result.Rejected, by its index in batch,
+//     with a reason (ReasonTooOld, ...) that must never be retried
+//     (TooOldTooNew, BlankLine, NoStream; every case checks the Result).
+//   - A non-nil error means the batch may be written again as a whole;
+//     sinks retry partial failures they can classify (per-item 429,
+//     throttling) themselves before returning. A batch written twice is
+//     stored twice at most, once by a sink that deduplicates
+//     (RetriedBatch, SplitEqualPieces).
+//   - A stream reads back in the order written, or sorted by time where
+//     the backend sorts (OutOfOrder).
+//   - A message over the backend's event limit is split, truncated or
+//     rejected as the sink's Oversize says (Oversize), and invalid UTF-8
+//     is stored with each invalid byte replaced by U+FFFD (InvalidUTF8).
+//   - Write does not retain batch or its messages after returning
+//     (NotRetained).
+//   - After Close, Write returns ErrClosed (WriteAfterClose).
 type Sink interface {
 	Write(ctx context.Context, batch []Event) (Result, error)
 	Close(ctx context.Context) error
@@ -48,27 +61,3 @@ const (
 	ReasonOverflow  = "overflow"  // dropped by the pipeline's drop-oldest policy
 	ReasonPermanent = "permanent" // the backend refused it with a non-retryable error
 )
-
-// ErrClosed is returned when emitting to or writing through a closed
-// pipeline, handler or sink.
-var ErrClosed = errors.New("logging: closed")
-
-// ErrInvalidOptions is wrapped by every *OptionError.
-var ErrInvalidOptions = errors.New("logging: invalid options")
-
-// OptionError names an option that is out of range.
-type OptionError struct {
-	// Option is the option's name, such as "Buffer.MaxEvents".
-	Option string
-	// Value is the offending value, printed with %v.
-	Value any
-	// Reason says what is wrong.
-	Reason string
-}
-
-func (e *OptionError) Error() string {
-	return fmt.Sprintf("logging: option %s = %v: %s", e.Option, e.Value, e.Reason)
-}
-
-// Unwrap returns ErrInvalidOptions.
-func (e *OptionError) Unwrap() error { return ErrInvalidOptions }

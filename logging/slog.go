@@ -70,7 +70,7 @@ func NewHandler(opts *HandlerOptions, sinks ...Sink) (*Handler, error) {
 	}
 	o := *opts
 	o.Pipeline.Policy = DropOldest
-	p, err := New(o.Pipeline, sinks...)
+	p, err := NewPipeline(o.Pipeline, sinks...)
 	if err != nil {
 		return nil, err
 	}

@@ -9,14 +9,14 @@ import (
 	"time"
 
 	"github.com/opskit-dev/opskit/logging"
-	"github.com/opskit-dev/opskit/logging/fake"
+	"github.com/opskit-dev/opskit/logging/loggingfake"
 )
 
 func TestSlogTest(t *testing.T) {
-	var sink *fake.Sink
+	var sink *loggingfake.Sink
 	var h *logging.Handler
 	slogtest.Run(t, func(t *testing.T) slog.Handler {
-		sink = fake.New(fake.Options{Limits: &logging.Limits{}})
+		sink = loggingfake.NewSink(loggingfake.Options{Limits: &logging.Limits{}})
 		var err error
 		h, err = logging.NewHandler(&logging.HandlerOptions{Pipeline: logging.Options{Linger: -1}}, sink)
 		if err != nil {
@@ -42,8 +42,8 @@ func TestSlogTest(t *testing.T) {
 }
 
 func TestHandlerNonBlockingAndCloseDeadline(t *testing.T) {
-	sink := fake.New(fake.Options{})
-	sink.Refuse(fake.ErrRefused) // a dead backend
+	sink := loggingfake.NewSink(loggingfake.Options{})
+	sink.Refuse(loggingfake.ErrRefused) // a dead backend
 	h, err := logging.NewHandler(&logging.HandlerOptions{Stream: "app", Pipeline: logging.Options{BufferEvents: 100, Linger: -1}}, sink)
 	if err != nil {
 		t.Fatal(err)
@@ -75,8 +75,8 @@ func TestHandlerNonBlockingAndCloseDeadline(t *testing.T) {
 		t.Fatalf("last record %v; want i=9999 (drop-oldest keeps the newest)", m)
 	}
 	// A second handler whose sink never recovers: Close honours its deadline.
-	dead := fake.New(fake.Options{})
-	dead.Refuse(fake.ErrRefused)
+	dead := loggingfake.NewSink(loggingfake.Options{})
+	dead.Refuse(loggingfake.ErrRefused)
 	h2, _ := logging.NewHandler(nil, dead)
 	slog.New(h2).Error("lost")
 	ctx2, cancel2 := context.WithTimeout(context.Background(), 200*time.Millisecond)

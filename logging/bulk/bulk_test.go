@@ -2,7 +2,6 @@ package bulk_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -12,47 +11,10 @@ import (
 
 	"github.com/opskit-dev/opskit/logging"
 	"github.com/opskit-dev/opskit/logging/bulk"
-	"github.com/opskit-dev/opskit/logging/bulk/bulktest"
-	"github.com/opskit-dev/opskit/logging/loggingtest"
+	"github.com/opskit-dev/opskit/logging/bulk/bulkfake"
 )
 
-var fastBackoff = func(int) time.Duration { return time.Millisecond }
-
-type source struct {
-	Timestamp time.Time `json:"@timestamp"`
-	Message   string    `json:"message"`
-	Stream    string    `json:"stream"`
-}
-
-func read(srv *bulktest.Server, stream string) []loggingtest.Stored {
-	var out []loggingtest.Stored
-	for _, d := range srv.Docs("") {
-		var src source
-		if json.Unmarshal(d.Source, &src) == nil && src.Stream == stream {
-			out = append(out, loggingtest.Stored{Time: src.Timestamp, Message: src.Message})
-		}
-	}
-	return out
-}
-
-func TestConformance(t *testing.T) {
-	t.Run("bulk", func(t *testing.T) {
-		loggingtest.Run(t, loggingtest.Harness{
-			Caps: loggingtest.Capabilities{Deduplicates: true},
-			New: func(t *testing.T) loggingtest.Backend {
-				srv := bulktest.New(256 << 10)
-				t.Cleanup(srv.Close)
-				s, err := bulk.New(bulk.Options{URL: srv.URL, MaxBytes: 200 << 10, Backoff: fastBackoff})
-				if err != nil {
-					t.Fatal(err)
-				}
-				return loggingtest.Backend{Sink: s, Read: func(_ context.Context, stream string, _ int) ([]loggingtest.Stored, error) {
-					return read(srv, stream), nil
-				}}
-			},
-		})
-	})
-}
+var fastBackoff = logging.Backoff{Initial: time.Millisecond, Max: time.Millisecond}
 
 func batch(n int, stream string, at time.Time) []logging.Event {
 	var out []logging.Event
@@ -64,9 +26,9 @@ func batch(n int, stream string, at time.Time) []logging.Event {
 }
 
 func TestPerItem429RetriedOnly(t *testing.T) {
-	srv := bulktest.New(0)
+	srv := bulkfake.NewServer(bulkfake.Options{})
 	defer srv.Close()
-	s, _ := bulk.New(bulk.Options{URL: srv.URL, Backoff: fastBackoff})
+	s, _ := bulk.NewSink(bulk.Options{URL: srv.URL, Backoff: fastBackoff})
 	srv.RejectItems(150)
 	evs := batch(100, "app", time.Now())
 	evs[7].Message = []byte("ok") // valid
@@ -83,9 +45,9 @@ func TestPerItem429RetriedOnly(t *testing.T) {
 }
 
 func Test413Split(t *testing.T) {
-	srv := bulktest.New(64 << 10) // server accepts 64 KiB
+	srv := bulkfake.NewServer(bulkfake.Options{MaxContentLength: 64 << 10}) // server accepts 64 KiB
 	defer srv.Close()
-	s, _ := bulk.New(bulk.Options{URL: srv.URL, MaxBytes: 1 << 20, Backoff: fastBackoff}) // client thinks 1 MiB
+	s, _ := bulk.NewSink(bulk.Options{URL: srv.URL, MaxBytes: 1 << 20, Backoff: fastBackoff}) // client thinks 1 MiB
 	res, err := s.Write(context.Background(), batch(2000, "app", time.Now()))
 	if err != nil {
 		t.Fatal(err)
@@ -97,10 +59,10 @@ func Test413Split(t *testing.T) {
 }
 
 func TestRetriedBatchDoesNotDuplicate(t *testing.T) {
-	srv := bulktest.New(0)
+	srv := bulkfake.NewServer(bulkfake.Options{})
 	defer srv.Close()
 	for _, create := range []bool{false, true} {
-		s, _ := bulk.New(bulk.Options{URL: srv.URL, IndexPrefix: fmt.Sprintf("c%v", create), Create: create, Backoff: fastBackoff})
+		s, _ := bulk.NewSink(bulk.Options{URL: srv.URL, IndexPrefix: fmt.Sprintf("c%v", create), Create: create, Backoff: fastBackoff})
 		evs := batch(50, "", time.Now())
 		for i := 0; i < 3; i++ {
 			if res, err := s.Write(context.Background(), evs); err != nil || len(res.Rejected) != 0 {
@@ -114,9 +76,9 @@ func TestRetriedBatchDoesNotDuplicate(t *testing.T) {
 }
 
 func TestWholeRequest429And503Retried(t *testing.T) {
-	srv := bulktest.New(0)
+	srv := bulkfake.NewServer(bulkfake.Options{})
 	defer srv.Close()
-	s, _ := bulk.New(bulk.Options{URL: srv.URL, Backoff: fastBackoff})
+	s, _ := bulk.NewSink(bulk.Options{URL: srv.URL, Backoff: fastBackoff})
 	srv.FailRequests(2, http.StatusTooManyRequests)
 	if _, err := s.Write(context.Background(), batch(10, "", time.Now())); err != nil {
 		t.Fatal(err)
@@ -130,9 +92,9 @@ func TestWholeRequest429And503Retried(t *testing.T) {
 }
 
 func TestBadDocumentRejectedNotRetried(t *testing.T) {
-	srv := bulktest.New(0)
+	srv := bulkfake.NewServer(bulkfake.Options{})
 	defer srv.Close()
-	s, _ := bulk.New(bulk.Options{URL: srv.URL, Backoff: fastBackoff, Index: func(ev *logging.Event) string {
+	s, _ := bulk.NewSink(bulk.Options{URL: srv.URL, Backoff: fastBackoff, Index: func(ev *logging.Event) string {
 		if string(ev.Message) == "bad" {
 			return "Bad_Index" // uppercase: invalid_index_name_exception
 		}
@@ -149,9 +111,9 @@ func TestBadDocumentRejectedNotRetried(t *testing.T) {
 }
 
 func TestDailyIndices(t *testing.T) {
-	srv := bulktest.New(0)
+	srv := bulkfake.NewServer(bulkfake.Options{})
 	defer srv.Close()
-	s, _ := bulk.New(bulk.Options{URL: srv.URL, IndexPrefix: "app"})
+	s, _ := bulk.NewSink(bulk.Options{URL: srv.URL, IndexPrefix: "app"})
 	day1 := time.Date(2026, 3, 1, 23, 59, 0, 0, time.UTC)
 	evs := append(batch(2, "", day1), batch(2, "Web", day1.Add(2*time.Minute))...)
 	if _, err := s.Write(context.Background(), evs); err != nil {
@@ -165,9 +127,9 @@ func TestDailyIndices(t *testing.T) {
 
 func TestOptionErrors(t *testing.T) {
 	for _, o := range []bulk.Options{{}, {URL: "ftp://x"}, {URL: "http://u:secret@h:9200"}, {URL: "http://h", IndexPrefix: "Bad"}, {URL: "http://h", MaxBytes: 10}} {
-		_, err := bulk.New(o)
-		if !errors.Is(err, logging.ErrInvalidOptions) {
-			t.Fatalf("New(%+v) = %v; want ErrInvalidOptions", o, err)
+		_, err := bulk.NewSink(o)
+		if !errors.Is(err, logging.ErrInvalid) {
+			t.Fatalf("NewSink(%+v) = %v; want ErrInvalid", o, err)
 		}
 		if strings.Contains(err.Error(), "secret") {
 			t.Fatalf("error leaks the password: %v", err)

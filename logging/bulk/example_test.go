@@ -7,16 +7,16 @@ import (
 
 	"github.com/opskit-dev/opskit/logging"
 	"github.com/opskit-dev/opskit/logging/bulk"
-	"github.com/opskit-dev/opskit/logging/bulk/bulktest"
+	"github.com/opskit-dev/opskit/logging/bulk/bulkfake"
 )
 
 // Ship to Elasticsearch/OpenSearch; here the in-process bulk server
 // stands in for the cluster and rejects the first items with 429.
-func ExampleNew() {
-	srv := bulktest.New(0)
+func ExampleNewSink() {
+	srv := bulkfake.NewServer(bulkfake.Options{})
 	defer srv.Close()
 	srv.RejectItems(1)
-	sink, err := bulk.New(bulk.Options{URL: srv.URL, IndexPrefix: "logs"})
+	sink, err := bulk.NewSink(bulk.Options{URL: srv.URL, IndexPrefix: "logs"})
 	if err != nil {
 		panic(err)
 	}

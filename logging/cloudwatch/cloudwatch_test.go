@@ -2,7 +2,6 @@ package cloudwatch_test
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -12,56 +11,9 @@ import (
 	cwl "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/smithy-go"
 
-	"github.com/opskit-dev/opskit/internal/testenv"
 	"github.com/opskit-dev/opskit/logging"
 	"github.com/opskit-dev/opskit/logging/cloudwatch"
-	"github.com/opskit-dev/opskit/logging/loggingtest"
 )
-
-func client(t *testing.T) *cwl.Client {
-	return cwl.NewFromConfig(testenv.AWS(t))
-}
-
-// group returns a unique log group name, deleted when t ends so moto's
-// shared state stays small.
-func group(t *testing.T, c *cwl.Client) string {
-	g := fmt.Sprintf("/opskit/test/%s/%d", strings.ReplaceAll(t.Name(), "/", "-"), time.Now().UnixNano())
-	t.Cleanup(func() {
-		_, _ = c.DeleteLogGroup(context.Background(), &cwl.DeleteLogGroupInput{LogGroupName: aws.String(g)})
-	})
-	return g
-}
-
-func TestConformance(t *testing.T) {
-	c := client(t)
-	lim := logging.CloudWatchLimits(0)
-	t.Run("cloudwatch", func(t *testing.T) {
-		loggingtest.Run(t, loggingtest.Harness{
-			Caps: loggingtest.Capabilities{Chronological: true, MaxAge: lim.MaxAge, MaxFuture: lim.MaxFuture,
-				MaxEventBytes: 1024, PerEventOverhead: 26, RejectsEmpty: true, RequiresStream: true},
-			New: func(t *testing.T) loggingtest.Backend {
-				g := group(t, c)
-				s, err := cloudwatch.New(c, cloudwatch.Options{Group: g, RetentionDays: 7, MaxEventBytes: 1024}) // small limit: keeps moto's state small
-				if err != nil {
-					t.Fatal(err)
-				}
-				return loggingtest.Backend{Sink: s, Read: func(ctx context.Context, stream string, want int) ([]loggingtest.Stored, error) {
-					for {
-						evs, err := cloudwatch.ReadStream(ctx, c, g, stream)
-						if err == nil && len(evs) >= want || ctx.Err() != nil {
-							var out []loggingtest.Stored
-							for _, e := range evs {
-								out = append(out, loggingtest.Stored{Time: time.UnixMilli(aws.ToInt64(e.Timestamp)), Message: aws.ToString(e.Message)})
-							}
-							return out, err
-						}
-						time.Sleep(100 * time.Millisecond)
-					}
-				}}
-			},
-		})
-	})
-}
 
 // recording is an in-memory PutLogEvents endpoint that checks every
 // request against the documented limits, counts requests and injects
@@ -126,11 +78,11 @@ func (r *recording) PutRetentionPolicy(context.Context, *cwl.PutRetentionPolicyI
 // versus the minimum the PutLogEvents limits allow.
 func TestPacking(t *testing.T) {
 	r := &recording{throttle: 3, events: map[string][]string{}, t: t}
-	s, err := cloudwatch.New(r, cloudwatch.Options{Group: "g", Stream: "s", Backoff: func(int) time.Duration { return time.Millisecond }})
+	s, err := cloudwatch.NewSink(r, cloudwatch.Options{Group: "g", Stream: "s", Backoff: logging.Backoff{Initial: time.Millisecond, Max: time.Millisecond}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := logging.New(logging.Options{BatchEvents: 50_000, BatchBytes: 16 << 20, Linger: 50 * time.Millisecond}, s)
+	p, err := logging.NewPipeline(logging.Options{BatchEvents: 50_000, BatchBytes: 16 << 20, Linger: 50 * time.Millisecond}, s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,8 +124,8 @@ func TestPacking(t *testing.T) {
 func TestOptionErrors(t *testing.T) {
 	c := cwl.New(cwl.Options{Region: "us-east-1"})
 	for _, o := range []cloudwatch.Options{{}, {Group: "g", RetentionDays: 2}, {Group: "g", MaxEventBytes: 2 << 20}} {
-		if _, err := cloudwatch.New(c, o); err == nil {
-			t.Errorf("New(%+v) = nil error", o)
+		if _, err := cloudwatch.NewSink(c, o); err == nil {
+			t.Errorf("NewSink(%+v) = nil error", o)
 		}
 	}
 }

@@ -9,11 +9,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
 )
 
-// GetLogEventsAPI is the call ReadStream uses.
-type GetLogEventsAPI interface {
-	GetLogEvents(ctx context.Context, in *cwl.GetLogEventsInput, optFns ...func(*cwl.Options)) (*cwl.GetLogEventsOutput, error)
-}
-
 // ReadStream returns every event of group/stream from the start, paging
 // with the forward token until it stops changing. It is how RDS logs
 // exported to CloudWatch and awslogs container logs are read back.

@@ -16,11 +16,11 @@ func ship(t *testing.T, opts cloudwatch.Options, evs ...logging.Event) (*recordi
 	t.Helper()
 	r := &recording{events: map[string][]string{}, t: t}
 	opts.Group = "g"
-	s, err := cloudwatch.New(r, opts)
+	s, err := cloudwatch.NewSink(r, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := logging.New(logging.Options{Linger: -1, Backoff: func(int) time.Duration { return 10 * time.Millisecond }}, s)
+	p, err := logging.NewPipeline(logging.Options{Linger: -1, Backoff: logging.Backoff{Initial: 10 * time.Millisecond, Max: 10 * time.Millisecond}}, s)
 	if err != nil {
 		t.Fatal(err)
 	}

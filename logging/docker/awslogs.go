@@ -1,7 +1,6 @@
 package docker
 
 import (
-	"errors"
 	"fmt"
 	"net/url"
 	"regexp"
@@ -13,6 +12,8 @@ import (
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/swarm"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/opskit-dev/opskit/logging"
 )
 
 // The awslogs driver's option keys (moby daemon/logger/awslogs).
@@ -76,42 +77,6 @@ type AWSLogs struct {
 	MaxBufferSize string
 }
 
-// OptionError is one invalid awslogs option.
-type OptionError struct {
-	Option string
-	Value  string
-	Reason string
-}
-
-func (e *OptionError) Error() string {
-	return fmt.Sprintf("awslogs option %s=%q: %s", e.Option, e.Value, e.Reason)
-}
-
-// ErrInvalidAWSLogs is wrapped by every *ValidationError.
-var ErrInvalidAWSLogs = errors.New("invalid awslogs options")
-
-// ValidationError lists every problem found in a set of options.
-type ValidationError struct {
-	Problems []*OptionError
-}
-
-func (e *ValidationError) Error() string {
-	msgs := make([]string, len(e.Problems))
-	for i, p := range e.Problems {
-		msgs[i] = p.Error()
-	}
-	return "docker: " + strings.Join(msgs, "; ")
-}
-
-// Unwrap returns ErrInvalidAWSLogs and each *OptionError.
-func (e *ValidationError) Unwrap() []error {
-	errs := []error{ErrInvalidAWSLogs}
-	for _, p := range e.Problems {
-		errs = append(errs, p)
-	}
-	return errs
-}
-
 // Options returns the --log-opt map after validating it.
 func (a AWSLogs) Options() (map[string]string, error) {
 	m := map[string]string{}
@@ -167,8 +132,13 @@ var (
 // a missing group or region, both multiline options, bad booleans,
 // numbers, URLs, regular expressions, names and buffer sizes.
 func ValidateOptions(opts map[string]string) error {
-	var probs []*OptionError
-	bad := func(k, reason string) { probs = append(probs, &OptionError{Option: k, Value: opts[k], Reason: reason}) }
+	var probs logging.InvalidErrors
+	bad := func(k, reason string) {
+		if v, ok := opts[k]; ok && k != OptEndpoint { // an endpoint URL may carry credentials
+			reason = fmt.Sprintf("%q: %s", v, reason)
+		}
+		probs = append(probs, &logging.InvalidError{Input: "awslogs options", Field: k, Reason: reason})
+	}
 	keys := make([]string, 0, len(opts))
 	for k := range opts {
 		keys = append(keys, k)
@@ -252,7 +222,7 @@ func ValidateOptions(opts map[string]string) error {
 		}
 	}
 	if len(probs) > 0 {
-		return &ValidationError{Problems: probs}
+		return probs
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/opskit-dev/opskit/logging"
 	"github.com/opskit-dev/opskit/logging/docker"
 )
 
@@ -53,14 +54,14 @@ func TestValidateCatchesMistakes(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			err := docker.ValidateOptions(tc.opts)
-			var ve *docker.ValidationError
-			if !errors.As(err, &ve) || !errors.Is(err, docker.ErrInvalidAWSLogs) {
-				t.Fatalf("ValidateOptions = %v; want *ValidationError", err)
+			var ve logging.InvalidErrors
+			if !errors.As(err, &ve) || !errors.Is(err, logging.ErrInvalid) {
+				t.Fatalf("ValidateOptions = %v; want logging.InvalidErrors", err)
 			}
 			for _, w := range tc.want {
 				found := false
-				for _, p := range ve.Problems {
-					found = found || p.Option == w
+				for _, p := range ve {
+					found = found || p.Field == w
 				}
 				if !found {
 					t.Fatalf("error %q does not name %s", err, w)

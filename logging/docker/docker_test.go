@@ -24,7 +24,7 @@ import (
 	"github.com/opskit-dev/opskit/logging"
 	"github.com/opskit-dev/opskit/logging/cloudwatch"
 	"github.com/opskit-dev/opskit/logging/docker"
-	"github.com/opskit-dev/opskit/logging/fake"
+	"github.com/opskit-dev/opskit/logging/loggingfake"
 )
 
 // buildImage builds a FROM scratch image around the static testdata
@@ -184,8 +184,8 @@ func TestContainerSource(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sink := fake.New(fake.Options{Limits: &logging.Limits{}})
-	p, _ := logging.New(logging.Options{Linger: 10 * time.Millisecond}, sink)
+	sink := loggingfake.NewSink(loggingfake.Options{Limits: &logging.Limits{}})
+	p, _ := logging.NewPipeline(logging.Options{Linger: 10 * time.Millisecond}, sink)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	if err := p.Run(ctx, src); err != nil { // returns when the container stops

@@ -9,7 +9,7 @@ import (
 
 	"github.com/opskit-dev/opskit/logging"
 	"github.com/opskit-dev/opskit/logging/docker"
-	"github.com/opskit-dev/opskit/logging/fake"
+	"github.com/opskit-dev/opskit/logging/loggingfake"
 )
 
 // Build awslogs driver options once and use them for docker run, compose
@@ -26,7 +26,9 @@ func ExampleAWSLogs() {
 	fmt.Println(err)
 	// Output:
 	// --log-driver=awslogs --log-opt awslogs-create-group=true --log-opt awslogs-group=/apps/web --log-opt awslogs-region=eu-west-1 --log-opt max-buffer-size=25m --log-opt mode=non-blocking
-	// docker: awslogs option awslogs-region="": required (an endpoint does not imply a region; the daemon's AWS_REGION is easy to miss); awslogs option awslogs-multiline-pattern="(": conflicts with awslogs-datetime-format: set one; awslogs option awslogs-multiline-pattern="(": bad regular expression: error parsing regexp: missing closing ): `(`
+	// logging: invalid awslogs options: awslogs-region: required (an endpoint does not imply a region; the daemon's AWS_REGION is easy to miss)
+	// logging: invalid awslogs options: awslogs-multiline-pattern: "(": conflicts with awslogs-datetime-format: set one
+	// logging: invalid awslogs options: awslogs-multiline-pattern: "(": bad regular expression: error parsing regexp: missing closing ): `(`
 }
 
 // Follow a container's stdout and stderr with its name and labels as fields.
@@ -39,7 +41,7 @@ func ExampleNewSource() {
 	if err != nil {
 		panic(err)
 	}
-	p, _ := logging.New(logging.Options{}, fake.New(fake.Options{}))
+	p, _ := logging.NewPipeline(logging.Options{}, loggingfake.NewSink(loggingfake.Options{}))
 	ctx := context.Background()
 	_ = p.Run(ctx, src) // until the container stops
 	_ = p.Close(ctx)

@@ -1,12 +1,6 @@
-// Package docker reads container logs through the Docker Engine API into
-// a logging pipeline (follow, stdout and stderr demultiplexed, container
-// name and labels as fields), and builds and validates options for the
-// awslogs logging driver (docker run, compose, swarm services) so a
-// mistake is caught before a container starts.
 package docker
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -54,10 +48,10 @@ type Source struct {
 // NewSource validates opts.
 func NewSource(api API, opts Options) (*Source, error) {
 	if api == nil {
-		return nil, &logging.OptionError{Option: "api", Value: nil, Reason: "a Docker client is required"}
+		return nil, &logging.InvalidError{Input: "docker.NewSource", Field: "api", Reason: "a Docker client is required"}
 	}
 	if opts.Container == "" {
-		return nil, &logging.OptionError{Option: "Container", Value: `""`, Reason: "a container ID or name is required"}
+		return nil, &logging.InvalidError{Input: "docker.Options", Field: "Container", Reason: "a container ID or name is required"}
 	}
 	return &Source{api: api, opts: opts}, nil
 }
@@ -142,58 +136,4 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
-}
-
-// lineWriter turns one demultiplexed stream into events.
-type lineWriter struct {
-	ctx            context.Context
-	out            logging.Emitter
-	src            *Source
-	stream, source string
-	origin         string
-	fields         map[string]string
-	partial        []byte
-}
-
-func (w *lineWriter) Write(p []byte) (int, error) {
-	n := len(p)
-	data := append(w.partial, p...)
-	var evs []logging.Event
-	for {
-		i := bytes.IndexByte(data, '\n')
-		if i < 0 {
-			break
-		}
-		evs = append(evs, w.event(data[:i]))
-		data = data[i+1:]
-	}
-	w.partial = append([]byte(nil), data...)
-	if len(evs) > 0 {
-		if err := w.out.Emit(w.ctx, evs...); err != nil {
-			return 0, err
-		}
-	}
-	return n, nil
-}
-
-func (w *lineWriter) flush() error {
-	if len(w.partial) == 0 {
-		return nil
-	}
-	ev := w.event(w.partial)
-	w.partial = nil
-	return w.out.Emit(w.ctx, ev)
-}
-
-// event parses the RFC 3339 timestamp Docker prefixes with Timestamps.
-func (w *lineWriter) event(line []byte) logging.Event {
-	line = bytes.TrimSuffix(line, []byte{'\r'})
-	ts := time.Now()
-	if i := bytes.IndexByte(line, ' '); i > 0 {
-		if t, err := time.Parse(time.RFC3339Nano, string(line[:i])); err == nil {
-			ts, line = t, line[i+1:]
-		}
-	}
-	return logging.Event{Time: ts, Message: append([]byte(nil), line...), Stream: w.stream, Source: w.source,
-		Origin: w.origin, Offset: ts.UnixNano(), Fields: w.fields, Acker: w.src}
 }

@@ -143,12 +143,12 @@ func BenchmarkShipFile(b *testing.B) {
 				if os.Getenv("OPSKIT_BENCH_NO_CHECKPOINT") != "" {
 					cp = ""
 				}
-				src, err := file.New(file.Options{Paths: []string{path}, Checkpoint: cp, ReadBytes: 1 << 20})
+				src, err := file.NewSource(file.Options{Paths: []string{path}, Checkpoint: cp, ReadBytes: 1 << 20})
 				if err != nil {
 					b.Fatal(err)
 				}
-				sink, _ := tcp.New(tcp.Options{Addr: c.ln.Addr().String(), Framing: framing})
-				p, err := logging.New(logging.Options{BatchBytes: benchBatchBytes(), BatchEvents: 200000, Linger: time.Millisecond}, sink)
+				sink, _ := tcp.NewSink(tcp.Options{Addr: c.ln.Addr().String(), Framing: framing})
+				p, err := logging.NewPipeline(logging.Options{BatchBytes: benchBatchBytes(), BatchEvents: 200000, Linger: time.Millisecond}, sink)
 				if err != nil {
 					b.Fatal(err)
 				}

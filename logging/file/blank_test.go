@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/opskit-dev/opskit/logging"
-	"github.com/opskit-dev/opskit/logging/fake"
 	"github.com/opskit-dev/opskit/logging/file"
+	"github.com/opskit-dev/opskit/logging/loggingfake"
 )
 
 // TestBlankLineSkippedAndCounted tails a file with blank lines into a sink
@@ -22,12 +22,12 @@ func TestBlankLineSkippedAndCounted(t *testing.T) {
 	if err := os.WriteFile(log, []byte("first\n\nsecond\n\r\nthird\n\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	src, err := file.New(file.Options{Paths: []string{log}, Stream: "app", Poll: 20 * time.Millisecond})
+	src, err := file.NewSource(file.Options{Paths: []string{log}, Stream: "app", Poll: 20 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
-	sink := fake.New(fake.Options{})
-	p, err := logging.New(logging.Options{Linger: 5 * time.Millisecond, Backoff: func(int) time.Duration { return 10 * time.Millisecond }}, sink)
+	sink := loggingfake.NewSink(loggingfake.Options{})
+	p, err := logging.NewPipeline(logging.Options{Linger: 5 * time.Millisecond, Backoff: logging.Backoff{Initial: 10 * time.Millisecond, Max: 10 * time.Millisecond}}, sink)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -29,17 +29,17 @@ func TestCrashShipper(t *testing.T) {
 	if os.Getenv("OPSKIT_CRASH_SHIPPER") == "" {
 		t.Skip("helper process for TestCrash")
 	}
-	src, err := file.New(file.Options{Paths: []string{os.Getenv("OPSKIT_CRASH_GLOB")}, Checkpoint: os.Getenv("OPSKIT_CRASH_CP"),
+	src, err := file.NewSource(file.Options{Paths: []string{os.Getenv("OPSKIT_CRASH_GLOB")}, Checkpoint: os.Getenv("OPSKIT_CRASH_CP"),
 		Poll: 50 * time.Millisecond, RotateWait: 300 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
-	sink, err := tcp.New(tcp.Options{Addr: os.Getenv("OPSKIT_CRASH_ADDR")})
+	sink, err := tcp.NewSink(tcp.Options{Addr: os.Getenv("OPSKIT_CRASH_ADDR")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := logging.New(logging.Options{BatchEvents: crashBatch, Linger: 20 * time.Millisecond,
-		Backoff: func(int) time.Duration { return 50 * time.Millisecond }}, sink)
+	p, err := logging.NewPipeline(logging.Options{BatchEvents: crashBatch, Linger: 20 * time.Millisecond,
+		Backoff: logging.Backoff{Initial: 50 * time.Millisecond, Max: 50 * time.Millisecond}}, sink)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,17 +8,17 @@ import (
 	"time"
 
 	"github.com/opskit-dev/opskit/logging"
-	"github.com/opskit-dev/opskit/logging/fake"
 	"github.com/opskit-dev/opskit/logging/file"
+	"github.com/opskit-dev/opskit/logging/loggingfake"
 )
 
 // Tail a glob with durable checkpoints into a sink.
-func ExampleNew() {
+func ExampleNewSource() {
 	dir, _ := os.MkdirTemp("", "example")
 	defer os.RemoveAll(dir)
 	_ = os.WriteFile(filepath.Join(dir, "app.log"), []byte("started\nlistening on :8080\n"), 0o644)
 
-	src, err := file.New(file.Options{
+	src, err := file.NewSource(file.Options{
 		Paths:      []string{filepath.Join(dir, "app.log*")}, // rotated files too
 		Checkpoint: filepath.Join(dir, "checkpoint.json"),
 		Stream:     "app",
@@ -26,8 +26,8 @@ func ExampleNew() {
 	if err != nil {
 		panic(err)
 	}
-	sink := fake.New(fake.Options{})
-	p, _ := logging.New(logging.Options{}, sink)
+	sink := loggingfake.NewSink(loggingfake.Options{})
+	p, _ := logging.NewPipeline(logging.Options{}, sink)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
 	_ = p.Run(ctx, src) // until ctx ends
@@ -47,7 +47,7 @@ func ExampleSyslog() {
 	opts := file.Syslog("/var/log/syslog", "/var/log/auth.log")
 	opts.Checkpoint = "/var/lib/opskit/syslog.checkpoint"
 	opts.Stream = "syslog"
-	src, err := file.New(opts)
+	src, err := file.NewSource(opts)
 	if err != nil {
 		panic(err)
 	}
@@ -56,7 +56,7 @@ func ExampleSyslog() {
 
 // ossec.log records with continuation lines become one event each.
 func ExampleOssec() {
-	src, err := file.New(file.Ossec())
+	src, err := file.NewSource(file.Ossec())
 	if err != nil {
 		panic(err)
 	}

@@ -12,14 +12,14 @@ import (
 	"time"
 
 	"github.com/opskit-dev/opskit/logging"
-	"github.com/opskit-dev/opskit/logging/fake"
 	"github.com/opskit-dev/opskit/logging/file"
+	"github.com/opskit-dev/opskit/logging/loggingfake"
 )
 
 // run ships opts through a pipeline into a fake sink until cond holds.
 type runner struct {
 	t      *testing.T
-	sink   *fake.Sink
+	sink   *loggingfake.Sink
 	p      *logging.Pipeline
 	src    *file.Source
 	cancel context.CancelFunc
@@ -34,12 +34,12 @@ func start(t *testing.T, opts file.Options) *runner {
 	if opts.RotateWait == 0 {
 		opts.RotateWait = 100 * time.Millisecond
 	}
-	src, err := file.New(opts)
+	src, err := file.NewSource(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sink := fake.New(fake.Options{Limits: &logging.Limits{}})
-	p, err := logging.New(logging.Options{Linger: 5 * time.Millisecond}, sink)
+	sink := loggingfake.NewSink(loggingfake.Options{Limits: &logging.Limits{}})
+	p, err := logging.NewPipeline(logging.Options{Linger: 5 * time.Millisecond}, sink)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -233,15 +233,15 @@ func TestSyslogPreset(t *testing.T) {
 func TestOptionErrors(t *testing.T) {
 	for _, o := range []file.Options{{}, {Paths: []string{"[bad"}}, {Paths: []string{"x"}, Multiline: &file.Multiline{}},
 		{Paths: []string{"x"}, Timestamp: &file.Timestamp{Regexp: regexp.MustCompile(".")}}} {
-		_, err := file.New(o)
-		var oe *logging.OptionError
+		_, err := file.NewSource(o)
+		var oe *logging.InvalidError
 		if !errors.As(err, &oe) {
-			t.Fatalf("New(%+v) = %v; want *logging.OptionError", o, err)
+			t.Fatalf("NewSource(%+v) = %v; want *logging.InvalidError", o, err)
 		}
 	}
 	cp := filepath.Join(t.TempDir(), "cp")
 	os.WriteFile(cp, []byte("{not json"), 0o644)
-	if _, err := file.New(file.Options{Paths: []string{"x"}, Checkpoint: cp}); err == nil || !strings.Contains(err.Error(), cp) {
+	if _, err := file.NewSource(file.Options{Paths: []string{"x"}, Checkpoint: cp}); err == nil || !strings.Contains(err.Error(), cp) {
 		t.Fatalf("corrupt checkpoint: %v; want an error naming it", err)
 	}
 }

@@ -50,13 +50,13 @@ func TestOutage(t *testing.T) {
 	serve := func(ln net.Listener) { conns.Add(1); defer conns.Done(); rec.serve(ln) }
 	go serve(ln)
 
-	src, err := file.New(file.Options{Paths: []string{logPath}, Checkpoint: filepath.Join(t.TempDir(), "cp.json")})
+	src, err := file.NewSource(file.Options{Paths: []string{logPath}, Checkpoint: filepath.Join(t.TempDir(), "cp.json")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	sink, _ := tcp.New(tcp.Options{Addr: addr})
-	p, err := logging.New(logging.Options{BufferBytes: 8 << 20, BatchBytes: 1 << 20, Linger: 10 * time.Millisecond,
-		Backoff: func(int) time.Duration { return 200 * time.Millisecond }}, sink)
+	sink, _ := tcp.NewSink(tcp.Options{Addr: addr})
+	p, err := logging.NewPipeline(logging.Options{BufferBytes: 8 << 20, BatchBytes: 1 << 20, Linger: 10 * time.Millisecond,
+		Backoff: logging.Backoff{Initial: 200 * time.Millisecond, Max: 200 * time.Millisecond}}, sink)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/opskit-dev/opskit/logging"
-	"github.com/opskit-dev/opskit/logging/fake"
 	"github.com/opskit-dev/opskit/logging/file"
+	"github.com/opskit-dev/opskit/logging/loggingfake"
 )
 
 // shipper is one life of a shipper process: a source and a pipeline into
@@ -19,7 +19,7 @@ import (
 type shipper struct {
 	t      *testing.T
 	src    *file.Source
-	sink   *fake.Sink
+	sink   *loggingfake.Sink
 	p      *logging.Pipeline
 	cancel context.CancelFunc
 	done   chan error
@@ -27,12 +27,12 @@ type shipper struct {
 
 func startShipper(t *testing.T, opts file.Options) *shipper {
 	t.Helper()
-	src, err := file.New(opts)
+	src, err := file.NewSource(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sink := fake.New(fake.Options{Limits: &logging.Limits{}})
-	p, err := logging.New(logging.Options{Linger: 5 * time.Millisecond}, sink)
+	sink := loggingfake.NewSink(loggingfake.Options{Limits: &logging.Limits{}})
+	p, err := logging.NewPipeline(logging.Options{Linger: 5 * time.Millisecond}, sink)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,29 +1,3 @@
-// Package file tails log files and globs into a logging pipeline with
-// durable checkpoints.
-//
-// A file is identified by a fingerprint of its first bytes (SHA-256 of up
-// to FingerprintBytes), with its inode as a hint, so a rename, an inode
-// reused by another file, or a copytruncate rotation does not make the
-// source skip or repeat data. Checkpoints record, per file, the offset
-// every sink acknowledged; they are written atomically (temporary file,
-// fsync, rename, directory fsync) after each acknowledged batch, so a
-// crash repeats at most the batch in flight. The checkpoint holds one entry
-// per file on disk: a finished file's entry leaves once no path matches it,
-// and a restored entry whose file no path matches for RotateWait (deleted
-// or moved out of the globs while the source was down) is dropped too.
-//
-// Every line is one event (without its newline and a trailing CR), a blank
-// line too: a sink that cannot store an empty message (CloudWatch) skips it
-// and counts it under logging.ReasonEmpty, so it never holds up the lines
-// after it.
-//
-// Rotation by rename: the open descriptor follows the renamed file, which
-// is read to its end (and RotateWait longer) before the new file at the
-// path is opened. Rotation by copytruncate: when the file shrinks below the
-// read offset, the source looks for the copy among the matched paths (same
-// fingerprint, another inode) and reads the rest from it; include the
-// rotated name in the glob (app.log*) so nothing written between the last
-// read and the copy is lost.
 package file
 
 import (
@@ -42,78 +16,6 @@ import (
 	"github.com/opskit-dev/opskit/logging"
 )
 
-// Options configures a Source.
-type Options struct {
-	// Paths are file names or filepath.Match globs.
-	Paths []string
-	// Checkpoint is the checkpoint file; empty keeps offsets in memory only.
-	Checkpoint string
-	// FingerprintBytes is how many leading bytes identify a file (default
-	// 1024). Smaller files are identified by what they hold and the
-	// fingerprint grows with them.
-	FingerprintBytes int
-	// Poll is how often globs are re-scanned and idle files re-checked
-	// (default 250 ms).
-	Poll time.Duration
-	// RotateWait is how long a file that was rotated away or deleted is
-	// still read after its end (default 1 s).
-	RotateWait time.Duration
-	// ReadBytes is the read size (default 256 KiB).
-	ReadBytes int
-	// MaxLineBytes bounds a line; longer lines are cut (default 1 MiB).
-	MaxLineBytes int
-	// Stream and Fields are set on every event.
-	Stream string
-	Fields map[string]string
-	// Multiline joins continuation lines; nil means one event per line.
-	Multiline *Multiline
-	// Timestamp parses event times from lines; nil uses the read time.
-	Timestamp *Timestamp
-}
-
-func (o *Options) fill() error {
-	if len(o.Paths) == 0 {
-		return &logging.OptionError{Option: "Paths", Value: "[]", Reason: "at least one path or glob is required"}
-	}
-	for _, p := range o.Paths {
-		if _, err := filepath.Match(p, ""); err != nil {
-			return &logging.OptionError{Option: "Paths", Value: p, Reason: "bad glob: " + err.Error()}
-		}
-	}
-	if o.FingerprintBytes <= 0 {
-		o.FingerprintBytes = 1024
-	}
-	if o.Poll <= 0 {
-		o.Poll = 250 * time.Millisecond
-	}
-	if o.RotateWait <= 0 {
-		o.RotateWait = time.Second
-	}
-	if o.ReadBytes <= 0 {
-		o.ReadBytes = 256 << 10
-	}
-	if o.MaxLineBytes <= 0 {
-		o.MaxLineBytes = 1 << 20
-	}
-	if o.Multiline != nil {
-		if o.Multiline.Start == nil {
-			return &logging.OptionError{Option: "Multiline.Start", Value: nil, Reason: "a start pattern is required"}
-		}
-		m := *o.Multiline
-		if m.Timeout <= 0 {
-			m.Timeout = time.Second
-		}
-		if m.MaxBytes <= 0 {
-			m.MaxBytes = 1 << 20
-		}
-		o.Multiline = &m
-	}
-	if o.Timestamp != nil && o.Timestamp.Layout == "" {
-		return &logging.OptionError{Option: "Timestamp.Layout", Value: `""`, Reason: "a layout is required"}
-	}
-	return nil
-}
-
 // Stats counts what a Source did.
 type Stats struct {
 	// Lines read (before multiline joining) and Bytes consumed.
@@ -125,7 +27,7 @@ type Stats struct {
 	TruncatedUnread int64
 }
 
-// Source tails files. Create it with New; Run it once.
+// Source tails files. Create it with NewSource; Run it once.
 type Source struct {
 	opts     Options
 	store    *store
@@ -135,8 +37,8 @@ type Source struct {
 	stats    struct{ lines, bytes, renames, truncs, unread atomic.Int64 }
 }
 
-// New validates opts and loads the checkpoint.
-func New(opts Options) (*Source, error) {
+// NewSource validates opts and loads the checkpoint.
+func NewSource(opts Options) (*Source, error) {
 	if err := opts.fill(); err != nil {
 		return nil, err
 	}

@@ -4,7 +4,7 @@ import (
 	"context"
 
 	"github.com/opskit-dev/opskit/logging"
-	"github.com/opskit-dev/opskit/logging/fake"
+	"github.com/opskit-dev/opskit/logging/loggingfake"
 	"github.com/opskit-dev/opskit/logging/rabbitmq"
 )
 
@@ -18,7 +18,7 @@ func ExampleNewSource() {
 	if err != nil {
 		panic(err)
 	}
-	p, _ := logging.New(logging.Options{}, fake.New(fake.Options{}))
+	p, _ := logging.NewPipeline(logging.Options{}, loggingfake.NewSink(loggingfake.Options{}))
 	ctx := context.Background()
 	_ = p.Run(ctx, src)
 	_ = p.Close(ctx)

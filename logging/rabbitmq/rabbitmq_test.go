@@ -12,20 +12,20 @@ import (
 
 	"github.com/opskit-dev/opskit/internal/testenv"
 	"github.com/opskit-dev/opskit/logging"
-	"github.com/opskit-dev/opskit/logging/fake"
+	"github.com/opskit-dev/opskit/logging/loggingfake"
 	"github.com/opskit-dev/opskit/logging/rabbitmq"
 )
 
 // ship runs a source with opts into a fake sink until t ends, and returns
 // the sink once the source has had a second to bind its queue.
-func ship(t *testing.T, opts rabbitmq.Options) *fake.Sink {
+func ship(t *testing.T, opts rabbitmq.Options) *loggingfake.Sink {
 	t.Helper()
 	src, err := rabbitmq.NewSource(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sink := fake.New(fake.Options{Limits: &logging.Limits{}})
-	p, _ := logging.New(logging.Options{Linger: 10 * time.Millisecond}, sink)
+	sink := loggingfake.NewSink(loggingfake.Options{Limits: &logging.Limits{}})
+	p, _ := logging.NewPipeline(logging.Options{Linger: 10 * time.Millisecond}, sink)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- p.Run(ctx, src) }()
@@ -132,7 +132,7 @@ func TestLogExchangeMissing(t *testing.T) {
 	}
 	url := strings.TrimSuffix(cluster.Nodes[0].AMQPURL, "/") + "/" + vhost
 	src, _ := rabbitmq.NewSource(rabbitmq.Options{URLs: []string{url}, Exchange: rabbitmq.LogExchange})
-	p, _ := logging.New(logging.Options{}, fake.New(fake.Options{}))
+	p, _ := logging.NewPipeline(logging.Options{}, loggingfake.NewSink(loggingfake.Options{}))
 	defer p.Close(context.Background())
 	err := p.Run(ctx, src)
 	if !errors.Is(err, rabbitmq.ErrNoExchange) || !strings.Contains(err.Error(), "log.exchange = true") {
@@ -142,7 +142,7 @@ func TestLogExchangeMissing(t *testing.T) {
 
 func TestOptionErrors(t *testing.T) {
 	for _, o := range []rabbitmq.Options{{}, {URLs: []string{"http://x"}}, {URLs: []string{"amqp://h"}, Exchange: "amq.topic"}} {
-		if _, err := rabbitmq.NewSource(o); !errors.Is(err, logging.ErrInvalidOptions) {
+		if _, err := rabbitmq.NewSource(o); !errors.Is(err, logging.ErrInvalid) {
 			t.Fatalf("NewSource(%+v) = %v", o, err)
 		}
 	}

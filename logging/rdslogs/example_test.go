@@ -7,7 +7,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 
 	"github.com/opskit-dev/opskit/logging"
-	"github.com/opskit-dev/opskit/logging/fake"
+	"github.com/opskit-dev/opskit/logging/loggingfake"
 	"github.com/opskit-dev/opskit/logging/rdslogs"
 )
 
@@ -20,7 +20,7 @@ func ExampleNewSource() {
 	if err != nil {
 		panic(err)
 	}
-	p, _ := logging.New(logging.Options{}, fake.New(fake.Options{}))
+	p, _ := logging.NewPipeline(logging.Options{}, loggingfake.NewSink(loggingfake.Options{}))
 	ctx := context.Background()
 	_ = p.Run(ctx, src)
 	_ = p.Close(ctx)

@@ -16,7 +16,7 @@ import (
 
 	"github.com/opskit-dev/opskit/internal/testenv"
 	"github.com/opskit-dev/opskit/logging"
-	"github.com/opskit-dev/opskit/logging/fake"
+	"github.com/opskit-dev/opskit/logging/loggingfake"
 	"github.com/opskit-dev/opskit/logging/rdslogs"
 )
 
@@ -66,13 +66,13 @@ func TestPagingAndResume(t *testing.T) {
 			api.files[name] = append(api.files[name], fmt.Sprintf("2026-11-27 0%d:00:00 UTC::@:[%d]:LOG:  line %d", f, 100+f, i))
 		}
 	}
-	run := func(markers map[string]string) (*rdslogs.Source, *fake.Sink) {
+	run := func(markers map[string]string) (*rdslogs.Source, *loggingfake.Sink) {
 		src, err := rdslogs.NewSource(api, rdslogs.Options{Instance: "db1", Lines: 1000, NoFollow: true, Markers: markers})
 		if err != nil {
 			t.Fatal(err)
 		}
-		sink := fake.New(fake.Options{Limits: &logging.Limits{}})
-		p, _ := logging.New(logging.Options{Linger: -1}, sink)
+		sink := loggingfake.NewSink(loggingfake.Options{Limits: &logging.Limits{}})
+		p, _ := logging.NewPipeline(logging.Options{Linger: -1}, sink)
 		if err := p.Run(context.Background(), src); err != nil {
 			t.Fatal(err)
 		}
@@ -136,16 +136,16 @@ func TestMoto(t *testing.T) {
 	if _, err := rdslogs.EnableExports(ctx, api, id, "postgresql"); err != nil { // idempotent
 		t.Fatal(err)
 	}
-	var oe *logging.OptionError
+	var oe *logging.InvalidError
 	if _, err := rdslogs.EnableExports(ctx, api, id, "slowquery"); !errors.As(err, &oe) {
-		t.Fatalf("EnableExports(slowquery) on postgres = %v; want *logging.OptionError", err)
+		t.Fatalf("EnableExports(slowquery) on postgres = %v; want *logging.InvalidError", err)
 	}
 	files, err := rdslogs.ListFiles(ctx, api, id, "")
 	if err != nil || len(files) == 0 || !strings.HasPrefix(files[0].Name, "error/postgresql.log.") {
 		t.Fatalf("ListFiles = %+v, %v", files, err)
 	}
 	src, _ := rdslogs.NewSource(api, rdslogs.Options{Instance: id, NoFollow: true})
-	p, _ := logging.New(logging.Options{}, fake.New(fake.Options{}))
+	p, _ := logging.NewPipeline(logging.Options{}, loggingfake.NewSink(loggingfake.Options{}))
 	defer p.Close(ctx)
 	err = p.Run(ctx, src)
 	var re *rdslogs.Error

@@ -12,7 +12,7 @@ import (
 )
 
 // Ship JSON lines to a TCP receiver (rsyslog imtcp, Vector, Fluent Bit).
-func ExampleNew() {
+func ExampleNewSink() {
 	ln, _ := net.Listen("tcp", "127.0.0.1:0")
 	defer ln.Close()
 	got := make(chan string)
@@ -21,7 +21,7 @@ func ExampleNew() {
 		line, _ := bufio.NewReader(c).ReadString('\n')
 		got <- line
 	}()
-	sink, err := tcp.New(tcp.Options{Addr: ln.Addr().String(), Framing: tcp.JSON, Host: "web-1"})
+	sink, err := tcp.NewSink(tcp.Options{Addr: ln.Addr().String(), Framing: tcp.JSON, Host: "web-1"})
 	if err != nil {
 		panic(err)
 	}

@@ -1,21 +1,10 @@
-// Package rabbitmq reads RabbitMQ's own logs into a logging pipeline: the
-// broker log exchange amq.rabbitmq.log (enable it with log.exchange = true
-// in rabbitmq.conf; routing key = severity) and the event exchange
-// amq.rabbitmq.event (rabbitmq_event_exchange plugin: connection.*,
-// channel.*, queue.*, user.*, alarm.*, ...). Each message becomes an event
-// whose message is a JSON object of the routing key, the headers (where the
-// event exchange puts its data) and the body.
 package rabbitmq
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
-	"sort"
-	"strconv"
 	"time"
 
 	amqp "github.com/rabbitmq/amqp091-go"
@@ -62,18 +51,19 @@ type Source struct {
 // NewSource validates opts.
 func NewSource(opts Options) (*Source, error) {
 	if len(opts.URLs) == 0 {
-		return nil, &logging.OptionError{Option: "URLs", Value: "[]", Reason: "at least one AMQP URL is required"}
+		return nil, &logging.InvalidError{Input: "rabbitmq.Options", Field: "URLs", Reason: "at least one AMQP URL is required"}
 	}
-	for _, u := range opts.URLs {
+	for i, u := range opts.URLs {
 		if p, err := url.Parse(u); err != nil || (p.Scheme != "amqp" && p.Scheme != "amqps") {
-			return nil, &logging.OptionError{Option: "URLs", Value: redact(u), Reason: "not an amqp:// or amqps:// URL"}
+			// URL #n, never the URL itself: it may hold a password that redact cannot find in a malformed URL.
+			return nil, &logging.InvalidError{Input: "rabbitmq.Options", Field: fmt.Sprintf("URL #%d", i+1), Reason: "not an amqp:// or amqps:// URL"}
 		}
 	}
 	if opts.Exchange == "" {
 		opts.Exchange = EventExchange
 	}
 	if opts.Exchange != EventExchange && opts.Exchange != LogExchange {
-		return nil, &logging.OptionError{Option: "Exchange", Value: opts.Exchange, Reason: "must be " + EventExchange + " or " + LogExchange}
+		return nil, &logging.InvalidError{Input: "rabbitmq.Options", Field: "Exchange", Reason: fmt.Sprintf("%q: must be %s or %s", opts.Exchange, EventExchange, LogExchange)}
 	}
 	if len(opts.Keys) == 0 {
 		opts.Keys = []string{"#"}
@@ -173,90 +163,4 @@ func (s *Source) consume(ctx context.Context, out logging.Emitter, u string) err
 		}
 	}
 	return fmt.Errorf("rabbitmq: deliveries from %s ended", redact(u))
-}
-
-func (s *Source) event(d *amqp.Delivery, acker *deliveryAcker) logging.Event {
-	ts := d.Timestamp
-	if v, ok := d.Headers["timestamp_in_ms"]; ok {
-		if ms, ok := toInt(v); ok {
-			ts = time.UnixMilli(ms)
-		}
-	}
-	if ts.IsZero() {
-		ts = time.Now()
-	}
-	fields := map[string]string{"exchange": d.Exchange, "routing_key": d.RoutingKey}
-	var msg []byte
-	if d.Exchange == LogExchange {
-		// The broker's log: the body is the formatted line and the routing
-		// key its level.
-		msg = bytes.TrimRight(d.Body, "\r\n")
-		fields["level"] = d.RoutingKey
-	} else {
-		// An event: everything is in the headers, so they become the
-		// message as one JSON object.
-		doc := map[string]any{"routing_key": d.RoutingKey}
-		if len(d.Headers) > 0 {
-			doc["headers"] = jsonable(d.Headers)
-		}
-		if len(d.Body) > 0 {
-			doc["body"] = string(d.Body)
-		}
-		var err error
-		if msg, err = json.Marshal(doc); err != nil {
-			msg = []byte(fmt.Sprintf(`{"routing_key":%q,"error":%q}`, d.RoutingKey, err.Error()))
-		}
-	}
-	for _, k := range []string{"name", "vhost", "user", "user_who_performed_action", "node"} {
-		if v, ok := d.Headers[k]; ok {
-			fields[k] = fmt.Sprint(jsonable(v))
-		}
-	}
-	return logging.Event{Time: ts, Message: msg, Stream: s.opts.Stream, Source: d.Exchange, Fields: fields,
-		Acker: acker, Offset: int64(d.DeliveryTag)}
-}
-
-func toInt(v any) (int64, bool) {
-	switch n := v.(type) {
-	case int64:
-		return n, true
-	case int32:
-		return int64(n), true
-	case int:
-		return int64(n), true
-	case uint64:
-		return int64(n), true
-	case string:
-		i, err := strconv.ParseInt(n, 10, 64)
-		return i, err == nil
-	}
-	return 0, false
-}
-
-// jsonable converts AMQP table values to JSON-friendly ones.
-func jsonable(v any) any {
-	switch x := v.(type) {
-	case amqp.Table:
-		m := make(map[string]any, len(x))
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			m[k] = jsonable(x[k])
-		}
-		return m
-	case []any:
-		out := make([]any, len(x))
-		for i := range x {
-			out[i] = jsonable(x[i])
-		}
-		return out
-	case []byte:
-		return string(x)
-	case amqp.Decimal:
-		return fmt.Sprintf("%de-%d", x.Value, x.Scale)
-	}
-	return v
 }

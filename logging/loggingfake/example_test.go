@@ -1,4 +1,4 @@
-package fake_test
+package loggingfake_test
 
 import (
 	"context"
@@ -7,13 +7,13 @@ import (
 	"time"
 
 	"github.com/opskit-dev/opskit/logging"
-	"github.com/opskit-dev/opskit/logging/fake"
+	"github.com/opskit-dev/opskit/logging/loggingfake"
 )
 
 // The fake enforces CloudWatch's limits by default: an oversized event is
 // split, a 15-day-old one is rejected with a reason.
-func ExampleNew() {
-	sink := fake.New(fake.Options{})
+func ExampleNewSink() {
+	sink := loggingfake.NewSink(loggingfake.Options{})
 	now := time.Now()
 	res, err := sink.Write(context.Background(), []logging.Event{
 		{Time: now, Stream: "s", Message: []byte(strings.Repeat("x", 300<<10))},
@@ -33,9 +33,9 @@ func ExampleNew() {
 // acknowledged while the sink refuses, and everything is stored once it
 // accepts again.
 func ExampleSink_Refuse() {
-	sink := fake.New(fake.Options{Stream: "app"})
-	sink.Refuse(fake.ErrRefused)
-	p, err := logging.New(logging.Options{Linger: -1, Backoff: func(int) time.Duration { return time.Millisecond }}, sink)
+	sink := loggingfake.NewSink(loggingfake.Options{Stream: "app"})
+	sink.Refuse(loggingfake.ErrRefused)
+	p, err := logging.NewPipeline(logging.Options{Linger: -1, Backoff: logging.Backoff{Initial: time.Millisecond, Max: time.Millisecond}}, sink)
 	if err != nil {
 		panic(err)
 	}

@@ -1,4 +1,4 @@
-package bulktest_test
+package bulkfake_test
 
 import (
 	"encoding/json"
@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/opskit-dev/opskit/logging/bulk/bulktest"
+	"github.com/opskit-dev/opskit/logging/bulk/bulkfake"
 )
 
 func post(t *testing.T, url, ct, body string) (int, map[string]any) {
@@ -22,7 +22,7 @@ func post(t *testing.T, url, ct, body string) (int, map[string]any) {
 }
 
 func TestProtocol(t *testing.T) {
-	srv := bulktest.New(1024)
+	srv := bulkfake.NewServer(bulkfake.Options{MaxContentLength: 1024})
 	defer srv.Close()
 	nd := "application/x-ndjson"
 	if code, _ := post(t, srv.URL, nd, `{"index":{"_index":"a","_id":"1"}}`+"\n"+`{"m":1}`); code != 400 {

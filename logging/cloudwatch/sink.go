@@ -1,21 +1,7 @@
-// Package cloudwatch is a logging sink for Amazon CloudWatch Logs that
-// obeys every PutLogEvents rule on the client side: at most 1,048,576
-// bytes per request counting 26 bytes per event, at most 10,000 events,
-// chronological order, at most 24 hours per request; events more than 14
-// days old or 2 hours in the future are dropped with a reason; events above
-// the size limit (256 KiB by default, up to AWS's current 1 MB: see
-// logging.CloudWatchLimits) are split or truncated. Events PutLogEvents
-// would refuse the whole request for are rejected one by one instead: an
-// empty message (logging.ReasonEmpty; a blank log line is skipped and
-// counted, never sent) and an event with no stream when Options.Stream is
-// unset (logging.ReasonInvalid). Invalid UTF-8 is sent as U+FFFD. Log
-// groups and streams are created on demand with a retention policy;
-// throttling is retried with backoff and jitter; requests run in parallel.
 package cloudwatch
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -23,53 +9,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cwl "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
-	"github.com/aws/smithy-go"
 
 	"github.com/opskit-dev/opskit/logging"
 )
-
-// API is the part of the CloudWatch Logs client the sink uses;
-// *cloudwatchlogs.Client implements it.
-type API interface {
-	PutLogEvents(ctx context.Context, in *cwl.PutLogEventsInput, optFns ...func(*cwl.Options)) (*cwl.PutLogEventsOutput, error)
-	CreateLogGroup(ctx context.Context, in *cwl.CreateLogGroupInput, optFns ...func(*cwl.Options)) (*cwl.CreateLogGroupOutput, error)
-	CreateLogStream(ctx context.Context, in *cwl.CreateLogStreamInput, optFns ...func(*cwl.Options)) (*cwl.CreateLogStreamOutput, error)
-	PutRetentionPolicy(ctx context.Context, in *cwl.PutRetentionPolicyInput, optFns ...func(*cwl.Options)) (*cwl.PutRetentionPolicyOutput, error)
-}
-
-var _ API = (*cwl.Client)(nil)
-
-// Options configures a Sink.
-type Options struct {
-	// Group is the log group (required).
-	Group string
-	// Stream is used for events whose Stream is empty; without it such
-	// events are rejected with logging.ReasonInvalid.
-	Stream string
-	// NoCreate disables creating the group and streams on demand.
-	NoCreate bool
-	// RetentionDays is set on a group the sink creates (0: never expire).
-	// It must be one of the values CloudWatch accepts.
-	RetentionDays int32
-	// MaxEventBytes is the event size limit including the 26-byte
-	// overhead (default 262,144; CloudWatch now accepts up to 1 MiB).
-	MaxEventBytes int
-	// Oversize is Split (default), Truncate or Reject.
-	Oversize logging.Oversize
-	// Parallel bounds the streams written concurrently (default 4); the
-	// requests of one stream are sent in order.
-	Parallel int
-	// MaxAttempts bounds attempts of one request on throttling (default 8).
-	MaxAttempts int
-	// Backoff spaces throttling retries (default logging.DefaultBackoff).
-	Backoff logging.Backoff
-	// Now is the clock for the age checks (default time.Now).
-	Now func() time.Time
-}
-
-var validRetention = map[int32]bool{1: true, 3: true, 5: true, 7: true, 14: true, 30: true, 60: true, 90: true, 120: true,
-	150: true, 180: true, 365: true, 400: true, 545: true, 731: true, 1096: true, 1827: true, 2192: true, 2557: true,
-	2922: true, 3288: true, 3653: true}
 
 // Sink ships events to one log group.
 type Sink struct {
@@ -84,22 +26,22 @@ type Sink struct {
 
 var _ logging.Sink = (*Sink)(nil)
 
-// New validates opts.
-func New(api API, opts Options) (*Sink, error) {
+// NewSink validates opts.
+func NewSink(api API, opts Options) (*Sink, error) {
 	if api == nil {
-		return nil, &logging.OptionError{Option: "api", Value: nil, Reason: "a CloudWatch Logs client is required"}
+		return nil, &logging.InvalidError{Input: "cloudwatch.NewSink", Field: "api", Reason: "a CloudWatch Logs client is required"}
 	}
 	if opts.Group == "" || len(opts.Group) > 512 {
-		return nil, &logging.OptionError{Option: "Group", Value: opts.Group, Reason: "must be 1 to 512 characters"}
+		return nil, &logging.InvalidError{Input: "cloudwatch.Options", Field: "Group", Reason: fmt.Sprintf("%d characters; must be 1 to 512", len(opts.Group))}
 	}
 	if opts.RetentionDays != 0 && !validRetention[opts.RetentionDays] {
-		return nil, &logging.OptionError{Option: "RetentionDays", Value: opts.RetentionDays, Reason: "not a retention CloudWatch accepts (1, 3, 5, 7, 14, 30, 60, 90, ...)"}
+		return nil, &logging.InvalidError{Input: "cloudwatch.Options", Field: "RetentionDays", Reason: fmt.Sprintf("%d is not a retention CloudWatch accepts (1, 3, 5, 7, 14, 30, 60, 90, ...)", opts.RetentionDays)}
 	}
 	if opts.MaxEventBytes == 0 {
 		opts.MaxEventBytes = 256 << 10
 	}
 	if opts.MaxEventBytes < 64 || opts.MaxEventBytes > 1<<20 {
-		return nil, &logging.OptionError{Option: "MaxEventBytes", Value: opts.MaxEventBytes, Reason: "must be between 64 and 1,048,576"}
+		return nil, &logging.InvalidError{Input: "cloudwatch.Options", Field: "MaxEventBytes", Reason: fmt.Sprintf("%d; must be between 64 and 1,048,576", opts.MaxEventBytes)}
 	}
 	if opts.Parallel <= 0 {
 		opts.Parallel = 4
@@ -107,9 +49,10 @@ func New(api API, opts Options) (*Sink, error) {
 	if opts.MaxAttempts <= 0 {
 		opts.MaxAttempts = 8
 	}
-	if opts.Backoff == nil {
-		opts.Backoff = logging.DefaultBackoff
+	if opts.Backoff.Initial < 0 || opts.Backoff.Max < 0 {
+		return nil, &logging.InvalidError{Input: "cloudwatch.Options", Field: "Backoff", Reason: "negative delay"}
 	}
+	opts.Backoff = opts.Backoff.WithDefaults(logging.DefaultBackoff)
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
@@ -205,7 +148,7 @@ func (s *Sink) put(ctx context.Context, r *logging.Packed) ([]logging.Rejection,
 			}
 			continue
 		case retryable(code) && attempt < s.opts.MaxAttempts:
-			t := time.NewTimer(s.opts.Backoff(attempt))
+			t := time.NewTimer(s.opts.Backoff.Delay(attempt - 1))
 			select {
 			case <-ctx.Done():
 				t.Stop()
@@ -291,39 +234,4 @@ func (s *Sink) Close(context.Context) error {
 	s.closed = true
 	s.mu.Unlock()
 	return nil
-}
-
-// Error is a failed CloudWatch Logs call, naming the group and stream.
-type Error struct {
-	Op, Group, Stream string
-	Err               error
-}
-
-func (e *Error) Error() string {
-	if e.Stream != "" {
-		return fmt.Sprintf("cloudwatch: %s %s/%s: %v", e.Op, e.Group, e.Stream, e.Err)
-	}
-	return fmt.Sprintf("cloudwatch: %s %s: %v", e.Op, e.Group, e.Err)
-}
-
-// Unwrap returns the SDK error.
-func (e *Error) Unwrap() error { return e.Err }
-
-// Throttled reports whether the error is CloudWatch throttling.
-func (e *Error) Throttled() bool { return retryable(errorCode(e.Err)) }
-
-func errorCode(err error) string {
-	var ae smithy.APIError
-	if errors.As(err, &ae) {
-		return ae.ErrorCode()
-	}
-	return ""
-}
-
-func retryable(code string) bool {
-	switch code {
-	case "ThrottlingException", "ServiceUnavailableException", "LimitExceededException", "RequestLimitExceeded":
-		return true
-	}
-	return false
 }

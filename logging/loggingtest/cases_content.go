@@ -16,59 +16,56 @@ import (
 // refuses it must cost only that event (never an error that fails, and so
 // retries, the whole batch).
 func testBlankLine(t *testing.T, h Harness) {
-	b := h.New(t)
 	s := streamName(t, "blank")
 	now := time.Now().Add(-time.Second)
-	res := write(t, b.Sink, []logging.Event{event(s, now, "before", 1), event(s, now, "", 2), event(s, now, "after", 3)})
-	if h.Caps.RejectsEmpty {
+	res := write(t, h.Sink(), []logging.Event{event(s, now, "before", 1), event(s, now, "", 2), event(s, now, "after", 3)})
+	if capabilities(h).RejectsEmpty {
 		if len(res.Rejected) != 1 || res.Rejected[0].Index != 1 || res.Rejected[0].Reason != logging.ReasonEmpty {
 			t.Fatalf("Rejected = %v; want index 1 %s", res.Rejected, logging.ReasonEmpty)
 		}
-		expect(t, b, s, []string{"before", "after"})
+		expect(t, h, s, []string{"before", "after"})
 		return
 	}
 	if len(res.Rejected) != 0 {
 		t.Fatalf("Rejected = %v; want none", res.Rejected)
 	}
-	expect(t, b, s, []string{"before", "", "after"})
+	expect(t, h, s, []string{"before", "", "after"})
 }
 
 // testNoStream writes an event without a Stream between two with one.
 func testNoStream(t *testing.T, h Harness) {
-	b := h.New(t)
 	s := streamName(t, "named")
 	now := time.Now().Add(-time.Second)
 	orphan := event("", now, "orphan "+s, 2)
 	orphan.Origin = s + "-orphan"
-	res := write(t, b.Sink, []logging.Event{event(s, now, "first", 1), orphan, event(s, now, "second", 3)})
-	if h.Caps.RequiresStream {
+	res := write(t, h.Sink(), []logging.Event{event(s, now, "first", 1), orphan, event(s, now, "second", 3)})
+	if capabilities(h).RequiresStream {
 		if len(res.Rejected) != 1 || res.Rejected[0].Index != 1 || res.Rejected[0].Reason != logging.ReasonInvalid {
 			t.Fatalf("Rejected = %v; want index 1 %s", res.Rejected, logging.ReasonInvalid)
 		}
-		expect(t, b, s, []string{"first", "second"})
+		expect(t, h, s, []string{"first", "second"})
 		return
 	}
 	if len(res.Rejected) != 0 {
 		t.Fatalf("Rejected = %v; want none", res.Rejected)
 	}
-	expect(t, b, s, []string{"first", "second"})
-	expect(t, b, "", []string{"orphan " + s})
+	expect(t, h, s, []string{"first", "second"})
+	expect(t, h, "", []string{"orphan " + s})
 }
 
 // testInvalidUTF8 writes bytes that are not UTF-8: every backend stores
 // valid text with each invalid byte replaced by U+FFFD, as JSON encoders
 // do, and the valid text around them unchanged.
 func testInvalidUTF8(t *testing.T, h Harness) {
-	b := h.New(t)
 	s := streamName(t, "utf8")
 	now := time.Now().Add(-time.Second)
 	in := "ok \xff\xfe end \xe2\x82 \xc3é"
 	want := "ok \uFFFD\uFFFD end \uFFFD\uFFFD \uFFFDé"
-	res := write(t, b.Sink, []logging.Event{event(s, now, in, 1)})
+	res := write(t, h.Sink(), []logging.Event{event(s, now, in, 1)})
 	if len(res.Rejected) != 0 {
 		t.Fatalf("Rejected = %v; want none", res.Rejected)
 	}
-	expect(t, b, s, []string{want})
+	expect(t, h, s, []string{want})
 }
 
 // testSplitEqualPieces writes, twice, a message that splits into two
@@ -76,22 +73,21 @@ func testInvalidUTF8(t *testing.T, h Harness) {
 // that deduplicates must not take the second for a copy of the first), the
 // second stores nothing new if the backend deduplicates.
 func testSplitEqualPieces(t *testing.T, h Harness) {
-	if h.Caps.MaxEventBytes == 0 || h.Caps.Oversize != logging.Split {
+	if capabilities(h).MaxEventBytes == 0 || capabilities(h).Oversize != logging.Split {
 		t.Skip("backend does not split oversized events")
 	}
-	b := h.New(t)
 	s := streamName(t, "halves")
-	maxMsg := h.Caps.MaxEventBytes - h.Caps.PerEventOverhead
+	maxMsg := capabilities(h).MaxEventBytes - capabilities(h).PerEventOverhead
 	first, second := strings.Repeat("a", maxMsg), strings.Repeat("b", maxMsg)
 	batch := []logging.Event{event(s, time.Now().Add(-time.Second), first+second, 1)}
-	write(t, b.Sink, batch)
-	expect(t, b, s, []string{first, second})
-	write(t, b.Sink, batch)
-	if h.Caps.Deduplicates {
-		expect(t, b, s, []string{first, second})
+	write(t, h.Sink(), batch)
+	expect(t, h, s, []string{first, second})
+	write(t, h.Sink(), batch)
+	if capabilities(h).Deduplicates {
+		expect(t, h, s, []string{first, second})
 		return
 	}
-	got, err := b.Read(readCtx(t), s, 4)
+	got, err := h.Read(readCtx(t), s, 4)
 	if err != nil {
 		t.Fatalf("Read(%q) = %v", s, err)
 	}
