@@ -23,7 +23,7 @@
 //     table; RunVacuum vacuums the most urgent within a time budget.
 //   - TopStatements and SlowQuerySettings report query performance.
 //
-// Subpackages: rds provisions and audits Amazon RDS, with rds/fake and the
-// rds/rdstest conformance suite; dbfake has in-memory statistics sources
+// Subpackages: rds provisions and audits Amazon RDS, with rds/rdsfake and the
+// rds/rdstest conformance suite; databasefake has in-memory statistics sources
 // (vacuum statistics and a simulated replicated cluster) for unit tests.
 package database

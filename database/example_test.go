@@ -12,7 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/opskit-dev/opskit/database"
-	"github.com/opskit-dev/opskit/database/dbfake"
+	"github.com/opskit-dev/opskit/database/databasefake"
 )
 
 // Route reads to a replica within 1 MiB and 5 s of the primary; after a
@@ -60,7 +60,7 @@ func ExampleNewRouter() {
 // lag grows with the clock until it leaves rotation.
 func ExampleDecide() {
 	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
-	c := dbfake.NewCluster(1, func() time.Time { return now })
+	c := databasefake.NewCluster(1, func() time.Time { return now })
 	opts := database.RouterOptions{MaxLagTime: 2 * time.Second}
 	var history []database.WALSample
 	round := func() {
@@ -145,7 +145,7 @@ func ExampleAudit() {
 // table past its vacuum trigger, and one over half of its per-table freeze age.
 func ExampleAdvise() {
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-	stats := dbfake.NewStats(func() time.Time { return now })
+	stats := databasefake.NewStats(func() time.Time { return now })
 	_ = stats.CreateTable("public", "events", map[string]string{"autovacuum_freeze_max_age": "100000000"})
 	_ = stats.CreateTable("public", "orders", nil)
 	_ = stats.Insert("public", "events", 1_000_000)

@@ -83,7 +83,7 @@ type Decision struct {
 //
 // The Router calls Decide after every round with the history of the
 // previous Decision; tests of automation can call it with probes from
-// dbfake.Cluster.
+// databasefake.Cluster.
 func Decide(opts RouterOptions, current int, history []WALSample, probes []Probe, now time.Time) Decision {
 	opts.defaults()
 	d := Decision{Primary: -1, Status: make([]NodeStatus, len(probes))}

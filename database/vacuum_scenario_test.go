@@ -9,7 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/opskit-dev/opskit/database"
-	"github.com/opskit-dev/opskit/database/dbfake"
+	"github.com/opskit-dev/opskit/database/databasefake"
 	"github.com/opskit-dev/opskit/internal/testenv"
 )
 
@@ -26,7 +26,7 @@ type vacuumTarget interface {
 
 type fakeTarget struct {
 	t *testing.T
-	s *dbfake.Stats
+	s *databasefake.Stats
 }
 
 func (f fakeTarget) must(err error) {
@@ -160,7 +160,7 @@ func runScenario(t *testing.T, tg vacuumTarget, settle func(want map[string]data
 // scenario against it and against a real database.
 func TestAdvisorScenario(t *testing.T) {
 	t.Run("fake", func(t *testing.T) {
-		tg := fakeTarget{t: t, s: dbfake.NewStats(nil)}
+		tg := fakeTarget{t: t, s: databasefake.NewStats(nil)}
 		runScenario(t, tg, func(map[string]database.VacuumAction) map[string]database.VacuumAction {
 			return actions(t, tg.source())
 		})
@@ -194,7 +194,7 @@ func TestAdvisorScenario(t *testing.T) {
 
 func TestAdvisorFreezeAndBloat(t *testing.T) {
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	s := dbfake.NewStats(func() time.Time { return now })
+	s := databasefake.NewStats(func() time.Time { return now })
 	if err := s.CreateTable("public", "old", map[string]string{"autovacuum_freeze_max_age": "1000000"}); err != nil {
 		t.Fatal(err)
 	}

@@ -59,7 +59,7 @@ func (t TableStats) QualifiedName() string {
 }
 
 // StatsSource supplies vacuum statistics. PGStats reads a live server; the
-// dbfake package has an in-memory one for tests of automation built on the
+// databasefake package has an in-memory one for tests of automation built on the
 // advisor.
 type StatsSource interface {
 	VacuumSettings(ctx context.Context) (VacuumSettings, error)

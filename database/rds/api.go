@@ -6,7 +6,7 @@
 // and Prowler's RDS checks as findings.
 //
 // It talks to RDS through narrow per-operation interfaces, which
-// *rds.Client satisfies and the fake package implements in memory; the
+// *rds.Client satisfies and the rdsfake package implements in memory; the
 // rdstest package is the conformance suite both pass.
 package rds
 
@@ -52,7 +52,7 @@ type (
 	}
 )
 
-// API is every operation the package uses; *rds.Client and *fake.RDS
+// API is every operation the package uses; *rds.Client and *rdsfake.RDS
 // satisfy it. Functions that need less take the narrower interfaces.
 type API interface {
 	CreateDBInstanceAPI

@@ -6,14 +6,14 @@ import (
 
 	awsrds "github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/opskit-dev/opskit/database/rds"
-	"github.com/opskit-dev/opskit/database/rds/fake"
+	"github.com/opskit-dev/opskit/database/rds/rdsfake"
 	"github.com/opskit-dev/opskit/database/rds/rdstest"
 	"github.com/opskit-dev/opskit/internal/testenv"
 )
 
 func TestConformance(t *testing.T) {
 	t.Run("fake", func(t *testing.T) {
-		w := fake.NewWorld()
+		w := rdsfake.NewWorld()
 		w.CreatingDescribes = 2
 		rdstest.Run(t, rdstest.Harness{
 			API:           func(t *testing.T, region string) rds.API { return w.Region(region) },

@@ -8,14 +8,14 @@ import (
 	"time"
 
 	"github.com/opskit-dev/opskit/database/rds"
-	"github.com/opskit-dev/opskit/database/rds/fake"
+	"github.com/opskit-dev/opskit/database/rds/rdsfake"
 )
 
 // Provision a hardened instance, then see what a spec change would modify.
 // The fake stands in for an *rds.Client (rds.NewFromConfig(cfg)).
 func ExampleProvisioner() {
 	ctx := context.Background()
-	world := fake.NewWorld()
+	world := rdsfake.NewWorld()
 	p := rds.New(world.Region("us-east-1"))
 	p.PollInterval = time.Millisecond
 

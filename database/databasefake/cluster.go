@@ -1,4 +1,4 @@
-package dbfake
+package databasefake
 
 import (
 	"fmt"
@@ -53,7 +53,7 @@ func NewCluster(replicas int, now func() time.Time) *Cluster {
 
 func (c *Cluster) node(i int) *fnode {
 	if i < 0 || i >= len(c.nodes) {
-		panic(fmt.Sprintf("dbfake: no node %d", i))
+		panic(fmt.Sprintf("databasefake: no node %d", i))
 	}
 	return c.nodes[i]
 }
@@ -69,7 +69,7 @@ func (c *Cluster) Write(bytes uint64) error {
 		}
 	}
 	if p == nil || !p.up {
-		return fmt.Errorf("dbfake: no running primary")
+		return fmt.Errorf("databasefake: no running primary")
 	}
 	p.lsn += bytes
 	c.log = append(c.log, commit{lsn: p.lsn, at: c.now()})
@@ -182,7 +182,7 @@ func (c *Cluster) Probes() []database.Probe {
 	out := make([]database.Probe, len(c.nodes))
 	for i, n := range c.nodes {
 		if !n.up {
-			out[i] = database.Probe{Err: fmt.Errorf("dbfake: node %d: connection refused", i)}
+			out[i] = database.Probe{Err: fmt.Errorf("databasefake: node %d: connection refused", i)}
 			continue
 		}
 		p := database.Probe{Reachable: true, InRecovery: n.standby, LSN: n.lsn}

@@ -1,4 +1,4 @@
-// Package fake is an in-memory Amazon RDS for the operations opskit's rds
+// Package rdsfake is an in-memory Amazon RDS for the operations opskit's rds
 // package uses: instances with their settings and lifecycle (creating,
 // then available), parameter groups with parameters, and read replicas,
 // also across regions. It returns the SDK's own fault types, so callers'
@@ -17,7 +17,7 @@
 // rounding of a storage increase up to 10%); engine versions are not
 // checked against the versions RDS offers; parameters are stored as given,
 // without their allowed values or apply types.
-package fake
+package rdsfake
 
 import (
 	"context"
