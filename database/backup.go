@@ -71,7 +71,7 @@ type TableDigest struct {
 func Backup(ctx context.Context, opts BackupOptions, w io.Writer) (*Manifest, error) {
 	cfg, err := pgconn.ParseConfig(opts.DSN)
 	if err != nil {
-		return nil, &ConfigError{Input: "backup DSN", Err: redact(err)}
+		return nil, invalid("backup DSN", "", "%v", redact(err))
 	}
 	conn, err := pgx.Connect(ctx, opts.DSN)
 	if err != nil {

@@ -215,7 +215,7 @@ type replica struct {
 // checker; ctx bounds the first probe round, not the router's life. primaryDSN
 // is the initial primary; when it turns out to be a standby (or a replica
 // is promoted later) the router follows the node that is not in recovery.
-// A DSN that does not parse is a *ConfigError naming which one (never
+// A DSN that does not parse is an *InvalidError naming which one (never
 // quoting it). Close the router when done.
 func NewRouter(ctx context.Context, primaryDSN string, opts RouterOptions) (*Router, error) {
 	opts.defaults()
@@ -231,7 +231,7 @@ func NewRouter(ctx context.Context, primaryDSN string, opts RouterOptions) (*Rou
 			for _, m := range r.nodes {
 				m.pool.Close()
 			}
-			return nil, &ConfigError{Input: input, Err: err}
+			return nil, invalid(input, "", "%v", err)
 		}
 		r.nodes = append(r.nodes, n)
 	}

@@ -73,9 +73,9 @@ func TestRouterReadsGoToReplica(t *testing.T) {
 
 func TestRouterInvalidDSN(t *testing.T) {
 	_, err := NewRouter(context.Background(), "postgres://u:s3cret@127.0.0.1:5432/db", RouterOptions{Replicas: []string{"postgres://u:s3cret@[bad"}})
-	var ce *ConfigError
-	if !errors.As(err, &ce) || ce.Input != "replica DSN 0" {
-		t.Fatalf("err = %v, want ConfigError for replica DSN 0", err)
+	var ce *InvalidError
+	if !errors.As(err, &ce) || ce.Input != "replica DSN 0" || !errors.Is(err, ErrInvalid) {
+		t.Fatalf("err = %v, want an InvalidError for replica DSN 0", err)
 	}
 	if strings.Contains(err.Error(), "s3cret") {
 		t.Fatalf("error leaks the password: %v", err)

@@ -59,7 +59,7 @@ func ExampleProvisioner() {
 	// instance AllocatedStorage: 500 -> 400 (RDS never shrinks storage: create a smaller instance and move the data to it)
 	// instance EngineVersion: 16.3 -> 17.2 (major version upgrade: set AllowMajorVersionUpgrade to apply it)
 	// instance DBParameterGroupName: shop-db-hardened-postgres16 -> shop-db-hardened-postgres17 (a postgres17 parameter group comes with the EngineVersion change, which is not applied)
-	// rds: invalid spec field IOPS: io1 needs 0.5-50 IOPS per GiB; 100000 IOPS on 500 GiB is 200.0
+	// rds: invalid instance spec "shop-db": IOPS: io1 needs 0.5-50 IOPS per GiB; 100000 IOPS on 500 GiB is 200.0
 }
 
 // An RDS audit report written as SARIF through the rds package's own

@@ -206,9 +206,9 @@ func testInvalidSpec(t *testing.T, h Harness) {
 		spec := Spec("opskit-bad")
 		mutate(&spec)
 		_, err := p.Apply(ctx, spec)
-		var se *rds.SpecError
-		if !errors.As(err, &se) || se.Field != field || !errors.Is(err, rds.ErrInvalidSpec) {
-			t.Errorf("%s: err %v, want a SpecError for %s", field, err, field)
+		var se *rds.InvalidError
+		if !errors.As(err, &se) || se.Field != field || !errors.Is(err, rds.ErrInvalid) {
+			t.Errorf("%s: err %v, want an InvalidError for %s", field, err, field)
 			continue
 		}
 		if _, err := p.Describe(ctx, spec.Identifier); !errors.As(err, new(*types.DBInstanceNotFoundFault)) {

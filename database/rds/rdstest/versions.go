@@ -53,9 +53,9 @@ func testFamily(t *testing.T, h Harness) {
 	bad := Spec("opskit-fam-bad")
 	bad.ParameterGroup = rds.HardeningParameterGroup(bad.Identifier+"-pg", "postgres15")
 	bad.EngineVersion = "16.3"
-	var se *rds.SpecError
+	var se *rds.InvalidError
 	if _, err := p.Apply(ctx, bad); !errors.As(err, &se) || se.Field != "ParameterGroup" {
-		t.Fatalf("spec with a postgres15 group for 16.3: %v, want a SpecError for ParameterGroup", err)
+		t.Fatalf("spec with a postgres15 group for 16.3: %v, want an InvalidError for ParameterGroup", err)
 	}
 	if !h.Strict {
 		return
