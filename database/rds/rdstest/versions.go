@@ -32,7 +32,7 @@ func groupFamily(t *testing.T, api rds.API, name string) string {
 
 // testFamily: the default parameter group's family follows EngineVersion;
 // a strict backend refuses an instance with a group of another family.
-func testFamily(t *testing.T, h Harness) {
+func testFamily(t *testing.T, h env) {
 	ctx := context.Background()
 	spec := Spec("opskit-fam")
 	spec.EngineVersion = "16.3"
@@ -75,7 +75,7 @@ func testFamily(t *testing.T, h Harness) {
 // testShrink: a smaller AllocatedStorage is planned as immutable and never
 // sent; a larger one is applied (with the IOPS, as RDS requires); a strict
 // backend refuses a shrink sent straight through the API.
-func testShrink(t *testing.T, h Harness) {
+func testShrink(t *testing.T, h env) {
 	ctx := context.Background()
 	spec := Spec("opskit-shrink")
 	spec.AllocatedStorage = 500
@@ -119,7 +119,7 @@ func testShrink(t *testing.T, h Harness) {
 // unless the spec allows it; allowed, it is applied with the parameter
 // group of the new family; a downgrade is never sent. A strict backend
 // refuses a major upgrade sent without AllowMajorVersionUpgrade.
-func testMajorUpgrade(t *testing.T, h Harness) {
+func testMajorUpgrade(t *testing.T, h env) {
 	ctx := context.Background()
 	spec := Spec("opskit-major")
 	p, api := provision(t, h, spec)
