@@ -17,9 +17,9 @@ import (
 
 // Route reads to a replica within 1 MiB and 5 s of the primary; after a
 // write, a session's reads see it.
-func ExampleNewRouter() {
+func ExampleDialRouter() {
 	ctx := context.Background()
-	r, err := database.NewRouter(ctx, "postgres://app@primary.internal:5432/shop", database.RouterOptions{
+	r, err := database.DialRouter(ctx, "postgres://app@primary.internal:5432/shop", database.RouterOptions{
 		Replicas:    []string{"postgres://app@replica-1.internal:5432/shop", "postgres://app@replica-eu.internal:5432/shop"},
 		MaxLagBytes: 1 << 20,
 		MaxLagTime:  5 * time.Second,
@@ -184,7 +184,7 @@ func ExampleRunVacuum() {
 		fmt.Println(err)
 		return
 	}
-	results, err := database.RunVacuum(ctx, pool, advice, database.VacuumRunOptions{
+	results, err := database.RunVacuum(ctx, database.Pool(pool), advice, database.VacuumRunOptions{
 		Budget: 10 * time.Minute,
 		Progress: func(p database.VacuumProgress) {
 			if !p.Done {

@@ -50,7 +50,7 @@ type Statement struct {
 }
 
 // TopStatements returns the top statements by total or mean execution time.
-func TopStatements(ctx context.Context, q Queryer, opts TopOptions) ([]Statement, error) {
+func TopStatements(ctx context.Context, q Querier, opts TopOptions) ([]Statement, error) {
 	if opts.Limit <= 0 {
 		opts.Limit = 10
 	}
@@ -108,7 +108,7 @@ type SlowQueryLog struct {
 }
 
 // SlowQuerySettings reads the slow-query logging settings.
-func SlowQuerySettings(ctx context.Context, q Queryer) (SlowQueryLog, error) {
+func SlowQuerySettings(ctx context.Context, q Querier) (SlowQueryLog, error) {
 	rows, err := q.Query(ctx, `SELECT name, setting FROM pg_settings WHERE name IN ('log_min_duration_statement', 'log_min_duration_sample',
 		'log_statement_sample_rate', 'log_statement', 'shared_preload_libraries', 'session_preload_libraries', 'auto_explain.log_min_duration',
 		'log_destination', 'logging_collector')`)

@@ -87,7 +87,7 @@ type Change struct {
 func ident(s string) string { return pgx.Identifier{s}.Sanitize() }
 
 // validate checks the plan against itself and the live catalog.
-func (p RolePlan) validate(ctx context.Context, q Queryer) error {
+func (p RolePlan) validate(ctx context.Context, q Querier) error {
 	if len(p.Schemas) == 0 {
 		return invalid("role plan", "", "no schemas")
 	}
@@ -148,7 +148,7 @@ func SQL(changes []Change) string {
 
 // Diff compares the live catalog with the plan and returns the changes
 // Apply would make, in order; an empty result means no drift.
-func (p RolePlan) Diff(ctx context.Context, q Queryer) ([]Change, error) {
+func (p RolePlan) Diff(ctx context.Context, q Querier) ([]Change, error) {
 	if err := p.validate(ctx, q); err != nil {
 		return nil, err
 	}
@@ -166,15 +166,10 @@ func (p RolePlan) Diff(ctx context.Context, q Queryer) ([]Change, error) {
 	return d.out, nil
 }
 
-// TxBeginner starts transactions; *pgx.Conn and *pgxpool.Pool satisfy it.
-type TxBeginner interface {
-	Begin(ctx context.Context) (pgx.Tx, error)
-}
-
 // Apply computes the drift and applies every change in one transaction:
 // either the whole plan is in place afterwards or nothing changed. It
 // returns the changes applied (none when the database already matched).
-func (p RolePlan) Apply(ctx context.Context, db TxBeginner) ([]Change, error) {
+func (p RolePlan) Apply(ctx context.Context, db Querier) ([]Change, error) {
 	tx, err := db.Begin(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("database: role plan: %w", err)

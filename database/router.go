@@ -8,21 +8,9 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
-
-// Querier is what Read and Write callbacks run statements on: a *pgxpool.Pool
-// of the node the router chose.
-type Querier interface {
-	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-	Begin(ctx context.Context) (pgx.Tx, error)
-}
-
-var _ Querier = (*pgxpool.Pool)(nil)
 
 // Policy chooses among healthy replicas.
 type Policy int
@@ -169,8 +157,9 @@ type NodeStatus struct {
 	Err       error
 }
 
-// Router sends writes to the primary and reads to healthy replicas: one
-// pgxpool per node, a background checker that probes every node each
+// Router sends writes to the primary and reads to healthy replicas over
+// Nodes (a pgxpool per server from DialRouter, or in-memory nodes from
+// databasefake), with a background checker that probes every node each
 // CheckInterval and applies Decide, and DNS re-resolution.
 //
 // Reads (Read, ReadServed, QueryRow) go to a replica within MaxLagBytes
@@ -186,7 +175,7 @@ type NodeStatus struct {
 // A Router is safe for concurrent use; Close it when done.
 type Router struct {
 	opts  RouterOptions
-	nodes []*node
+	nodes []*member
 
 	route atomic.Pointer[routing]
 	rr    atomic.Uint64
@@ -200,40 +189,32 @@ type Router struct {
 }
 
 type routing struct {
-	primary  *node
+	primary  *member
 	readable []replica // healthy replicas, ordered by lag for LeastLag
 }
 
 // replica is a readable node and the time (UnixNano) its lease ends.
 type replica struct {
-	n     *node
+	n     *member
 	until int64
 }
 
-// NewRouter parses the DSNs (primaryDSN and opts.Replicas), opens one
-// pgxpool per node, probes every node once and starts the background
-// checker; ctx bounds the first probe round, not the router's life. primaryDSN
-// is the initial primary; when it turns out to be a standby (or a replica
-// is promoted later) the router follows the node that is not in recovery.
-// A DSN that does not parse is an *InvalidError naming which one (never
-// quoting it). Close the router when done.
-func NewRouter(ctx context.Context, primaryDSN string, opts RouterOptions) (*Router, error) {
+// NewRouter routes over nodes, nodes[0] being the initial primary: it
+// probes every node once and starts the background checker; ctx bounds
+// the first probe round, not the router's life. When nodes[0] turns out
+// to be a standby (or a replica is promoted later) the router follows the
+// node that is not in recovery. The router owns the nodes: Close closes
+// them. No nodes, a nil node or two nodes of one name is an
+// *InvalidError. DNS re-resolution (DNSInterval, Resolver) and
+// ConfigurePool apply to the nodes DialRouter makes.
+func NewRouter(ctx context.Context, nodes []Node, opts RouterOptions) (*Router, error) {
+	if err := validateNodes(nodes); err != nil {
+		return nil, err
+	}
 	opts.defaults()
 	r := &Router{opts: opts, kick: make(chan struct{}, 1)}
-	dsns := append([]string{primaryDSN}, opts.Replicas...)
-	for i, dsn := range dsns {
-		input := "primary DSN"
-		if i > 0 {
-			input = fmt.Sprintf("replica DSN %d", i-1)
-		}
-		n, err := newNode(ctx, dsn, i == 0, opts.Resolver, opts.ConfigurePool)
-		if err != nil {
-			for _, m := range r.nodes {
-				m.pool.Close()
-			}
-			return nil, invalid(input, "", "%v", err)
-		}
-		r.nodes = append(r.nodes, n)
+	for _, n := range nodes {
+		r.nodes = append(r.nodes, newMember(n))
 	}
 	r.route.Store(&routing{primary: r.nodes[0]})
 	r.checkOnce(ctx)
@@ -248,24 +229,73 @@ func NewRouter(ctx context.Context, primaryDSN string, opts RouterOptions) (*Rou
 	return r, nil
 }
 
-// Close stops the checker and closes every pool; reads and writes after
-// Close return ErrClosed. Calling it again does nothing.
-func (r *Router) Close() {
+func validateNodes(nodes []Node) error {
+	if len(nodes) == 0 {
+		return invalid("router nodes", "", "at least one node (the primary) is required")
+	}
+	seen := map[string]bool{}
+	for i, n := range nodes {
+		if n == nil {
+			return invalid("router nodes", fmt.Sprintf("node %d", i), "is nil")
+		}
+		if seen[n.Name()] {
+			return invalid("router nodes", fmt.Sprintf("node %d", i), "name %q is used twice", n.Name())
+		}
+		seen[n.Name()] = true
+	}
+	return nil
+}
+
+// DialRouter parses the DSNs (primaryDSN and opts.Replicas), opens one
+// pgxpool per node and returns NewRouter over them. A DSN that does not
+// parse is an *InvalidError naming which one (never quoting it). Close
+// the router when done.
+func DialRouter(ctx context.Context, primaryDSN string, opts RouterOptions) (*Router, error) {
+	resolver := opts.Resolver
+	if resolver == nil {
+		resolver = netResolver{}
+	}
+	var nodes []Node
+	for i, dsn := range append([]string{primaryDSN}, opts.Replicas...) {
+		input := "primary DSN"
+		if i > 0 {
+			input = fmt.Sprintf("replica DSN %d", i-1)
+		}
+		n, err := dialNode(ctx, dsn, i == 0, resolver, opts.ConfigurePool)
+		if err != nil {
+			for _, m := range nodes {
+				_ = m.Close()
+			}
+			return nil, invalid(input, "", "%v", err)
+		}
+		nodes = append(nodes, n)
+	}
+	return NewRouter(ctx, nodes, opts)
+}
+
+// Close stops the checker and closes every node; reads and writes after
+// Close return ErrClosed. It returns the nodes' Close errors, joined;
+// calling it again does nothing and returns nil.
+func (r *Router) Close() error {
 	if !r.closed.CompareAndSwap(false, true) {
-		return
+		return nil
 	}
 	r.cancel()
 	r.wg.Wait()
-	for _, n := range r.nodes {
-		n.pool.Close()
+	var errs []error
+	for _, m := range r.nodes {
+		if err := m.node.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("database: close %s: %w", m.name, err))
+		}
 	}
+	return errors.Join(errs...)
 }
 
-// Primary returns the pool of the current primary, or nil when none is
-// known. Statements run on it directly bypass the router's retries.
-func (r *Router) Primary() *pgxpool.Pool {
+// Primary returns the Querier of the current primary, or nil when none
+// is known. Statements run on it directly bypass the router's retries.
+func (r *Router) Primary() Querier {
 	if p := r.route.Load().primary; p != nil {
-		return p.pool
+		return p.q
 	}
 	return nil
 }
@@ -296,7 +326,7 @@ func (r *Router) StatusOf(node string) (NodeStatus, bool) {
 	return NodeStatus{}, false
 }
 
-func (r *Router) statusOf(rt *routing, n *node, now int64) NodeStatus {
+func (r *Router) statusOf(rt *routing, n *member, now int64) NodeStatus {
 	st := n.status()
 	st.Primary = rt.primary == n
 	for _, m := range rt.readable {
@@ -325,16 +355,16 @@ func (r *Router) Write(ctx context.Context, fn func(ctx context.Context, q Queri
 			return ErrNoPrimary
 		}
 	}
-	err := fn(ctx, p.pool)
+	err := fn(ctx, p.q)
 	if err == nil {
 		return nil
 	}
 	switch {
 	case isReadOnlyError(err):
-		p.pool.Reset()
+		p.node.Reset()
 		r.checkOnce(ctx)
 		if q := r.route.Load().primary; q != nil && q != p {
-			return fn(ctx, q.pool)
+			return fn(ctx, q.q)
 		}
 		return err
 	case isNodeFailure(err):
@@ -383,7 +413,7 @@ func isNodeFailure(err error) bool {
 	return pgconn.SafeToRetry(err) || errors.Is(err, pgconn.ErrConnClosed) || isNetErr(err)
 }
 
-func (r *Router) emit(kind EventKind, n *node, err error) {
+func (r *Router) emit(kind EventKind, n *member, err error) {
 	if r.opts.OnEvent != nil {
 		name := ""
 		if n != nil {

@@ -67,7 +67,7 @@ type StatsSource interface {
 }
 
 // PGStats reads statistics from the database Q is connected to.
-type PGStats struct{ Q Queryer }
+type PGStats struct{ Q Querier }
 
 // VacuumSettings reads the autovacuum parameters from pg_settings.
 func (s PGStats) VacuumSettings(ctx context.Context) (VacuumSettings, error) {

@@ -1,8 +1,3 @@
-// Package databasefake holds in-memory implementations of the database package's
-// interfaces for unit tests of automation built on it: Stats is a vacuum
-// statistics source that keeps PostgreSQL's counters the way the server
-// does (inserts, updates and deletes make dead tuples and modifications;
-// VACUUM and ANALYZE reset them; XIDs age every table until frozen).
 package databasefake
 
 import (
