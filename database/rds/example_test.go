@@ -16,8 +16,7 @@ import (
 func ExampleProvisioner() {
 	ctx := context.Background()
 	world := rdsfake.NewWorld()
-	p := rds.New(world.Region("us-east-1"))
-	p.PollInterval = time.Millisecond
+	p := rds.NewProvisioner(world.Region("us-east-1"), rds.ProvisionerOptions{PollInterval: time.Millisecond})
 
 	spec := rds.InstanceSpec{
 		Identifier: "shop-db", Class: "db.m6g.large", EngineVersion: "16.3", AllocatedStorage: 500, StorageType: "io2", IOPS: 20000,

@@ -1,7 +1,12 @@
 // Package rdstest is the conformance suite for implementations of the rds
 // package's API: run it against a fake, an emulator or (with care and
-// unique names) real AWS to show that provisioning, convergence, replicas
-// and the audit behave the same.
+// unique names) real AWS to show that provisioning, convergence, drift,
+// replicas, deletion protection and the audit behave the same. Run it
+// from a test with your own Harness:
+//
+//	func TestConformance(t *testing.T) {
+//		rdstest.Run(t, func(t *testing.T) rdstest.Harness { return myHarness{} })
+//	}
 package rdstest
 
 import (
@@ -116,8 +121,7 @@ func Spec(prefix string) rds.InstanceSpec {
 func provision(t *testing.T, h env, spec rds.InstanceSpec) (*rds.Provisioner, rds.API) {
 	t.Helper()
 	api := h.API(t, h.PrimaryRegion)
-	p := rds.New(api)
-	p.PollInterval = h.PollInterval
+	p := rds.NewProvisioner(api, rds.ProvisionerOptions{PollInterval: h.PollInterval})
 	ctx := context.Background()
 	deleteGroupLater(t, api, defaultGroup(t, spec))
 	plan, err := p.Apply(ctx, spec)
@@ -219,7 +223,7 @@ func testProvision(t *testing.T, h env) {
 
 func testInvalidSpec(t *testing.T, h env) {
 	api := h.API(t, h.PrimaryRegion)
-	p := rds.New(api)
+	p := rds.NewProvisioner(api, rds.ProvisionerOptions{})
 	ctx := context.Background()
 	cases := map[string]func(*rds.InstanceSpec){
 		"IOPS": func(s *rds.InstanceSpec) {
@@ -254,7 +258,7 @@ func testInvalidSpec(t *testing.T, h env) {
 }
 
 func testNotFound(t *testing.T, h env) {
-	p := rds.New(h.API(t, h.PrimaryRegion))
+	p := rds.NewProvisioner(h.API(t, h.PrimaryRegion), rds.ProvisionerOptions{})
 	_, err := p.Describe(context.Background(), unique("opskit-missing"))
 	if !errors.As(err, new(*types.DBInstanceNotFoundFault)) {
 		t.Fatalf("describe of a missing instance: %v, want DBInstanceNotFoundFault", err)
@@ -265,13 +269,12 @@ func testReplica(t *testing.T, h env) {
 	ctx := context.Background()
 	spec := Spec("opskit-src")
 	_, _ = provision(t, h, spec)
-	src, err := rds.New(h.API(t, h.PrimaryRegion)).Describe(ctx, spec.Identifier)
+	src, err := rds.NewProvisioner(h.API(t, h.PrimaryRegion), rds.ProvisionerOptions{}).Describe(ctx, spec.Identifier)
 	if err != nil {
 		t.Fatal(err)
 	}
 	rapi := h.API(t, h.ReplicaRegion)
-	rp := rds.New(rapi)
-	rp.PollInterval = h.PollInterval
+	rp := rds.NewProvisioner(rapi, rds.ProvisionerOptions{PollInterval: h.PollInterval})
 	rs := rds.ReplicaSpec{Identifier: unique("opskit-rep"), Source: aws.ToString(src.DBInstanceArn), SourceRegion: h.PrimaryRegion,
 		Class: "db.m6g.large", IAMAuth: true, LogExports: []string{"postgresql"}, KMSKeyID: "alias/aws/rds"}
 	// Parameter groups are regional: the replica gets its own.
@@ -314,7 +317,7 @@ func testAudit(t *testing.T, h env) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = rds.New(api).Delete(context.Background(), weak) })
+	t.Cleanup(func() { _ = rds.NewProvisioner(api, rds.ProvisionerOptions{}).Delete(context.Background(), weak) })
 	findings, err := rds.Audit(ctx, api)
 	if err != nil {
 		t.Fatal(err)

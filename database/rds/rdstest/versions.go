@@ -67,7 +67,7 @@ func testFamily(t *testing.T, h env) {
 		MasterUserPassword: aws.String("opskit-test-password"), DBParameterGroupName: aws.String(name),
 	})
 	if err == nil {
-		t.Cleanup(func() { _ = rds.New(api).Delete(context.Background(), weak) })
+		t.Cleanup(func() { _ = rds.NewProvisioner(api, rds.ProvisionerOptions{}).Delete(context.Background(), weak) })
 	}
 	refused(t, "CreateDBInstance 15.7 with a postgres16 group", err)
 }
