@@ -55,6 +55,39 @@ func ExampleDialRouter() {
 	}
 }
 
+// Code that holds a *Router runs on the fake cluster in unit tests:
+// writes go to the primary, reads to the standby until it falls behind.
+func ExampleNewRouter() {
+	ctx := context.Background()
+	c := databasefake.NewCluster(1, nil)
+	r, err := database.NewRouter(ctx, c.Nodes(), database.RouterOptions{MaxLagBytes: 1 << 10, CheckInterval: 10 * time.Millisecond})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer r.Close()
+	read := func() {
+		served, err := r.ReadServed(ctx, func(ctx context.Context, q database.Querier) error {
+			var standby bool
+			return q.QueryRow(ctx, "SELECT pg_is_in_recovery()").Scan(&standby)
+		})
+		fmt.Println(served.Node, "primary:", served.Primary, err)
+	}
+	if _, err := r.Exec(ctx, "INSERT INTO orders (total) VALUES ($1)", 42); err != nil {
+		fmt.Println(err)
+	}
+	read()
+	c.PauseReplay(1)
+	_ = c.Write(4 << 10) // 4 KiB behind: past MaxLagBytes
+	for st, _ := r.StatusOf("node1:5432"); st.Readable; st, _ = r.StatusOf("node1:5432") {
+		time.Sleep(10 * time.Millisecond) // until a probe round sees the lag
+	}
+	read()
+	// Output:
+	// node1:5432 primary: false <nil>
+	// node0:5432 primary: true <nil>
+}
+
 // Decide on a simulated cluster whose standby's WAL receiver stopped: the
 // standby has replayed all it received, but the primary moved on, so its
 // lag grows with the clock until it leaves rotation.
