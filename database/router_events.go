@@ -23,7 +23,8 @@ const (
 // Event is one routing change.
 type Event struct {
 	Kind EventKind
-	// Node is the node's host:port (never the DSN, which may hold a password).
+	// Node is the node's name, as NodeStatus.Node (never a DSN, which may
+	// hold a password).
 	Node string
 	Err  error
 	At   time.Time

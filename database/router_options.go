@@ -18,7 +18,7 @@ const (
 
 // RouterOptions configures a Router. Zero values take the defaults shown.
 type RouterOptions struct {
-	// Replicas are the DSNs of the hot standbys.
+	// Replicas are the DSNs of the hot standbys (DialRouter only).
 	Replicas []string
 	// MaxLagBytes is the largest replay lag, in WAL bytes behind the
 	// primary's current LSN, at which a replica still serves reads
@@ -55,14 +55,16 @@ type RouterOptions struct {
 	// read found it unreachable) is abandoned at once and retried the
 	// same way.
 	ReadAttemptTimeout time.Duration
-	// DNSInterval is how often host names are re-resolved; when a node's
-	// addresses change its pool is reset so no connection stays pinned to
-	// the old address (default 30s; negative disables).
+	// DNSInterval is how often the host names of DialRouter's nodes are
+	// re-resolved; when a node's addresses change its pool is reset so no
+	// connection stays pinned to the old address (default 30s; negative
+	// disables).
 	DNSInterval time.Duration
 	// Resolver resolves host names (default net.DefaultResolver).
 	Resolver Resolver
-	// ConfigurePool, when set, adjusts each node's pool configuration
-	// before the pool is created (sizes, IAM tokens in BeforeConnect...).
+	// ConfigurePool, when set, adjusts the pool configuration of each node
+	// DialRouter makes, before the pool is created (sizes, IAM tokens in
+	// BeforeConnect...).
 	ConfigurePool func(cfg *pgxpool.Config, primary bool)
 	// OnEvent, when set, is called for every routing change.
 	OnEvent func(Event)

@@ -4,10 +4,11 @@ import "time"
 
 // NodeStatus is the last probe result for one node.
 type NodeStatus struct {
-	// Node names the node: its host:port as the DSN gives it (never the
-	// DSN, which may hold a password). Status lists the primary DSN's node
-	// first, then the replicas in RouterOptions.Replicas order; StatusOf
-	// finds one by name, and Served.Node and Event.Node use the same name.
+	// Node names the node (Node.Name): for DialRouter's nodes, host:port
+	// as the DSN gives it (never the DSN, which may hold a password).
+	// Status lists the nodes in the order NewRouter got them (DialRouter:
+	// the primary DSN's node, then RouterOptions.Replicas); StatusOf finds
+	// one by name, and Served.Node and Event.Node use the same name.
 	Node       string
 	Reachable  bool
 	InRecovery bool
@@ -34,10 +35,9 @@ type NodeStatus struct {
 	Err       error
 }
 
-// Status returns the last probe result of every node, the primary DSN's
-// node first and then the replicas in RouterOptions.Replicas order; each
-// names its node (NodeStatus.Node), and Primary and Readable say how the
-// router routes now.
+// Status returns the last probe result of every node, in the order
+// NewRouter got them; each names its node (NodeStatus.Node), and Primary
+// and Readable say how the router routes now.
 func (r *Router) Status() []NodeStatus {
 	rt := r.route.Load()
 	now := time.Now().UnixNano()
