@@ -8,9 +8,10 @@
 // Like RDS, and unlike moto, it refuses a parameter group whose family
 // does not match the engine version, a storage shrink, a storage change
 // without the IOPS on an instance with provisioned IOPS, an engine
-// downgrade, and a major version upgrade without AllowMajorVersionUpgrade
-// (or, from a custom parameter group, without one of the new family), all
-// as InvalidParameterCombination.
+// downgrade, a major version upgrade without AllowMajorVersionUpgrade
+// (or, from a custom parameter group, without one of the new family), and
+// deleting an instance with deletion protection, all as
+// InvalidParameterCombination.
 //
 // Limits: changes apply at once (no maintenance window, no
 // storage-optimization state or six-hour wait between storage changes, no
