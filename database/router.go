@@ -55,8 +55,8 @@ type replica struct {
 // the first probe round, not the router's life. When nodes[0] turns out
 // to be a standby (or a replica is promoted later) the router follows the
 // node that is not in recovery. The router owns the nodes: Close closes
-// them. No nodes, a nil node or two nodes of one name is an
-// *InvalidError. DNS re-resolution (DNSInterval, Resolver) and
+// them (on an error they stay the caller's). No nodes, a nil node or two
+// nodes of one name is an *InvalidError. DNS re-resolution (DNSInterval, Resolver) and
 // ConfigurePool apply to the nodes DialRouter makes.
 func NewRouter(ctx context.Context, nodes []Node, opts RouterOptions) (*Router, error) {
 	if err := validateNodes(nodes); err != nil {
@@ -99,8 +99,8 @@ func validateNodes(nodes []Node) error {
 
 // DialRouter parses the DSNs (primaryDSN and opts.Replicas), opens one
 // pgxpool per node and returns NewRouter over them. A DSN that does not
-// parse is an *InvalidError naming which one (never quoting it). Close
-// the router when done.
+// parse, or two DSNs naming one host:port, is an *InvalidError naming the
+// input (never quoting a DSN). Close the router when done.
 func DialRouter(ctx context.Context, primaryDSN string, opts RouterOptions) (*Router, error) {
 	resolver := opts.Resolver
 	if resolver == nil {
@@ -121,7 +121,14 @@ func DialRouter(ctx context.Context, primaryDSN string, opts RouterOptions) (*Ro
 		}
 		nodes = append(nodes, n)
 	}
-	return NewRouter(ctx, nodes, opts)
+	r, err := NewRouter(ctx, nodes, opts)
+	if err != nil {
+		for _, n := range nodes {
+			_ = n.Close()
+		}
+		return nil, err
+	}
+	return r, nil
 }
 
 // Close stops the checker and closes every node; reads and writes after

@@ -3,6 +3,7 @@ package database_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/opskit-dev/opskit/database"
@@ -50,5 +51,13 @@ func TestInvalidError(t *testing.T) {
 	err = &database.InvalidError{Input: "role plan", Field: `schema "app"`, Reason: "owner, read-write and read-only roles must differ"}
 	if err.Error() != `database: invalid role plan: schema "app": owner, read-write and read-only roles must differ` {
 		t.Errorf("message %q", err)
+	}
+}
+
+func TestDialRouterSameNodeTwice(t *testing.T) {
+	dsn := "postgres://u:s3cret@127.0.0.1:1/db"
+	_, err := database.DialRouter(context.Background(), dsn, database.RouterOptions{Replicas: []string{dsn}})
+	if !errors.Is(err, database.ErrInvalid) || strings.Contains(err.Error(), "s3cret") {
+		t.Fatalf("DialRouter with the primary as its own replica: %v, want ErrInvalid without the password", err)
 	}
 }
