@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +18,8 @@ func nodeCases() []testCase {
 	return []testCase{
 		{"NodeNames", testNodeNames},
 		{"ProbeRoles", testProbeRoles},
+		{"ProbeHonoursContext", testProbeContext},
+		{"ResetKeepsNodeUsable", testReset},
 		{"StandbyRefusesWrites", testStandbyRefusesWrites},
 		{"WALPositions", testWALPositions},
 		{"RouterReadsFromStandby", testRouterReads},
@@ -260,6 +264,10 @@ func testStoppedStandby(t *testing.T, h Harness) {
 	if p := ns[1].Probe(ctx); p.Reachable || p.Err == nil {
 		t.Fatalf("probe of a stopped standby: %+v, want unreachable with an error", p)
 	}
+	var b bool
+	if err := ns[1].Querier().QueryRow(ctx, "SELECT pg_is_in_recovery()").Scan(&b); !connectionError(err) {
+		t.Fatalf("read on a stopped standby: %v, want a connection error (net.Error, io.EOF, *pgconn.ConnectError or SQLSTATE class 08)", err)
+	}
 	eventually(t, 10*time.Second, "the stopped standby leaves rotation", func() (bool, string) {
 		s, _ := r.StatusOf(name)
 		return !s.Reachable && !s.Readable, fmt.Sprintf("%+v", s)
@@ -276,4 +284,41 @@ func testStoppedStandby(t *testing.T, h Harness) {
 		s, _ := r.StatusOf(name)
 		return s.Readable, fmt.Sprintf("%+v", s)
 	})
+}
+
+// connectionError reports the errors the Node rules call connection
+// errors.
+func connectionError(err error) bool {
+	var ne net.Error
+	var ce *pgconn.ConnectError
+	var pe *pgconn.PgError
+	return errors.As(err, &ne) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &ce) ||
+		errors.As(err, &pe) && strings.HasPrefix(pe.Code, "08")
+}
+
+// Rule: Probe answers within ctx: with ctx done it reports the node
+// unreachable at once.
+func testProbeContext(t *testing.T, h Harness) {
+	ns := nodes(t, h)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	start := time.Now()
+	p := ns[0].Probe(ctx)
+	if p.Reachable || p.Err == nil || time.Since(start) > 2*time.Second {
+		t.Fatalf("probe with a cancelled context: %+v after %v, want unreachable with an error at once", p, time.Since(start))
+	}
+}
+
+// Rule: Reset drops idle connections; the node keeps working after it.
+func testReset(t *testing.T, h Harness) {
+	ns := nodes(t, h)
+	ctx := timeout(t)
+	write(t, ns[0].Querier())
+	for _, n := range ns {
+		n.Reset()
+		if p := n.Probe(ctx); !p.Reachable {
+			t.Fatalf("%s after Reset: %+v, want reachable", n.Name(), p)
+		}
+	}
+	write(t, ns[0].Querier())
 }
