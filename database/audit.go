@@ -5,7 +5,6 @@ import (
 	"io/fs"
 	"os"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/opskit-dev/opskit/internal/audit"
 )
 
@@ -39,12 +38,6 @@ const (
 	StatusError      = audit.StatusError
 	StatusWaived     = audit.StatusWaived
 )
-
-// Queryer runs queries; *pgx.Conn, *pgxpool.Pool and pgx.Tx satisfy it.
-type Queryer interface {
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-}
 
 // FileInspector reports the permission bits of the server's files (data
 // directory, pg_hba.conf, postgresql.conf). File modes are not visible over
@@ -80,7 +73,7 @@ type AuditOptions struct {
 // Audit collects a Snapshot of the server q is connected to and runs every
 // check against it. The database-scoped checks (PUBLIC CREATE on schema
 // public, pg_stat_statements installed) look at q's current database.
-func Audit(ctx context.Context, q Queryer, opts AuditOptions) ([]Finding, error) {
+func Audit(ctx context.Context, q Querier, opts AuditOptions) ([]Finding, error) {
 	snap, err := CollectSnapshot(ctx, q, opts.Files)
 	if err != nil {
 		return nil, err

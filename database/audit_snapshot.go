@@ -100,7 +100,7 @@ type Role struct {
 
 // CollectSnapshot reads settings, pg_hba rules, roles, the public schema's
 // ACL, extensions and (with files) file modes.
-func CollectSnapshot(ctx context.Context, q Queryer, files FileInspector) (*Snapshot, error) {
+func CollectSnapshot(ctx context.Context, q Querier, files FileInspector) (*Snapshot, error) {
 	s := &Snapshot{Settings: map[string]Setting{}, Extensions: map[string]bool{}, FileModes: map[string]fs.FileMode{}, FileErrs: map[string]error{}}
 	if err := q.QueryRow(ctx, "SELECT current_database()").Scan(&s.Database); err != nil {
 		return nil, fmt.Errorf("database: audit: %w", err)
@@ -145,7 +145,7 @@ func CollectSnapshot(ctx context.Context, q Queryer, files FileInspector) (*Snap
 	return s, nil
 }
 
-func collectSettings(ctx context.Context, q Queryer, s *Snapshot) error {
+func collectSettings(ctx context.Context, q Querier, s *Snapshot) error {
 	rows, err := q.Query(ctx, "SELECT name, setting, COALESCE(unit, ''), context FROM pg_settings")
 	if err != nil {
 		return fmt.Errorf("database: audit: pg_settings: %w", err)
@@ -186,7 +186,7 @@ func collectSettings(ctx context.Context, q Queryer, s *Snapshot) error {
 	return frows.Err()
 }
 
-func collectHBA(ctx context.Context, q Queryer, file string) ([]HBARule, error) {
+func collectHBA(ctx context.Context, q Querier, file string) ([]HBARule, error) {
 	rows, err := q.Query(ctx, `SELECT line_number, COALESCE(type, ''), COALESCE(database, '{}'), COALESCE(user_name, '{}'),
 		COALESCE(address, ''), COALESCE(netmask, ''), COALESCE(auth_method, ''), COALESCE(options, '{}'), COALESCE(error, '')
 		FROM pg_hba_file_rules ORDER BY line_number`)
@@ -212,7 +212,7 @@ func collectHBA(ctx context.Context, q Queryer, file string) ([]HBARule, error) 
 	return out, rows.Err()
 }
 
-func collectRoles(ctx context.Context, q Queryer) ([]Role, error) {
+func collectRoles(ctx context.Context, q Querier) ([]Role, error) {
 	const authid = `SELECT rolname, rolsuper, rolcanlogin, rolconnlimit,
 		CASE WHEN rolpassword IS NULL THEN '' WHEN rolpassword LIKE 'md5%' THEN 'md5'
 		     WHEN rolpassword LIKE 'SCRAM-SHA-256$%' THEN 'scram-sha-256' ELSE 'plain' END

@@ -71,7 +71,7 @@ type TableDigest struct {
 func Backup(ctx context.Context, opts BackupOptions, w io.Writer) (*Manifest, error) {
 	cfg, err := pgconn.ParseConfig(opts.DSN)
 	if err != nil {
-		return nil, &ConfigError{Input: "backup DSN", Err: redact(err)}
+		return nil, invalid("backup DSN", "", "%v", redact(err))
 	}
 	conn, err := pgx.Connect(ctx, opts.DSN)
 	if err != nil {
@@ -165,7 +165,7 @@ func libpqEnv(cfg *pgconn.Config) ([]string, func(), error) {
 }
 
 // tableDigests counts and checksums every user table.
-func tableDigests(ctx context.Context, q Queryer) ([]TableDigest, error) {
+func tableDigests(ctx context.Context, q Querier) ([]TableDigest, error) {
 	rows, err := q.Query(ctx, `SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 		WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\_toast%'
 		  AND NOT c.relispartition ORDER BY 1`)

@@ -76,7 +76,7 @@ func RestoreDrill(ctx context.Context, opts BackupOptions, archive io.Reader, m 
 	rep := &DrillReport{}
 	cc, err := pgx.ParseConfig(opts.DSN)
 	if err != nil {
-		return rep, &ConfigError{Input: "drill DSN", Err: redact(err)}
+		return rep, invalid("drill DSN", "", "%v", redact(err))
 	}
 	cfg := &cc.Config
 	f, err := os.CreateTemp("", "opskit-drill-*.dump")

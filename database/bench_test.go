@@ -54,7 +54,7 @@ func BenchmarkRead(b *testing.B) {
 	ctx := context.Background()
 	settle(b, primary, replica)
 	b.Run("opskit-router", func(b *testing.B) {
-		r, err := NewRouter(ctx, primary, RouterOptions{Replicas: []string{replica}})
+		r, err := DialRouter(ctx, primary, RouterOptions{Replicas: []string{replica}})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -5,25 +5,43 @@ import (
 	"fmt"
 )
 
-// ErrNoPrimary is returned by writes when no reachable, writable node is known.
-var ErrNoPrimary = errors.New("database: no healthy primary")
+// Sentinel errors. Typed errors below match them with errors.Is.
+var (
+	// ErrInvalid matches every *InvalidError.
+	ErrInvalid = errors.New("database: invalid input")
+	// ErrNoPrimary is returned by writes when no reachable, writable node
+	// is known.
+	ErrNoPrimary = errors.New("database: no healthy primary")
+	// ErrNoNode is returned by reads when neither a replica nor the
+	// primary is healthy.
+	ErrNoNode = errors.New("database: no healthy node")
+	// ErrClosed is returned by a Router after Close.
+	ErrClosed = errors.New("database: router closed")
+)
 
-// ErrNoNode is returned by reads when neither a replica nor the primary is healthy.
-var ErrNoNode = errors.New("database: no healthy node")
-
-// ErrClosed is returned by a Router after Close.
-var ErrClosed = errors.New("database: router closed")
-
-// ConfigError reports invalid input (a DSN, an option, a plan entry). Input
-// names the offending input; the value itself is never included because DSNs
-// can carry passwords.
-type ConfigError struct {
+// InvalidError reports bad input (a DSN, an option, a role plan entry)
+// before anything is changed. It never quotes a DSN, which can carry a
+// password: Input says which one (`replica DSN 1`).
+type InvalidError struct {
+	// Input names the offending input, e.g. "primary DSN" or "role plan".
 	Input string
-	Err   error
+	// Field is the field or entry at fault, if any (`schema "app"`).
+	Field string
+	// Reason says what is wrong.
+	Reason string
 }
 
-func (e *ConfigError) Error() string {
-	return fmt.Sprintf("database: invalid %s: %v", e.Input, e.Err)
+// Error implements error.
+func (e *InvalidError) Error() string {
+	if e.Field != "" {
+		return fmt.Sprintf("database: invalid %s: %s: %s", e.Input, e.Field, e.Reason)
+	}
+	return fmt.Sprintf("database: invalid %s: %s", e.Input, e.Reason)
 }
 
-func (e *ConfigError) Unwrap() error { return e.Err }
+// Is makes errors.Is(err, ErrInvalid) true.
+func (e *InvalidError) Is(target error) bool { return target == ErrInvalid }
+
+func invalid(input, field, format string, args ...any) *InvalidError {
+	return &InvalidError{Input: input, Field: field, Reason: fmt.Sprintf(format, args...)}
+}

@@ -12,14 +12,14 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/opskit-dev/opskit/database"
-	"github.com/opskit-dev/opskit/database/dbfake"
+	"github.com/opskit-dev/opskit/database/databasefake"
 )
 
 // Route reads to a replica within 1 MiB and 5 s of the primary; after a
 // write, a session's reads see it.
-func ExampleNewRouter() {
+func ExampleDialRouter() {
 	ctx := context.Background()
-	r, err := database.NewRouter(ctx, "postgres://app@primary.internal:5432/shop", database.RouterOptions{
+	r, err := database.DialRouter(ctx, "postgres://app@primary.internal:5432/shop", database.RouterOptions{
 		Replicas:    []string{"postgres://app@replica-1.internal:5432/shop", "postgres://app@replica-eu.internal:5432/shop"},
 		MaxLagBytes: 1 << 20,
 		MaxLagTime:  5 * time.Second,
@@ -55,12 +55,45 @@ func ExampleNewRouter() {
 	}
 }
 
+// Code that holds a *Router runs on the fake cluster in unit tests:
+// writes go to the primary, reads to the standby until it falls behind.
+func ExampleNewRouter() {
+	ctx := context.Background()
+	c := databasefake.NewCluster(1, nil)
+	r, err := database.NewRouter(ctx, c.Nodes(), database.RouterOptions{MaxLagBytes: 1 << 10, CheckInterval: 10 * time.Millisecond})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer r.Close()
+	read := func() {
+		served, err := r.ReadServed(ctx, func(ctx context.Context, q database.Querier) error {
+			var standby bool
+			return q.QueryRow(ctx, "SELECT pg_is_in_recovery()").Scan(&standby)
+		})
+		fmt.Println(served.Node, "primary:", served.Primary, err)
+	}
+	if _, err := r.Exec(ctx, "INSERT INTO orders (total) VALUES ($1)", 42); err != nil {
+		fmt.Println(err)
+	}
+	read()
+	c.PauseReplay(1)
+	_ = c.Write(4 << 10) // 4 KiB behind: past MaxLagBytes
+	for st, _ := r.StatusOf("node1:5432"); st.Readable; st, _ = r.StatusOf("node1:5432") {
+		time.Sleep(10 * time.Millisecond) // until a probe round sees the lag
+	}
+	read()
+	// Output:
+	// node1:5432 primary: false <nil>
+	// node0:5432 primary: true <nil>
+}
+
 // Decide on a simulated cluster whose standby's WAL receiver stopped: the
 // standby has replayed all it received, but the primary moved on, so its
 // lag grows with the clock until it leaves rotation.
 func ExampleDecide() {
 	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
-	c := dbfake.NewCluster(1, func() time.Time { return now })
+	c := databasefake.NewCluster(1, func() time.Time { return now })
 	opts := database.RouterOptions{MaxLagTime: 2 * time.Second}
 	var history []database.WALSample
 	round := func() {
@@ -145,7 +178,7 @@ func ExampleAudit() {
 // table past its vacuum trigger, and one over half of its per-table freeze age.
 func ExampleAdvise() {
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-	stats := dbfake.NewStats(func() time.Time { return now })
+	stats := databasefake.NewStats(func() time.Time { return now })
 	_ = stats.CreateTable("public", "events", map[string]string{"autovacuum_freeze_max_age": "100000000"})
 	_ = stats.CreateTable("public", "orders", nil)
 	_ = stats.Insert("public", "events", 1_000_000)
@@ -184,7 +217,7 @@ func ExampleRunVacuum() {
 		fmt.Println(err)
 		return
 	}
-	results, err := database.RunVacuum(ctx, pool, advice, database.VacuumRunOptions{
+	results, err := database.RunVacuum(ctx, database.Pool(pool), advice, database.VacuumRunOptions{
 		Budget: 10 * time.Minute,
 		Progress: func(p database.VacuumProgress) {
 			if !p.Done {

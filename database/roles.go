@@ -18,9 +18,6 @@ var ErrUnknownRole = errors.New("unknown role")
 // does not exist.
 var ErrUnknownSchema = errors.New("unknown schema")
 
-// ErrInvalidPlan is wrapped by PlanError for a plan that contradicts itself.
-var ErrInvalidPlan = errors.New("invalid role plan")
-
 // PlanError names the plan entry that is wrong.
 type PlanError struct {
 	// Schema and Role name the entry; either may be empty.
@@ -90,23 +87,23 @@ type Change struct {
 func ident(s string) string { return pgx.Identifier{s}.Sanitize() }
 
 // validate checks the plan against itself and the live catalog.
-func (p RolePlan) validate(ctx context.Context, q Queryer) error {
+func (p RolePlan) validate(ctx context.Context, q Querier) error {
 	if len(p.Schemas) == 0 {
-		return &PlanError{Err: fmt.Errorf("no schemas: %w", ErrInvalidPlan)}
+		return invalid("role plan", "", "no schemas")
 	}
 	groups := map[string]string{}
 	for _, s := range p.Schemas {
 		if s.Schema == "" {
-			return &PlanError{Err: fmt.Errorf("empty schema name: %w", ErrInvalidPlan)}
+			return invalid("role plan", "", "empty schema name")
 		}
 		names := []string{s.Owner, s.ReadWrite, s.ReadOnly}
 		for _, n := range names {
 			if n == "" {
-				return &PlanError{Schema: s.Schema, Err: fmt.Errorf("owner, read-write and read-only roles are required: %w", ErrInvalidPlan)}
+				return invalid("role plan", fmt.Sprintf("schema %q", s.Schema), "owner, read-write and read-only roles are required")
 			}
 		}
 		if s.Owner == s.ReadWrite || s.Owner == s.ReadOnly || s.ReadWrite == s.ReadOnly {
-			return &PlanError{Schema: s.Schema, Err: fmt.Errorf("owner, read-write and read-only roles must differ: %w", ErrInvalidPlan)}
+			return invalid("role plan", fmt.Sprintf("schema %q", s.Schema), "owner, read-write and read-only roles must differ")
 		}
 		for _, n := range names {
 			groups[n] = s.Schema
@@ -122,7 +119,7 @@ func (p RolePlan) validate(ctx context.Context, q Queryer) error {
 	for _, s := range p.Schemas {
 		for _, m := range slices.Concat(s.Writers, s.Readers) {
 			if _, isGroup := groups[m]; isGroup {
-				return &PlanError{Schema: s.Schema, Role: m, Err: fmt.Errorf("a group role of the plan cannot be a member: %w", ErrInvalidPlan)}
+				return invalid("role plan", fmt.Sprintf("schema %q, role %q", s.Schema, m), "a group role of the plan cannot be a member")
 			}
 			var exists bool
 			if err := q.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)", m).Scan(&exists); err != nil {
@@ -134,7 +131,7 @@ func (p RolePlan) validate(ctx context.Context, q Queryer) error {
 		}
 	}
 	if p.RestrictConnect && p.Database == "" {
-		return &PlanError{Err: fmt.Errorf("RestrictConnect needs Database: %w", ErrInvalidPlan)}
+		return invalid("role plan", "RestrictConnect", "needs Database")
 	}
 	return nil
 }
@@ -151,7 +148,7 @@ func SQL(changes []Change) string {
 
 // Diff compares the live catalog with the plan and returns the changes
 // Apply would make, in order; an empty result means no drift.
-func (p RolePlan) Diff(ctx context.Context, q Queryer) ([]Change, error) {
+func (p RolePlan) Diff(ctx context.Context, q Querier) ([]Change, error) {
 	if err := p.validate(ctx, q); err != nil {
 		return nil, err
 	}
@@ -169,15 +166,10 @@ func (p RolePlan) Diff(ctx context.Context, q Queryer) ([]Change, error) {
 	return d.out, nil
 }
 
-// TxBeginner starts transactions; *pgx.Conn and *pgxpool.Pool satisfy it.
-type TxBeginner interface {
-	Begin(ctx context.Context) (pgx.Tx, error)
-}
-
 // Apply computes the drift and applies every change in one transaction:
 // either the whole plan is in place afterwards or nothing changed. It
 // returns the changes applied (none when the database already matched).
-func (p RolePlan) Apply(ctx context.Context, db TxBeginner) ([]Change, error) {
+func (p RolePlan) Apply(ctx context.Context, db Querier) ([]Change, error) {
 	tx, err := db.Begin(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("database: role plan: %w", err)

@@ -10,7 +10,7 @@ import (
 )
 
 type differ struct {
-	q   Queryer
+	q   Querier
 	out []Change
 }
 

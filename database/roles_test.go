@@ -144,14 +144,16 @@ func TestRolePlanBadInput(t *testing.T) {
 	}{
 		{"unknown member", RolePlan{Schemas: []SchemaRoles{func() SchemaRoles { s := good; s.Readers = []string{"no_such_user_" + sfx}; return s }()}}, ErrUnknownRole, "no_such_user_" + sfx},
 		{"unknown schema", RolePlan{Schemas: []SchemaRoles{good, func() SchemaRoles { s := good; s.Schema = "nope"; return s }()}}, ErrUnknownSchema, "nope"},
-		{"same roles", RolePlan{Schemas: []SchemaRoles{func() SchemaRoles { s := good; s.ReadOnly = s.ReadWrite; return s }()}}, ErrInvalidPlan, "app"},
-		{"empty", RolePlan{}, ErrInvalidPlan, ""},
+		{"same roles", RolePlan{Schemas: []SchemaRoles{func() SchemaRoles { s := good; s.ReadOnly = s.ReadWrite; return s }()}}, ErrInvalid, "app"},
+		{"empty", RolePlan{}, ErrInvalid, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := c.plan.Apply(ctx, conn)
 			var pe *PlanError
-			if !errors.Is(err, c.target) || !errors.As(err, &pe) || !strings.Contains(err.Error(), c.entity) {
+			var ie *InvalidError
+			typed := errors.As(err, &pe) || errors.As(err, &ie)
+			if !errors.Is(err, c.target) || !typed || !strings.Contains(err.Error(), c.entity) {
 				t.Fatalf("err = %v, want %v naming %q", err, c.target, c.entity)
 			}
 			var exists bool

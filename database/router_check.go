@@ -5,13 +5,7 @@ import (
 	"slices"
 	"sync"
 	"time"
-
-	"github.com/jackc/pgx/v5/pgconn"
 )
-
-func validateReadWrite(ctx context.Context, c *pgconn.PgConn) error {
-	return pgconn.ValidateConnectTargetSessionAttrsReadWrite(ctx, c)
-}
 
 func (r *Router) checkLoop(ctx context.Context) {
 	defer r.wg.Done()
@@ -39,7 +33,7 @@ func (r *Router) trigger() {
 // markDown takes n out of rotation at once after a failure seen by a caller,
 // abandons the reads running on it, resets its pool so no dead connection
 // is handed out again, and asks for a probe round.
-func (r *Router) markDown(n *node, err error) {
+func (r *Router) markDown(n *member, err error) {
 	n.mu.Lock()
 	was := n.st.Reachable
 	n.st.Reachable = false
@@ -57,14 +51,14 @@ func (r *Router) markDown(n *node, err error) {
 		}
 	}
 	n.abandon(errNodeDown)
-	n.pool.Reset()
+	n.node.Reset()
 	if was {
 		r.emit(EventNodeDown, n, err)
 	}
 	r.trigger()
 }
 
-func withoutReplica(rs []replica, skip *node) []replica {
+func withoutReplica(rs []replica, skip *member) []replica {
 	out := make([]replica, 0, len(rs))
 	for _, c := range rs {
 		if c.n != skip {
@@ -88,7 +82,7 @@ func (r *Router) checkOnce(ctx context.Context) {
 			defer wg.Done()
 			pctx, cancel := context.WithTimeout(ctx, r.opts.CheckTimeout)
 			defer cancel()
-			probes[i] = n.probe(pctx)
+			probes[i] = n.node.Probe(pctx)
 		}()
 	}
 	wg.Wait()
@@ -146,6 +140,6 @@ func (r *Router) checkOnce(ctx context.Context) {
 	}
 }
 
-func hasReplica(rs []replica, n *node) bool {
+func hasReplica(rs []replica, n *member) bool {
 	return slices.ContainsFunc(rs, func(c replica) bool { return c.n == n })
 }

@@ -5,25 +5,6 @@ import (
 	"time"
 )
 
-// Probe is one node's health-check result, what the router reads from
-// pg_is_in_recovery(), pg_current_wal_lsn() (primary) or
-// pg_last_wal_replay_lsn() / pg_last_wal_receive_lsn() (standby), and
-// now() - pg_last_xact_replay_timestamp().
-type Probe struct {
-	Reachable  bool
-	InRecovery bool
-	// LSN is the current WAL position on a primary, the replay position
-	// on a standby; ReceiveLSN is what a standby has received (0 when
-	// unknown, as right after a restart). The router reports ReceiveLSN
-	// but never measures lag against it.
-	LSN, ReceiveLSN uint64
-	// ReplayAge is now() - pg_last_xact_replay_timestamp(); HasReplay is
-	// false when the standby has replayed no transaction yet.
-	ReplayAge time.Duration
-	HasReplay bool
-	Err       error
-}
-
 // WALSample is the primary's WAL position as a probe round saw it: At is
 // when the round started, so everything the primary wrote before At is at
 // or below LSN.
@@ -83,7 +64,7 @@ type Decision struct {
 //
 // The Router calls Decide after every round with the history of the
 // previous Decision; tests of automation can call it with probes from
-// dbfake.Cluster.
+// databasefake.Cluster.Probes.
 func Decide(opts RouterOptions, current int, history []WALSample, probes []Probe, now time.Time) Decision {
 	opts.defaults()
 	d := Decision{Primary: -1, Status: make([]NodeStatus, len(probes))}

@@ -33,18 +33,19 @@ func (r *Router) dnsLoop(ctx context.Context) {
 	}
 }
 
-// resolveAll re-resolves every node's host name. When the addresses of a
+// resolveAll re-resolves the host name of every node DialRouter made. When the addresses of a
 // name change (an RDS failover moves the endpoint), the node's pool is reset
 // so that new connections dial the new address and none stays pinned to the
 // old one, and a probe round follows.
 func (r *Router) resolveAll(ctx context.Context) {
 	changed := false
 	for _, n := range r.nodes {
-		if n.host == "" || n.host[0] == '/' || net.ParseIP(n.host) != nil {
-			continue // unix socket or literal address
+		pn, ok := n.node.(*pgNode)
+		if !ok || pn.host == "" || pn.host[0] == '/' || net.ParseIP(pn.host) != nil {
+			continue // not dialled by DialRouter, unix socket or literal address
 		}
 		lctx, cancel := context.WithTimeout(ctx, r.opts.CheckTimeout)
-		addrs, err := r.opts.Resolver.LookupHost(lctx, n.host)
+		addrs, err := r.opts.Resolver.LookupHost(lctx, pn.host)
 		cancel()
 		if err != nil || len(addrs) == 0 {
 			continue
@@ -56,7 +57,7 @@ func (r *Router) resolveAll(ctx context.Context) {
 		n.addrs = addrs
 		n.mu.Unlock()
 		if prev != nil && !slices.Equal(prev, addrs) {
-			n.pool.Reset()
+			n.node.Reset()
 			r.emit(EventDNSChanged, n, nil)
 			changed = true
 		}

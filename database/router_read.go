@@ -64,13 +64,13 @@ func (r *Router) ReadServed(ctx context.Context, fn func(ctx context.Context, q 
 	return r.served(m, 2), err
 }
 
-func (r *Router) served(n *node, attempts int) Served {
+func (r *Router) served(n *member, attempts int) Served {
 	return Served{Node: n.name, Primary: r.route.Load().primary == n, Attempts: attempts}
 }
 
 // pickRead chooses the node for a read, skipping skip (a node that just
 // failed) and replicas whose lease has run out.
-func (r *Router) pickRead(skip *node) *node {
+func (r *Router) pickRead(skip *member) *member {
 	rt := r.route.Load()
 	if k := len(rt.readable); k > 0 {
 		now := time.Now().UnixNano()
@@ -95,7 +95,7 @@ func (r *Router) pickRead(skip *node) *node {
 // reason of the node's, not of the statement's or the caller's: the node
 // failed (it is marked down), it was marked down while fn ran, or the
 // attempt ran past ReadAttemptTimeout.
-func (r *Router) attempt(ctx context.Context, n *node, fn func(ctx context.Context, q Querier) error) (err error, retry bool) {
+func (r *Router) attempt(ctx context.Context, n *member, fn func(ctx context.Context, q Querier) error) (err error, retry bool) {
 	var actx context.Context
 	var cancel context.CancelFunc
 	if r.opts.ReadAttemptTimeout > 0 {
@@ -105,7 +105,7 @@ func (r *Router) attempt(ctx context.Context, n *node, fn func(ctx context.Conte
 	}
 	live := n.live.Load()
 	stop := context.AfterFunc(live.ctx, cancel)
-	err = fn(actx, n.pool)
+	err = fn(actx, n.q)
 	stopped := stop()
 	cancel()
 	if err == nil || ctx.Err() != nil {

@@ -28,11 +28,6 @@ func (r *Router) Session() *Session { return &Session{r: r} }
 // write, all ones when the last write's position could not be read).
 func (s *Session) LSN() uint64 { return s.lsn.Load() }
 
-// insertLSNSQL reads the WAL insert position: after an asynchronous commit
-// (synchronous_commit=off) the commit record may not have been written
-// yet, so pg_current_wal_lsn(), the write position, can be behind it.
-const insertLSNSQL = "SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0')::int8"
-
 // Write runs fn on the primary like Router.Write and then records the
 // primary's WAL insert position, which is at or past the commit of what fn
 // wrote whatever synchronous_commit says, for the session's reads. Under
@@ -44,12 +39,12 @@ func (s *Session) Write(ctx context.Context, fn func(ctx context.Context, q Quer
 	if err := s.r.Write(ctx, fn); err != nil {
 		return err
 	}
-	p := s.r.Primary()
+	p := s.r.route.Load().primary
 	if p == nil {
 		return ErrNoPrimary
 	}
-	var lsn int64
-	if err := p.QueryRow(ctx, insertLSNSQL).Scan(&lsn); err != nil {
+	lsn, err := p.node.InsertLSN(ctx)
+	if err != nil {
 		// The write succeeded; without its LSN the session reads from the
 		// primary until the next write.
 		s.lsn.Store(^uint64(0))
@@ -57,7 +52,7 @@ func (s *Session) Write(ctx context.Context, fn func(ctx context.Context, q Quer
 	}
 	for {
 		old := s.lsn.Load()
-		if uint64(lsn) <= old && old != ^uint64(0) || s.lsn.CompareAndSwap(old, uint64(lsn)) {
+		if lsn <= old && old != ^uint64(0) || s.lsn.CompareAndSwap(old, lsn) {
 			return nil
 		}
 	}
@@ -104,7 +99,7 @@ func (s *Session) ReadServed(ctx context.Context, fn func(ctx context.Context, q
 }
 
 // waitReplay polls n until it has replayed past want or the bound expires.
-func (s *Session) waitReplay(ctx context.Context, n *node, want uint64) bool {
+func (s *Session) waitReplay(ctx context.Context, n *member, want uint64) bool {
 	st := n.status()
 	if st.LSN >= want {
 		return true
@@ -116,13 +111,12 @@ func (s *Session) waitReplay(ctx context.Context, n *node, want uint64) bool {
 	defer cancel()
 	seen := st.LSN
 	for {
-		var lsn int64
-		err := n.pool.QueryRow(wctx, "SELECT COALESCE(pg_wal_lsn_diff(pg_last_wal_replay_lsn(), '0/0'), 0)::int8").Scan(&lsn)
+		lsn, err := n.node.ReplayLSN(wctx)
 		if err == nil {
-			if uint64(lsn) >= want {
+			if lsn >= want {
 				return true
 			}
-			seen = max(seen, uint64(lsn))
+			seen = max(seen, lsn)
 		}
 		select {
 		case <-wctx.Done():

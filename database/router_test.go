@@ -23,11 +23,15 @@ func newTestRouter(t *testing.T, primary, replica string, opts RouterOptions) *R
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	r, err := NewRouter(ctx, primary, opts)
+	r, err := DialRouter(ctx, primary, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(r.Close)
+	t.Cleanup(func() {
+		if err := r.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	})
 	return r
 }
 
@@ -72,10 +76,10 @@ func TestRouterReadsGoToReplica(t *testing.T) {
 }
 
 func TestRouterInvalidDSN(t *testing.T) {
-	_, err := NewRouter(context.Background(), "postgres://u:s3cret@127.0.0.1:5432/db", RouterOptions{Replicas: []string{"postgres://u:s3cret@[bad"}})
-	var ce *ConfigError
-	if !errors.As(err, &ce) || ce.Input != "replica DSN 0" {
-		t.Fatalf("err = %v, want ConfigError for replica DSN 0", err)
+	_, err := DialRouter(context.Background(), "postgres://u:s3cret@127.0.0.1:5432/db", RouterOptions{Replicas: []string{"postgres://u:s3cret@[bad"}})
+	var ce *InvalidError
+	if !errors.As(err, &ce) || ce.Input != "replica DSN 0" || !errors.Is(err, ErrInvalid) {
+		t.Fatalf("err = %v, want an InvalidError for replica DSN 0", err)
 	}
 	if strings.Contains(err.Error(), "s3cret") {
 		t.Fatalf("error leaks the password: %v", err)

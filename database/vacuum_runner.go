@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
-	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // ErrInTransaction is returned when VACUUM would run inside a transaction
@@ -56,9 +55,10 @@ type VacuumResult struct {
 // RunVacuum vacuums the tables in advice (most urgent first, as Advise
 // returns them) that need an action, within opts' budget: VACUUM (FREEZE,
 // ANALYZE) for freeze advice, VACUUM (ANALYZE) for vacuum advice and
-// ANALYZE alone for analyze advice. Each statement runs on its own pooled
-// connection outside any transaction.
-func RunVacuum(ctx context.Context, pool *pgxpool.Pool, advice []TableAdvice, opts VacuumRunOptions) ([]VacuumResult, error) {
+// ANALYZE alone for analyze advice. Each statement runs on its own
+// session of pool (database.Pool(p) for a *pgxpool.Pool) outside any
+// transaction.
+func RunVacuum(ctx context.Context, pool ConnPool, advice []TableAdvice, opts VacuumRunOptions) ([]VacuumResult, error) {
 	if opts.ProgressInterval <= 0 {
 		opts.ProgressInterval = 250 * time.Millisecond
 	}
@@ -118,13 +118,13 @@ func vacuumSQL(a TableAdvice) string {
 	}
 }
 
-func runOne(ctx context.Context, pool *pgxpool.Pool, table, sql string, remaining time.Duration, unlimited bool, opts VacuumRunOptions) (time.Duration, error) {
+func runOne(ctx context.Context, pool ConnPool, table, sql string, remaining time.Duration, unlimited bool, opts VacuumRunOptions) (time.Duration, error) {
 	conn, err := pool.Acquire(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("database: vacuum %s: %w", table, err)
 	}
 	defer conn.Release()
-	if conn.Conn().PgConn().TxStatus() != 'I' {
+	if conn.TxStatus() != 'I' {
 		return 0, ErrInTransaction
 	}
 	timeout := "0"
@@ -135,11 +135,11 @@ func runOne(ctx context.Context, pool *pgxpool.Pool, table, sql string, remainin
 		return 0, fmt.Errorf("database: vacuum %s: %w", table, err)
 	}
 	defer func() { _, _ = conn.Exec(context.WithoutCancel(ctx), "RESET statement_timeout") }()
-	pid := conn.Conn().PgConn().PID()
+	pid := conn.PID()
 
 	// The sampler gets its connection before the statement starts, so the
 	// first sample is not delayed by a connection handshake.
-	var sampler *pgxpool.Conn
+	var sampler Conn
 	if opts.Progress != nil {
 		if sampler, err = pool.Acquire(ctx); err != nil {
 			return 0, fmt.Errorf("database: vacuum %s: progress connection: %w", table, err)

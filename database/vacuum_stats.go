@@ -58,16 +58,31 @@ func (t TableStats) QualifiedName() string {
 	return ident(t.Schema) + "." + ident(t.Name)
 }
 
-// StatsSource supplies vacuum statistics. PGStats reads a live server; the
-// dbfake package has an in-memory one for tests of automation built on the
-// advisor.
+// StatsSource supplies vacuum statistics to Advise. PGStats reads a live
+// server; databasefake.Stats is an in-memory one for tests of automation
+// built on the advisor.
+//
+// Rules every source follows, checked by database/databasetest:
+//   - VacuumSettings returns the server-wide autovacuum parameters, all set.
+//   - Tables lists every user table with its reloptions; a table never
+//     vacuumed or analyzed has RelTuples < 0 and no tuples.
+//   - Inserts count as live tuples, inserts since vacuum and modifications
+//     since analyze; updates and deletes leave dead tuples (a server may
+//     prune some at once) and count as modifications.
+//   - VACUUM (ANALYZE) clears dead tuples, inserts since vacuum and
+//     modifications since analyze, sets RelTuples to the live count,
+//     records LastVacuum and LastAnalyze, and gives a row width.
+//   - Counters may trail the writes briefly (a server's backends report
+//     them asynchronously); the suite waits up to 10s for them.
 type StatsSource interface {
+	// VacuumSettings returns the server-wide autovacuum parameters.
 	VacuumSettings(ctx context.Context) (VacuumSettings, error)
+	// Tables returns every user table's statistics.
 	Tables(ctx context.Context) ([]TableStats, error)
 }
 
 // PGStats reads statistics from the database Q is connected to.
-type PGStats struct{ Q Queryer }
+type PGStats struct{ Q Querier }
 
 // VacuumSettings reads the autovacuum parameters from pg_settings.
 func (s PGStats) VacuumSettings(ctx context.Context) (VacuumSettings, error) {

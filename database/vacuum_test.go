@@ -36,7 +36,7 @@ func TestVacuumRunner(t *testing.T) {
 	t.Logf("big: %d dead, trigger %.0f, urgency %.1f, bloat %d bytes; small: %s", adv[0].Table.DeadTuples, adv[0].VacuumTrigger, adv[0].Urgency, adv[0].BloatBytes, adv[1].Action)
 
 	// A budget too small for big: its VACUUM is cancelled, not left running.
-	res, err := RunVacuum(ctx, pool, adv, VacuumRunOptions{Budget: 30 * time.Millisecond})
+	res, err := RunVacuum(ctx, Pool(pool), adv, VacuumRunOptions{Budget: 30 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +52,7 @@ func TestVacuumRunner(t *testing.T) {
 
 	var mu sync.Mutex
 	var samples, done []VacuumProgress
-	res, err = RunVacuum(ctx, pool, adv, VacuumRunOptions{Budget: time.Minute, ProgressInterval: 5 * time.Millisecond, Progress: func(p VacuumProgress) {
+	res, err = RunVacuum(ctx, Pool(pool), adv, VacuumRunOptions{Budget: time.Minute, ProgressInterval: 5 * time.Millisecond, Progress: func(p VacuumProgress) {
 		mu.Lock()
 		defer mu.Unlock()
 		if p.Done {

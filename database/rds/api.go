@@ -1,13 +1,3 @@
-// Package rds provisions and audits PostgreSQL on Amazon RDS: an instance
-// from a declarative spec (Multi-AZ, gp3/io1/io2 storage with IOPS checked
-// against AWS's rules, encryption, backups, deletion protection, IAM
-// authentication, CloudWatch log exports, a parameter group carrying the
-// hardening settings), cross-region read replicas, waiting until available,
-// and Prowler's RDS checks as findings.
-//
-// It talks to RDS through narrow per-operation interfaces, which
-// *rds.Client satisfies and the fake package implements in memory; the
-// rdstest package is the conformance suite both pass.
 package rds
 
 import (
@@ -52,7 +42,7 @@ type (
 	}
 )
 
-// API is every operation the package uses; *rds.Client and *fake.RDS
+// API is every operation the package uses; *rds.Client and *rdsfake.RDS
 // satisfy it. Functions that need less take the narrower interfaces.
 type API interface {
 	CreateDBInstanceAPI

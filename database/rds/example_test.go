@@ -8,16 +8,15 @@ import (
 	"time"
 
 	"github.com/opskit-dev/opskit/database/rds"
-	"github.com/opskit-dev/opskit/database/rds/fake"
+	"github.com/opskit-dev/opskit/database/rds/rdsfake"
 )
 
 // Provision a hardened instance, then see what a spec change would modify.
 // The fake stands in for an *rds.Client (rds.NewFromConfig(cfg)).
 func ExampleProvisioner() {
 	ctx := context.Background()
-	world := fake.NewWorld()
-	p := rds.New(world.Region("us-east-1"))
-	p.PollInterval = time.Millisecond
+	world := rdsfake.NewWorld()
+	p := rds.NewProvisioner(world.Region("us-east-1"), rds.ProvisionerOptions{PollInterval: time.Millisecond})
 
 	spec := rds.InstanceSpec{
 		Identifier: "shop-db", Class: "db.m6g.large", EngineVersion: "16.3", AllocatedStorage: 500, StorageType: "io2", IOPS: 20000,
@@ -59,7 +58,7 @@ func ExampleProvisioner() {
 	// instance AllocatedStorage: 500 -> 400 (RDS never shrinks storage: create a smaller instance and move the data to it)
 	// instance EngineVersion: 16.3 -> 17.2 (major version upgrade: set AllowMajorVersionUpgrade to apply it)
 	// instance DBParameterGroupName: shop-db-hardened-postgres16 -> shop-db-hardened-postgres17 (a postgres17 parameter group comes with the EngineVersion change, which is not applied)
-	// rds: invalid spec field IOPS: io1 needs 0.5-50 IOPS per GiB; 100000 IOPS on 500 GiB is 200.0
+	// rds: invalid instance spec "shop-db": IOPS: io1 needs 0.5-50 IOPS per GiB; 100000 IOPS on 500 GiB is 200.0
 }
 
 // An RDS audit report written as SARIF through the rds package's own

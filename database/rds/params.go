@@ -109,10 +109,10 @@ func orDefault(s, def string) string {
 // idempotent: an existing replica of the same source is left alone.
 func (p *Provisioner) CreateReplica(ctx context.Context, spec ReplicaSpec) error {
 	if !identRE.MatchString(spec.Identifier) {
-		return &SpecError{Field: "Identifier", Reason: "1-63 letters, digits or hyphens, starting with a letter"}
+		return invalid(specInput("replica spec", spec.Identifier), "Identifier", "1-63 letters, digits or hyphens, starting with a letter")
 	}
 	if spec.Source == "" {
-		return &SpecError{Field: "Source", Reason: "required (identifier or ARN of the source instance)"}
+		return invalid(specInput("replica spec", spec.Identifier), "Source", "required (identifier or ARN of the source instance)")
 	}
 	if _, err := p.Describe(ctx, spec.Identifier); err == nil {
 		return nil

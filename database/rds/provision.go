@@ -17,13 +17,22 @@ import (
 
 // Provisioner creates and converges instances in one region.
 type Provisioner struct {
-	api API
+	api  API
+	opts ProvisionerOptions
+}
+
+// ProvisionerOptions configures a Provisioner. Zero values take the
+// defaults shown.
+type ProvisionerOptions struct {
 	// PollInterval is the waiter's delay between describes (default 15s).
 	PollInterval time.Duration
 }
 
-// New returns a Provisioner over api (an *rds.Client or a fake).
-func New(api API) *Provisioner { return &Provisioner{api: api} }
+// NewProvisioner returns a Provisioner over api (an *rds.Client or an
+// rdsfake region).
+func NewProvisioner(api API, opts ProvisionerOptions) *Provisioner {
+	return &Provisioner{api: api, opts: opts}
+}
 
 // Change is one field that differs between the live instance (or parameter
 // group) and the spec.
@@ -324,7 +333,7 @@ func describe(ctx context.Context, api rds.DescribeDBInstancesAPIClient, id stri
 
 // WaitAvailable polls until the instance is available, for at most maxWait.
 func (p *Provisioner) WaitAvailable(ctx context.Context, id string, maxWait time.Duration) error {
-	return WaitAvailable(ctx, p.api, id, maxWait, p.PollInterval)
+	return WaitAvailable(ctx, p.api, id, maxWait, p.opts.PollInterval)
 }
 
 // WaitAvailable polls api until the instance is available, for at most

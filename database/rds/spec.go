@@ -1,27 +1,9 @@
 package rds
 
 import (
-	"errors"
-	"fmt"
 	"regexp"
 	"slices"
 )
-
-// ErrInvalidSpec is wrapped by SpecError.
-var ErrInvalidSpec = errors.New("invalid RDS spec")
-
-// SpecError names the spec field that is wrong.
-type SpecError struct {
-	Field  string
-	Reason string
-}
-
-func (e *SpecError) Error() string {
-	return fmt.Sprintf("rds: invalid spec field %s: %s", e.Field, e.Reason)
-}
-
-// Unwrap returns ErrInvalidSpec.
-func (e *SpecError) Unwrap() error { return ErrInvalidSpec }
 
 // InstanceSpec is the desired PostgreSQL instance.
 type InstanceSpec struct {
@@ -114,7 +96,9 @@ func (s *InstanceSpec) defaults() {
 // Validate checks the spec against RDS's rules for PostgreSQL.
 func (s InstanceSpec) Validate() error {
 	s.defaults()
-	bad := func(f, why string, args ...any) error { return &SpecError{Field: f, Reason: fmt.Sprintf(why, args...)} }
+	bad := func(f, why string, args ...any) error {
+		return invalid(specInput("instance spec", s.Identifier), f, why, args...)
+	}
 	switch {
 	case !identRE.MatchString(s.Identifier) || s.Identifier[len(s.Identifier)-1] == '-' || regexp.MustCompile("--").MatchString(s.Identifier):
 		return bad("Identifier", "1-63 letters, digits or hyphens, starting with a letter, no trailing or double hyphen")
@@ -150,23 +134,25 @@ func (s InstanceSpec) Validate() error {
 func validateVersion(s InstanceSpec) error {
 	if s.EngineVersion == "" {
 		if s.ParameterGroup == nil {
-			return &SpecError{Field: "EngineVersion", Reason: "required to choose the parameter group family, unless ParameterGroup is given"}
+			return invalid(specInput("instance spec", s.Identifier), "EngineVersion", "required to choose the parameter group family, unless ParameterGroup is given")
 		}
 		return nil
 	}
 	want, err := ParameterGroupFamily(s.EngineVersion)
 	if err != nil {
-		return &SpecError{Field: "EngineVersion", Reason: fmt.Sprintf("%q is not a PostgreSQL version such as 16.3", s.EngineVersion)}
+		return invalid(specInput("instance spec", s.Identifier), "EngineVersion", "%q is not a PostgreSQL version such as 16.3", s.EngineVersion)
 	}
 	if s.ParameterGroup != nil && s.ParameterGroup.Family != "" && s.ParameterGroup.Family != want {
-		return &SpecError{Field: "ParameterGroup", Reason: fmt.Sprintf("family %s does not match EngineVersion %s, which needs %s", s.ParameterGroup.Family, s.EngineVersion, want)}
+		return invalid(specInput("instance spec", s.Identifier), "ParameterGroup", "family %s does not match EngineVersion %s, which needs %s", s.ParameterGroup.Family, s.EngineVersion, want)
 	}
 	return nil
 }
 
 // validateStorage applies the RDS for PostgreSQL storage rules.
 func validateStorage(s InstanceSpec) error {
-	bad := func(f, why string, args ...any) error { return &SpecError{Field: f, Reason: fmt.Sprintf(why, args...)} }
+	bad := func(f, why string, args ...any) error {
+		return invalid(specInput("instance spec", s.Identifier), f, why, args...)
+	}
 	gib, iops := s.AllocatedStorage, s.IOPS
 	switch s.StorageType {
 	case "gp2":

@@ -37,12 +37,12 @@ func TestValidateStorage(t *testing.T) {
 		s := base
 		s.StorageType, s.AllocatedStorage, s.IOPS, s.Throughput = c.typ, c.gib, c.iops, c.throughput
 		err := s.Validate()
-		var se *SpecError
+		var se *InvalidError
 		switch {
 		case c.field == "" && err != nil:
 			t.Errorf("%s: %v, want valid", c.name, err)
-		case c.field != "" && (!errors.As(err, &se) || se.Field != c.field || !errors.Is(err, ErrInvalidSpec)):
-			t.Errorf("%s: %v, want a SpecError for %s", c.name, err, c.field)
+		case c.field != "" && (!errors.As(err, &se) || se.Field != c.field || !errors.Is(err, ErrInvalid)):
+			t.Errorf("%s: %v, want an InvalidError for %s", c.name, err, c.field)
 		}
 	}
 }
@@ -64,7 +64,7 @@ func TestValidateSpec(t *testing.T) {
 	} {
 		s := ok
 		mutate(&s)
-		var se *SpecError
+		var se *InvalidError
 		if err := s.Validate(); !errors.As(err, &se) || se.Field != field {
 			t.Errorf("%s: %v", field, err)
 		}

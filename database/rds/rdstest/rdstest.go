@@ -1,7 +1,12 @@
 // Package rdstest is the conformance suite for implementations of the rds
 // package's API: run it against a fake, an emulator or (with care and
-// unique names) real AWS to show that provisioning, convergence, replicas
-// and the audit behave the same.
+// unique names) real AWS to show that provisioning, convergence, drift,
+// replicas, deletion protection and the audit behave the same. Run it
+// from a test with your own Harness:
+//
+//	func TestConformance(t *testing.T) {
+//		rdstest.Run(t, func(t *testing.T) rdstest.Harness { return myHarness{} })
+//	}
 package rdstest
 
 import (
@@ -22,46 +27,77 @@ import (
 )
 
 // Harness supplies the implementation under test.
-type Harness struct {
+type Harness interface {
 	// API returns the RDS API of a region.
-	API func(t *testing.T, region string) rds.API
-	// PrimaryRegion and ReplicaRegion must differ (cross-region replica).
-	PrimaryRegion, ReplicaRegion string
-	// PollInterval is the waiter's delay (short for fakes and emulators).
-	PollInterval time.Duration
-	// MaxWait bounds every wait (default 2 minutes).
-	MaxWait time.Duration
-	// Strict says the implementation refuses, as RDS does, what some
-	// emulators accept: a parameter group whose family does not match the
-	// engine version, a storage shrink, and a major version upgrade
-	// without AllowMajorVersionUpgrade (moto 5 accepts all three). Set it
-	// for fakes that model RDS and for real AWS; the suite then checks the
-	// API itself refuses them with InvalidParameterCombination. Without
-	// it, only what holds on both is checked: the Provisioner never sends
-	// them.
-	Strict bool
+	API(t *testing.T, region string) rds.API
+	// Regions returns the primary and the replica region, which must
+	// differ (cross-region replica).
+	Regions() (primary, replica string)
+	// Timing returns the waiter's poll interval (short for fakes and
+	// emulators) and the bound on every wait (2 minutes when zero).
+	Timing() (poll, maxWait time.Duration)
 }
 
-// Run runs every conformance test as a subtest of t.
-func Run(t *testing.T, h Harness) {
-	if h.MaxWait == 0 {
-		h.MaxWait = 2 * time.Minute
+// Strictness is an optional Harness upgrade. An implementation whose
+// Strict returns true refuses, as RDS does, what some emulators accept: a
+// parameter group whose family does not match the engine version, a
+// storage shrink, a storage change without the IOPS on an instance with
+// provisioned IOPS, a major version upgrade without
+// AllowMajorVersionUpgrade, and deleting a protected instance (moto 5
+// accepts some of these). The suite then checks the API itself refuses
+// them with RDS's own error. Without it, only what holds on both is
+// checked: the Provisioner never sends them. Fakes that model RDS and
+// real AWS are strict.
+type Strictness interface {
+	Strict() bool
+}
+
+// HarnessMaker returns a harness for one test case.
+type HarnessMaker func(t *testing.T) Harness
+
+// env is one case's view of its harness.
+type env struct {
+	API                          func(t *testing.T, region string) rds.API
+	PrimaryRegion, ReplicaRegion string
+	PollInterval, MaxWait        time.Duration
+	Strict                       bool
+}
+
+func newEnv(h Harness) env {
+	e := env{API: h.API}
+	e.PrimaryRegion, e.ReplicaRegion = h.Regions()
+	e.PollInterval, e.MaxWait = h.Timing()
+	if e.MaxWait == 0 {
+		e.MaxWait = 2 * time.Minute
 	}
+	if s, ok := h.(Strictness); ok {
+		e.Strict = s.Strict()
+	}
+	return e
+}
+
+// Run runs every conformance case as a subtest of t, each with a fresh
+// harness.
+func Run(t *testing.T, newHarness HarnessMaker) {
 	tests := []struct {
 		name string
-		fn   func(*testing.T, Harness)
+		fn   func(*testing.T, env)
 	}{
 		{"ProvisionFromSpec", testProvision},
 		{"InvalidSpecCreatesNothing", testInvalidSpec},
 		{"NotFoundFault", testNotFound},
 		{"CrossRegionReplica", testReplica},
+		{"ReplicaOfReplica", testReplicaOfReplica},
 		{"AuditFindings", testAudit},
 		{"ParameterGroupFamilyFromEngineVersion", testFamily},
+		{"ParameterGroupDrift", testParameterDrift},
 		{"StorageNeverShrinks", testShrink},
 		{"MajorVersionUpgrade", testMajorUpgrade},
+		{"ModifyInPlaceVersusReplace", testInPlace},
+		{"DeletionProtectionHonoured", testDeletionProtection},
 	}
 	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) { tc.fn(t, h) })
+		t.Run(tc.name, func(t *testing.T) { tc.fn(t, newEnv(newHarness(t))) })
 	}
 }
 
@@ -82,11 +118,10 @@ func Spec(prefix string) rds.InstanceSpec {
 	}
 }
 
-func provision(t *testing.T, h Harness, spec rds.InstanceSpec) (*rds.Provisioner, rds.API) {
+func provision(t *testing.T, h env, spec rds.InstanceSpec) (*rds.Provisioner, rds.API) {
 	t.Helper()
 	api := h.API(t, h.PrimaryRegion)
-	p := rds.New(api)
-	p.PollInterval = h.PollInterval
+	p := rds.NewProvisioner(api, rds.ProvisionerOptions{PollInterval: h.PollInterval})
 	ctx := context.Background()
 	deleteGroupLater(t, api, defaultGroup(t, spec))
 	plan, err := p.Apply(ctx, spec)
@@ -107,7 +142,7 @@ func provision(t *testing.T, h Harness, spec rds.InstanceSpec) (*rds.Provisioner
 	return p, api
 }
 
-func testProvision(t *testing.T, h Harness) {
+func testProvision(t *testing.T, h env) {
 	ctx := context.Background()
 	spec := Spec("opskit-prov")
 	p, api := provision(t, h, spec)
@@ -186,9 +221,9 @@ func testProvision(t *testing.T, h Harness) {
 	}
 }
 
-func testInvalidSpec(t *testing.T, h Harness) {
+func testInvalidSpec(t *testing.T, h env) {
 	api := h.API(t, h.PrimaryRegion)
-	p := rds.New(api)
+	p := rds.NewProvisioner(api, rds.ProvisionerOptions{})
 	ctx := context.Background()
 	cases := map[string]func(*rds.InstanceSpec){
 		"IOPS": func(s *rds.InstanceSpec) {
@@ -206,9 +241,9 @@ func testInvalidSpec(t *testing.T, h Harness) {
 		spec := Spec("opskit-bad")
 		mutate(&spec)
 		_, err := p.Apply(ctx, spec)
-		var se *rds.SpecError
-		if !errors.As(err, &se) || se.Field != field || !errors.Is(err, rds.ErrInvalidSpec) {
-			t.Errorf("%s: err %v, want a SpecError for %s", field, err, field)
+		var se *rds.InvalidError
+		if !errors.As(err, &se) || se.Field != field || !errors.Is(err, rds.ErrInvalid) {
+			t.Errorf("%s: err %v, want an InvalidError for %s", field, err, field)
 			continue
 		}
 		if _, err := p.Describe(ctx, spec.Identifier); !errors.As(err, new(*types.DBInstanceNotFoundFault)) {
@@ -222,25 +257,24 @@ func testInvalidSpec(t *testing.T, h Harness) {
 	}
 }
 
-func testNotFound(t *testing.T, h Harness) {
-	p := rds.New(h.API(t, h.PrimaryRegion))
+func testNotFound(t *testing.T, h env) {
+	p := rds.NewProvisioner(h.API(t, h.PrimaryRegion), rds.ProvisionerOptions{})
 	_, err := p.Describe(context.Background(), unique("opskit-missing"))
 	if !errors.As(err, new(*types.DBInstanceNotFoundFault)) {
 		t.Fatalf("describe of a missing instance: %v, want DBInstanceNotFoundFault", err)
 	}
 }
 
-func testReplica(t *testing.T, h Harness) {
+func testReplica(t *testing.T, h env) {
 	ctx := context.Background()
 	spec := Spec("opskit-src")
 	_, _ = provision(t, h, spec)
-	src, err := rds.New(h.API(t, h.PrimaryRegion)).Describe(ctx, spec.Identifier)
+	src, err := rds.NewProvisioner(h.API(t, h.PrimaryRegion), rds.ProvisionerOptions{}).Describe(ctx, spec.Identifier)
 	if err != nil {
 		t.Fatal(err)
 	}
 	rapi := h.API(t, h.ReplicaRegion)
-	rp := rds.New(rapi)
-	rp.PollInterval = h.PollInterval
+	rp := rds.NewProvisioner(rapi, rds.ProvisionerOptions{PollInterval: h.PollInterval})
 	rs := rds.ReplicaSpec{Identifier: unique("opskit-rep"), Source: aws.ToString(src.DBInstanceArn), SourceRegion: h.PrimaryRegion,
 		Class: "db.m6g.large", IAMAuth: true, LogExports: []string{"postgresql"}, KMSKeyID: "alias/aws/rds"}
 	// Parameter groups are regional: the replica gets its own.
@@ -268,7 +302,7 @@ func testReplica(t *testing.T, h Harness) {
 	}
 }
 
-func testAudit(t *testing.T, h Harness) {
+func testAudit(t *testing.T, h env) {
 	ctx := context.Background()
 	spec := Spec("opskit-aud")
 	_, api := provision(t, h, spec)
@@ -283,7 +317,7 @@ func testAudit(t *testing.T, h Harness) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = rds.New(api).Delete(context.Background(), weak) })
+	t.Cleanup(func() { _ = rds.NewProvisioner(api, rds.ProvisionerOptions{}).Delete(context.Background(), weak) })
 	findings, err := rds.Audit(ctx, api)
 	if err != nil {
 		t.Fatal(err)

@@ -32,7 +32,7 @@ func groupFamily(t *testing.T, api rds.API, name string) string {
 
 // testFamily: the default parameter group's family follows EngineVersion;
 // a strict backend refuses an instance with a group of another family.
-func testFamily(t *testing.T, h Harness) {
+func testFamily(t *testing.T, h env) {
 	ctx := context.Background()
 	spec := Spec("opskit-fam")
 	spec.EngineVersion = "16.3"
@@ -53,9 +53,9 @@ func testFamily(t *testing.T, h Harness) {
 	bad := Spec("opskit-fam-bad")
 	bad.ParameterGroup = rds.HardeningParameterGroup(bad.Identifier+"-pg", "postgres15")
 	bad.EngineVersion = "16.3"
-	var se *rds.SpecError
+	var se *rds.InvalidError
 	if _, err := p.Apply(ctx, bad); !errors.As(err, &se) || se.Field != "ParameterGroup" {
-		t.Fatalf("spec with a postgres15 group for 16.3: %v, want a SpecError for ParameterGroup", err)
+		t.Fatalf("spec with a postgres15 group for 16.3: %v, want an InvalidError for ParameterGroup", err)
 	}
 	if !h.Strict {
 		return
@@ -67,7 +67,7 @@ func testFamily(t *testing.T, h Harness) {
 		MasterUserPassword: aws.String("opskit-test-password"), DBParameterGroupName: aws.String(name),
 	})
 	if err == nil {
-		t.Cleanup(func() { _ = rds.New(api).Delete(context.Background(), weak) })
+		t.Cleanup(func() { _ = rds.NewProvisioner(api, rds.ProvisionerOptions{}).Delete(context.Background(), weak) })
 	}
 	refused(t, "CreateDBInstance 15.7 with a postgres16 group", err)
 }
@@ -75,7 +75,7 @@ func testFamily(t *testing.T, h Harness) {
 // testShrink: a smaller AllocatedStorage is planned as immutable and never
 // sent; a larger one is applied (with the IOPS, as RDS requires); a strict
 // backend refuses a shrink sent straight through the API.
-func testShrink(t *testing.T, h Harness) {
+func testShrink(t *testing.T, h env) {
 	ctx := context.Background()
 	spec := Spec("opskit-shrink")
 	spec.AllocatedStorage = 500
@@ -119,7 +119,7 @@ func testShrink(t *testing.T, h Harness) {
 // unless the spec allows it; allowed, it is applied with the parameter
 // group of the new family; a downgrade is never sent. A strict backend
 // refuses a major upgrade sent without AllowMajorVersionUpgrade.
-func testMajorUpgrade(t *testing.T, h Harness) {
+func testMajorUpgrade(t *testing.T, h env) {
 	ctx := context.Background()
 	spec := Spec("opskit-major")
 	p, api := provision(t, h, spec)

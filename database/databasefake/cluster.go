@@ -1,4 +1,4 @@
-package dbfake
+package databasefake
 
 import (
 	"fmt"
@@ -8,20 +8,18 @@ import (
 	"github.com/opskit-dev/opskit/database"
 )
 
-// Cluster simulates a primary with streaming standbys for tests of routing
-// decisions: writes advance the primary's WAL position; running standbys
-// receive it at once and replay it unless replay is paused; stopped nodes
-// do not answer; a promoted standby leaves recovery. Probes returns what
-// the router's health check would read, to feed database.Decide.
-//
-// Limits: WAL moves only by Write (a real primary also writes checkpoint
-// and other records), a standby receives and replays instantly unless
-// paused, stopped or its receiver is stopped, and there is one timeline.
+// Cluster simulates a primary with streaming standbys: writes advance the
+// primary's WAL position; running standbys receive it at once and replay
+// it unless replay is paused; stopped nodes do not answer; a promoted
+// standby leaves recovery. Nodes gives a database.Node per server for
+// database.NewRouter, and Probes what the router's health check would
+// read, to feed database.Decide. A Cluster is safe for concurrent use.
 type Cluster struct {
-	mu    sync.Mutex
-	now   func() time.Time
-	nodes []*fnode
-	log   []commit // WAL records with their commit times
+	mu     sync.Mutex
+	now    func() time.Time
+	nodes  []*fnode
+	log    []commit // WAL records with their commit times
+	answer Answer
 }
 
 type fnode struct {
@@ -34,6 +32,7 @@ type fnode struct {
 type commit struct {
 	lsn uint64
 	at  time.Time
+	st  *Statement // nil for Write
 }
 
 // NewCluster returns node 0 as the primary and replicas standbys, all
@@ -53,7 +52,7 @@ func NewCluster(replicas int, now func() time.Time) *Cluster {
 
 func (c *Cluster) node(i int) *fnode {
 	if i < 0 || i >= len(c.nodes) {
-		panic(fmt.Sprintf("dbfake: no node %d", i))
+		panic(fmt.Sprintf("databasefake: no node %d", i))
 	}
 	return c.nodes[i]
 }
@@ -69,12 +68,20 @@ func (c *Cluster) Write(bytes uint64) error {
 		}
 	}
 	if p == nil || !p.up {
-		return fmt.Errorf("dbfake: no running primary")
+		return fmt.Errorf("databasefake: no running primary")
 	}
-	p.lsn += bytes
-	c.log = append(c.log, commit{lsn: p.lsn, at: c.now()})
-	c.stream(p.lsn)
+	c.commit(p, bytes, nil)
 	return nil
+}
+
+// commit appends a WAL record of size bytes on primary p and streams it.
+func (c *Cluster) commit(p *fnode, bytes uint64, st *Statement) {
+	p.lsn += bytes
+	if st != nil {
+		st.LSN = p.lsn
+	}
+	c.log = append(c.log, commit{lsn: p.lsn, at: c.now(), st: st})
+	c.stream(p.lsn)
 }
 
 // stream delivers WAL up to lsn to every running standby.
@@ -180,20 +187,25 @@ func (c *Cluster) Probes() []database.Probe {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	out := make([]database.Probe, len(c.nodes))
-	for i, n := range c.nodes {
-		if !n.up {
-			out[i] = database.Probe{Err: fmt.Errorf("dbfake: node %d: connection refused", i)}
-			continue
-		}
-		p := database.Probe{Reachable: true, InRecovery: n.standby, LSN: n.lsn}
-		if n.standby {
-			p.ReceiveLSN = n.receive
-			if !n.replayedAt.IsZero() {
-				p.HasReplay = true
-				p.ReplayAge = c.now().Sub(n.replayedAt)
-			}
-		}
-		out[i] = p
+	for i := range c.nodes {
+		out[i] = c.probe(i)
 	}
 	return out
+}
+
+// probe is node i's health-check result; c.mu is held.
+func (c *Cluster) probe(i int) database.Probe {
+	n := c.nodes[i]
+	if !n.up {
+		return database.Probe{Err: refused(i)}
+	}
+	p := database.Probe{Reachable: true, InRecovery: n.standby, LSN: n.lsn}
+	if n.standby {
+		p.ReceiveLSN = n.receive
+		if !n.replayedAt.IsZero() {
+			p.HasReplay = true
+			p.ReplayAge = c.now().Sub(n.replayedAt)
+		}
+	}
+	return p
 }

@@ -3,51 +3,25 @@ package database
 import (
 	"context"
 	"errors"
-	"io"
 	"net"
 	"strconv"
-	"sync"
-	"sync/atomic"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-// node is one server with its pool and last probe result.
-type node struct {
+// pgNode is a Node over one pgxpool.
+type pgNode struct {
 	name string // host:port
 	host string
 	pool *pgxpool.Pool
-
-	mu    sync.Mutex
-	st    NodeStatus
-	addrs []string // last resolved addresses of host
-
-	// live is cancelled when the node is marked down, which abandons the
-	// read attempts running on it; abandon installs a fresh one.
-	live atomic.Pointer[liveness]
-	// rywStalled is 1 + the replay LSN a session's read-your-writes wait
-	// saw when it ran out on this node, 0 when none did; until a probe
-	// shows replay past it, session reads skip the wait.
-	rywStalled atomic.Uint64
 }
 
-type liveness struct {
-	ctx    context.Context
-	cancel context.CancelCauseFunc
-}
+var _ Node = (*pgNode)(nil)
 
-func newLiveness() *liveness {
-	ctx, cancel := context.WithCancelCause(context.Background())
-	return &liveness{ctx: ctx, cancel: cancel}
-}
-
-// abandon cancels every read attempt running on n with cause.
-func (n *node) abandon(cause error) {
-	n.live.Swap(newLiveness()).cancel(cause)
-}
-
-func newNode(ctx context.Context, dsn string, primary bool, resolver Resolver, configure func(*pgxpool.Config, bool)) (*node, error) {
+// dialNode parses dsn and opens its pool (connections are made lazily).
+func dialNode(ctx context.Context, dsn string, primary bool, resolver Resolver, configure func(*pgxpool.Config, bool)) (*pgNode, error) {
 	cfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
 		return nil, redact(err)
@@ -70,20 +44,11 @@ func newNode(ctx context.Context, dsn string, primary bool, resolver Resolver, c
 	if err != nil {
 		return nil, redact(err)
 	}
-	n := &node{
-		name: net.JoinHostPort(cc.Host, strconv.Itoa(int(cc.Port))),
-		host: cc.Host,
-		pool: pool,
-		st:   NodeStatus{Node: net.JoinHostPort(cc.Host, strconv.Itoa(int(cc.Port)))},
-	}
-	n.live.Store(newLiveness())
-	return n, nil
+	return &pgNode{name: net.JoinHostPort(cc.Host, strconv.Itoa(int(cc.Port))), host: cc.Host, pool: pool}, nil
 }
 
-func (n *node) status() NodeStatus {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	return n.st
+func validateReadWrite(ctx context.Context, c *pgconn.PgConn) error {
+	return pgconn.ValidateConnectTargetSessionAttrsReadWrite(ctx, c)
 }
 
 // redact drops the parse error's text, which can quote the DSN.
@@ -95,9 +60,13 @@ func redact(err error) error {
 	return errors.New("cannot parse connection string")
 }
 
-func isNetErr(err error) bool {
-	var ne net.Error
-	return errors.As(err, &ne) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
+func (n *pgNode) Name() string     { return n.name }
+func (n *pgNode) Querier() Querier { return n.pool }
+func (n *pgNode) Reset()           { n.pool.Reset() }
+
+func (n *pgNode) Close() error {
+	n.pool.Close()
+	return nil
 }
 
 const probeSQL = `SELECT pg_is_in_recovery(),
@@ -106,7 +75,7 @@ const probeSQL = `SELECT pg_is_in_recovery(),
   pg_last_xact_replay_timestamp() IS NOT NULL,
   COALESCE(extract(epoch FROM now() - pg_last_xact_replay_timestamp()), 0)::float8`
 
-func (n *node) probe(ctx context.Context) Probe {
+func (n *pgNode) Probe(ctx context.Context) Probe {
 	var p Probe
 	var lsn, recv int64
 	var age float64
@@ -119,4 +88,23 @@ func (n *node) probe(ctx context.Context) Probe {
 	p.LSN, p.ReceiveLSN = uint64(lsn), uint64(recv)
 	p.ReplayAge = time.Duration(age * float64(time.Second))
 	return p
+}
+
+// insertLSNSQL reads the WAL insert position: after an asynchronous commit
+// (synchronous_commit=off) the commit record may not have been written
+// yet, so pg_current_wal_lsn(), the write position, can be behind it.
+const insertLSNSQL = "SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0')::int8"
+
+func (n *pgNode) InsertLSN(ctx context.Context) (uint64, error) {
+	var lsn int64
+	err := n.pool.QueryRow(ctx, insertLSNSQL).Scan(&lsn)
+	return uint64(lsn), err
+}
+
+const replayLSNSQL = "SELECT COALESCE(pg_wal_lsn_diff(pg_last_wal_replay_lsn(), '0/0'), 0)::int8"
+
+func (n *pgNode) ReplayLSN(ctx context.Context) (uint64, error) {
+	var lsn int64
+	err := n.pool.QueryRow(ctx, replayLSNSQL).Scan(&lsn)
+	return uint64(lsn), err
 }

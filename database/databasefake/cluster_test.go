@@ -1,16 +1,16 @@
-package dbfake_test
+package databasefake_test
 
 import (
 	"testing"
 	"time"
 
 	"github.com/opskit-dev/opskit/database"
-	"github.com/opskit-dev/opskit/database/dbfake"
+	"github.com/opskit-dev/opskit/database/databasefake"
 )
 
 func TestDecideOnCluster(t *testing.T) {
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	c := dbfake.NewCluster(2, func() time.Time { return now })
+	c := databasefake.NewCluster(2, func() time.Time { return now })
 	opts := database.RouterOptions{MaxLagBytes: 1 << 20, MaxLagTime: 5 * time.Second}
 	var hist []database.WALSample
 	decide := func() database.Decision {
@@ -90,7 +90,7 @@ func TestDecideOnCluster(t *testing.T) {
 // for ever), and its lease ends then even without another probe.
 func TestDecideReceiverStopped(t *testing.T) {
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	c := dbfake.NewCluster(1, func() time.Time { return now })
+	c := databasefake.NewCluster(1, func() time.Time { return now })
 	opts := database.RouterOptions{MaxLagBytes: 1 << 30, MaxLagTime: 2 * time.Second}
 	var hist []database.WALSample
 	decide := func() database.Decision {
@@ -153,7 +153,7 @@ func TestDecideReceiverStopped(t *testing.T) {
 // round; one that had not is not.
 func TestDecidePrimaryDown(t *testing.T) {
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	c := dbfake.NewCluster(2, func() time.Time { return now })
+	c := databasefake.NewCluster(2, func() time.Time { return now })
 	opts := database.RouterOptions{MaxLagTime: 2 * time.Second}
 	var hist []database.WALSample
 	decide := func() database.Decision {

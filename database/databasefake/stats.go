@@ -1,9 +1,4 @@
-// Package dbfake holds in-memory implementations of the database package's
-// interfaces for unit tests of automation built on it: Stats is a vacuum
-// statistics source that keeps PostgreSQL's counters the way the server
-// does (inserts, updates and deletes make dead tuples and modifications;
-// VACUUM and ANALYZE reset them; XIDs age every table until frozen).
-package dbfake
+package databasefake
 
 import (
 	"context"
@@ -50,7 +45,7 @@ func (s *Stats) CreateTable(schema, name string, options map[string]string) erro
 	defer s.mu.Unlock()
 	k := schema + "." + name
 	if _, ok := s.tables[k]; ok {
-		return fmt.Errorf("dbfake: table %s already exists", k)
+		return fmt.Errorf("databasefake: table %s already exists", k)
 	}
 	s.tables[k] = &database.TableStats{Schema: schema, Name: name, RelTuples: -1, Options: maps.Clone(options)}
 	return nil
@@ -59,7 +54,7 @@ func (s *Stats) CreateTable(schema, name string, options map[string]string) erro
 func (s *Stats) table(schema, name string) (*database.TableStats, error) {
 	t, ok := s.tables[schema+"."+name]
 	if !ok {
-		return nil, fmt.Errorf("dbfake: no table %s.%s", schema, name)
+		return nil, fmt.Errorf("databasefake: no table %s.%s", schema, name)
 	}
 	return t, nil
 }

@@ -1,4 +1,4 @@
-// Package fake is an in-memory Amazon RDS for the operations opskit's rds
+// Package rdsfake is an in-memory Amazon RDS for the operations opskit's rds
 // package uses: instances with their settings and lifecycle (creating,
 // then available), parameter groups with parameters, and read replicas,
 // also across regions. It returns the SDK's own fault types, so callers'
@@ -8,16 +8,17 @@
 // Like RDS, and unlike moto, it refuses a parameter group whose family
 // does not match the engine version, a storage shrink, a storage change
 // without the IOPS on an instance with provisioned IOPS, an engine
-// downgrade, and a major version upgrade without AllowMajorVersionUpgrade
-// (or, from a custom parameter group, without one of the new family), all
-// as InvalidParameterCombination.
+// downgrade, a major version upgrade without AllowMajorVersionUpgrade
+// (or, from a custom parameter group, without one of the new family), and
+// deleting an instance with deletion protection, all as
+// InvalidParameterCombination.
 //
 // Limits: changes apply at once (no maintenance window, no
 // storage-optimization state or six-hour wait between storage changes, no
 // rounding of a storage increase up to 10%); engine versions are not
 // checked against the versions RDS offers; parameters are stored as given,
 // without their allowed values or apply types.
-package fake
+package rdsfake
 
 import (
 	"context"

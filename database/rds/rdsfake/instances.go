@@ -1,4 +1,4 @@
-package fake
+package rdsfake
 
 import (
 	"context"
@@ -111,7 +111,8 @@ func contains(s []string, v string) bool {
 	return false
 }
 
-// DeleteDBInstance deletes an instance unless deletion protection is on.
+// DeleteDBInstance deletes an instance unless deletion protection is on,
+// which RDS refuses with InvalidParameterCombination.
 func (r *RDS) DeleteDBInstance(ctx context.Context, in *rds.DeleteDBInstanceInput, _ ...func(*rds.Options)) (*rds.DeleteDBInstanceOutput, error) {
 	r.w.mu.Lock()
 	defer r.w.mu.Unlock()
@@ -121,7 +122,7 @@ func (r *RDS) DeleteDBInstance(ctx context.Context, in *rds.DeleteDBInstanceInpu
 		return nil, r.notFound(id)
 	}
 	if aws.ToBool(i.db.DeletionProtection) {
-		return nil, &types.InvalidDBInstanceStateFault{Message: aws.String("Cannot delete protected DB Instance, please disable deletion protection and try again.")}
+		return nil, combination("Cannot delete protected DB Instance, please disable deletion protection and try again.")
 	}
 	if !aws.ToBool(in.SkipFinalSnapshot) && aws.ToString(in.FinalDBSnapshotIdentifier) == "" {
 		return nil, invalid("FinalDBSnapshotIdentifier is required unless SkipFinalSnapshot is specified")
