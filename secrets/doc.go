@@ -1,6 +1,11 @@
-// Package secrets will own keeping secrets out of images and code: shared
-// team passwords (Passbolt), database role password rotation, Docker Swarm
-// secrets, a linter for passwords in Dockerfiles, runtime injection of
-// CI-provided values, KMS envelope encryption, and an inventory of TLS
-// certificates (ACM) with their expiry.
+// Package secrets keeps secret values out of images, code and logs: one
+// store interface over several backends, with the versions and stages
+// (current, pending, previous) that rotation needs.
+//
+// Hold a *Store, made by New over a backend: secrets/secretsmanager (AWS
+// Secrets Manager), secrets/ssm (SSM Parameter Store SecureString) or the
+// in-memory secrets/secretsfake. Values come back as Value, whose every
+// printed form (String, %v, %#v, JSON, slog) is Redacted; errors never
+// carry a value. secrets/secretstest is the conformance suite every
+// backend passes; secrets/driver is the interface backends implement.
 package secrets
