@@ -1,6 +1,9 @@
 package secrets_test
 
 import (
+	awssm "github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	"github.com/opskit-dev/opskit/internal/testenv"
+	"github.com/opskit-dev/opskit/secrets/secretsmanager"
 	"testing"
 	"time"
 
@@ -19,4 +22,16 @@ func TestConformance(t *testing.T) {
 	t.Run("fake", func(t *testing.T) {
 		secretstest.Run(t, func(*testing.T) secretstest.Harness { return fakeHarness{} })
 	})
+	t.Run("secretsmanager", func(t *testing.T) {
+		h := smHarness{api: awssm.NewFromConfig(testenv.AWS(t))}
+		secretstest.Run(t, func(*testing.T) secretstest.Harness { return h })
+	})
 }
+
+type smHarness struct{ api *awssm.Client }
+
+func (h smHarness) Store(*testing.T) *secrets.Store {
+	return secretsmanager.NewStore(h.api, secrets.Options{})
+}
+func (smHarness) Prefix() string                { return "opskit/" }
+func (smHarness) RecoveryWindow() time.Duration { return 7 * 24 * time.Hour }

@@ -2,6 +2,7 @@ package secrets
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"sync/atomic"
 	"time"
@@ -153,7 +154,9 @@ func (s *Store) Versions(ctx context.Context, name string) ([]Version, error) {
 	return out, nil
 }
 
-// Delete deletes the secret name and all its versions.
+// Delete deletes the secret name and all its versions. Deleting a secret
+// that does not exist succeeds (Secrets Manager does the same for an
+// immediate deletion).
 func (s *Store) Delete(ctx context.Context, name string, opts DeleteOptions) error {
 	if err := s.check(name); err != nil {
 		return err
@@ -161,7 +164,7 @@ func (s *Store) Delete(ctx context.Context, name string, opts DeleteOptions) err
 	if opts.RecoveryWindow < 0 {
 		return invalid(secretInput(name), "recovery window", "negative")
 	}
-	if err := s.d.Delete(ctx, name, opts.RecoveryWindow); err != nil {
+	if err := s.d.Delete(ctx, name, opts.RecoveryWindow); err != nil && !errors.Is(err, ErrNotFound) {
 		return &OpError{Op: "delete", Name: name, Err: err}
 	}
 	return nil

@@ -21,7 +21,8 @@
 //     (secret scheduled for deletion), ErrInvalid (input the backend
 //     refuses) or ErrUnsupported (an operation the backend lacks), and never
 //     carry a secret value.
-//   - Delete with a zero recovery window deletes at once; Get then returns
+//   - Delete with a zero recovery window deletes at once (a missing secret
+//     is not an error, or ErrNotFound); Get then returns
 //     ErrNotFound. With a window, Get returns ErrDeleted until Restore (on
 //     backends that implement Restorer) or the window's end.
 package driver
