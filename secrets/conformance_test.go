@@ -2,8 +2,10 @@ package secrets_test
 
 import (
 	awssm "github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	awsssm "github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/opskit-dev/opskit/internal/testenv"
 	"github.com/opskit-dev/opskit/secrets/secretsmanager"
+	"github.com/opskit-dev/opskit/secrets/ssm"
 	"testing"
 	"time"
 
@@ -26,6 +28,10 @@ func TestConformance(t *testing.T) {
 		h := smHarness{api: awssm.NewFromConfig(testenv.AWS(t))}
 		secretstest.Run(t, func(*testing.T) secretstest.Harness { return h })
 	})
+	t.Run("ssm", func(t *testing.T) {
+		h := ssmHarness{api: awsssm.NewFromConfig(testenv.AWS(t))}
+		secretstest.Run(t, func(*testing.T) secretstest.Harness { return h })
+	})
 }
 
 type smHarness struct{ api *awssm.Client }
@@ -35,3 +41,8 @@ func (h smHarness) Store(*testing.T) *secrets.Store {
 }
 func (smHarness) Prefix() string                { return "opskit/" }
 func (smHarness) RecoveryWindow() time.Duration { return 7 * 24 * time.Hour }
+
+type ssmHarness struct{ api *awsssm.Client }
+
+func (h ssmHarness) Store(*testing.T) *secrets.Store { return ssm.NewStore(h.api, ssm.Options{}) }
+func (ssmHarness) Prefix() string                    { return "/opskit/" }
