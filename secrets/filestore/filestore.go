@@ -113,4 +113,3 @@ func (b *Backend) Delete(context.Context, string, time.Duration) error { return 
 
 // Close implements driver.Store.
 func (b *Backend) Close() error { return b.root.Close() }
-
