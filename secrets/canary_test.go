@@ -71,6 +71,7 @@ func TestCanary(t *testing.T) {
 	sink.add(err)
 	_, err = s.GetStage(ctx, "app/db", "nope")
 	sink.add(err)
+	canaryPaths(ctx, &sink, t.TempDir())
 	sink.check(t)
 
 	// The check itself can fail: a raw string is caught.
