@@ -51,7 +51,7 @@ down)
 bench-deps)
 	# The peers the benchmarks measure against, from Debian's packages.
 	need_root
-	apt_install ansible-core rsyslog openssh-client
+	apt_install ansible-core rsyslog openssh-client age
 	;;
 status)
 	postgres_status

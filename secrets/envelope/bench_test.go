@@ -20,8 +20,8 @@ func (zeros) Read(p []byte) (int, error) {
 }
 
 // BenchmarkEnvelope encrypts and decrypts 1 GiB through the streaming API
-// with the local key service (KMS adds one call per message). Compare
-// with sops and age by running them on a 1 GiB file (see the README).
+// with the local key service (KMS adds one call per message), beside age
+// and sops (benchPeers).
 func BenchmarkEnvelope(b *testing.B) {
 	keys := localKeys(b)
 	ctx := context.Background()
@@ -62,4 +62,5 @@ func BenchmarkEnvelope(b *testing.B) {
 			}
 		}
 	})
+	benchPeers(b)
 }
