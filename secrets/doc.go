@@ -3,9 +3,16 @@
 // (current, pending, previous) that rotation needs.
 //
 // Hold a *Store, made by New over a backend: secrets/secretsmanager (AWS
-// Secrets Manager), secrets/ssm (SSM Parameter Store SecureString) or the
+// Secrets Manager), secrets/ssm (SSM Parameter Store SecureString),
+// secrets/filestore (read-only files such as /run/secrets/NAME) or the
 // in-memory secrets/secretsfake. Values come back as Value, whose every
-// printed form (String, %v, %#v, JSON, slog) is Redacted; errors never
-// carry a value. secrets/secretstest is the conformance suite every
-// backend passes; secrets/driver is the interface backends implement.
+// printed form (String, %v, %#v, JSON, text, slog) is Redacted; errors
+// never carry a value. secrets/driver is the interface backends implement
+// and secrets/secretstest the conformance suite they pass.
+//
+// Around the store: secrets/envelope encrypts data of any size under KMS,
+// secrets/rotation rotates a secret in four resumable steps
+// (secrets/rotation/pgrotate for PostgreSQL role passwords), and
+// secrets/inject resolves references such as secretsmanager://NAME#key in
+// an application's environment at start-up.
 package secrets
