@@ -3,9 +3,11 @@ package secrets_test
 import (
 	awssm "github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	awsssm "github.com/aws/aws-sdk-go-v2/service/ssm"
+	"github.com/moby/moby/client"
 	"github.com/opskit-dev/opskit/internal/testenv"
 	"github.com/opskit-dev/opskit/secrets/secretsmanager"
 	"github.com/opskit-dev/opskit/secrets/ssm"
+	"github.com/opskit-dev/opskit/secrets/swarm"
 	"testing"
 	"time"
 
@@ -32,6 +34,10 @@ func TestConformance(t *testing.T) {
 		h := ssmHarness{api: awsssm.NewFromConfig(testenv.AWS(t))}
 		secretstest.Run(t, func(*testing.T) secretstest.Harness { return h })
 	})
+	t.Run("swarm", func(t *testing.T) {
+		h := swarmHarness{cli: testenv.Docker(t)}
+		secretstest.Run(t, func(*testing.T) secretstest.Harness { return h })
+	})
 }
 
 type smHarness struct{ api *awssm.Client }
@@ -46,3 +52,9 @@ type ssmHarness struct{ api *awsssm.Client }
 
 func (h ssmHarness) Store(*testing.T) *secrets.Store { return ssm.NewStore(h.api, ssm.Options{}) }
 func (ssmHarness) Prefix() string                    { return "/opskit/" }
+
+type swarmHarness struct{ cli *client.Client }
+
+func (h swarmHarness) Store(*testing.T) *secrets.Store { return swarm.NewStore(h.cli) }
+func (swarmHarness) Prefix() string                    { return "opskit-" }
+func (swarmHarness) WriteOnly() bool                   { return true }
