@@ -98,15 +98,36 @@ func benchPeers(b *testing.B) {
 		_ = os.WriteFile(plain, make([]byte, sopsSize), 0o600)
 		b.SetBytes(sopsSize)
 		for b.Loop() {
-			cmd := exec.Command(sops, "encrypt", "--age", recipient, "--input-type", "binary", "--output-type", "binary", plain)
-			var stderr bytes.Buffer
-			cmd.Stdout, cmd.Stderr = io.Discard, &stderr
-			if err := cmd.Run(); err != nil {
-				b.Fatalf("sops: %v: %s", err, stderr.String())
-			}
-			if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-				b.ReportMetric(float64(ru.Maxrss)/1024, "peak-RSS-MB")
-			}
+			sopsRun(b, nil, sops, "encrypt", "--age", recipient, "--input-type", "binary", "--output-type", "binary", plain)
 		}
 	})
+	b.Run("sops/decrypt", func(b *testing.B) {
+		sops := peer(b, os.Getenv("OPSKIT_SOPS"), "sops")
+		identity, recipient := ageKey(b)
+		dir := b.TempDir()
+		plain, enc := filepath.Join(dir, "plain.bin"), filepath.Join(dir, "enc.json")
+		_ = os.WriteFile(plain, make([]byte, sopsSize), 0o600)
+		out, err := exec.Command(sops, "encrypt", "--age", recipient, "--input-type", "binary", "--output-type", "json", plain).Output()
+		if err != nil {
+			b.Fatalf("sops encrypt: %v", err)
+		}
+		_ = os.WriteFile(enc, out, 0o600)
+		b.SetBytes(sopsSize)
+		for b.Loop() {
+			sopsRun(b, []string{"SOPS_AGE_KEY_FILE=" + identity}, sops, "decrypt", "--input-type", "json", "--output-type", "binary", enc)
+		}
+	})
+}
+
+func sopsRun(b *testing.B, env []string, sops string, args ...string) {
+	cmd := exec.Command(sops, args...)
+	cmd.Env = append(os.Environ(), env...)
+	var stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = io.Discard, &stderr
+	if err := cmd.Run(); err != nil {
+		b.Fatalf("sops: %v: %s", err, stderr.String())
+	}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		b.ReportMetric(float64(ru.Maxrss)/1024, "peak-RSS-MB")
+	}
 }
