@@ -46,4 +46,3 @@ func TestBoundToNameAndVersion(t *testing.T) {
 		t.Fatalf("a's blob as b's: Get = %v; want ErrAuth", err)
 	}
 }
-
