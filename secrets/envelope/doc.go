@@ -5,7 +5,8 @@
 // decrypt, and any changed, removed, reordered or appended byte detected.
 //
 // Hold a KeyService: NewKMS over the KMS client, or NewLocalKeys for tests
-// and offline use. Encrypt with NewWriter (streams) or Seal (byte slices);
+// and offline use; NewCachingKeys in front of either reuses a data key for
+// a bounded number of messages, bytes and time. Encrypt with NewWriter (streams) or Seal (byte slices);
 // decrypt with NewReader or Open.
 //
 // # Format

@@ -30,6 +30,10 @@ type Writer struct {
 	seq    uint64
 	err    error
 	closed bool
+	// For CachingKeys' byte count.
+	cache   *CachingKeys
+	wrapped []byte
+	total   int64
 }
 
 // NewWriter asks keys for a data key under keyID bound to encCtx, writes
@@ -67,8 +71,9 @@ func NewWriter(ctx context.Context, w io.Writer, keys KeyService, keyID string, 
 	if _, err := w.Write(raw); err != nil {
 		return nil, fmt.Errorf("envelope: write header: %w", err)
 	}
+	cache, _ := keys.(*CachingKeys)
 	return &Writer{
-		w: w, aead: a, sum: sha256.Sum256(raw),
+		w: w, aead: a, sum: sha256.Sum256(raw), cache: cache, wrapped: wrapped,
 		buf: make([]byte, 0, fs), out: make([]byte, 0, 5+fs+tagSize),
 		nonce: make([]byte, a.NonceSize()),
 	}, nil
@@ -100,6 +105,7 @@ func (e *Writer) Write(p []byte) (int, error) {
 
 func (e *Writer) flush(final bool) error {
 	n := uint32(len(e.buf))
+	e.total += int64(n)
 	e.out = append(e.out[:0], 0)
 	if final {
 		e.out[0] = 1
@@ -125,6 +131,9 @@ func (e *Writer) Close() error {
 	e.closed = true
 	if e.err != nil {
 		return e.err
+	}
+	if e.cache != nil {
+		e.cache.encrypted(e.wrapped, e.total+int64(len(e.buf)))
 	}
 	return e.flush(true)
 }
