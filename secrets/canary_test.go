@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/opskit-dev/opskit/secrets"
+	"github.com/opskit-dev/opskit/secrets/driver"
 	"github.com/opskit-dev/opskit/secrets/secretsfake"
 )
 
@@ -71,6 +73,13 @@ func TestCanary(t *testing.T) {
 	sink.add(err)
 	_, err = s.GetStage(ctx, "app/db", "nope")
 	sink.add(err)
+	// A backend that quotes the value in its error is scrubbed.
+	echo := secrets.New(echoBackend{secretsfake.New()}, secrets.Options{})
+	_, err = echo.Put(ctx, "app/db", v, secrets.PutOptions{})
+	if !errors.Is(err, secrets.ErrInvalid) {
+		t.Fatalf("scrubbed error = %v; want it to match ErrInvalid still", err)
+	}
+	sink.add(err)
 	canaryPaths(ctx, &sink, t.TempDir())
 	sink.check(t)
 
@@ -80,6 +89,14 @@ func TestCanary(t *testing.T) {
 	if !bytes.Contains(raw.Bytes(), []byte(canary)) {
 		t.Fatal("sink does not record what it is given")
 	}
+}
+
+// echoBackend refuses every Put with an error that quotes the value, as
+// some validation errors do.
+type echoBackend struct{ *secretsfake.Backend }
+
+func (echoBackend) Put(_ context.Context, _ string, value []byte, _ []string) (driver.Version, error) {
+	return driver.Version{}, fmt.Errorf("value %q too long: %w", value, driver.ErrInvalid)
 }
 
 func TestValueZero(t *testing.T) {

@@ -99,7 +99,7 @@ func (s *Store) Put(ctx context.Context, name string, value Value, opts PutOptio
 	}
 	v, err := s.d.Put(ctx, name, value.Bytes(), stages)
 	if err != nil {
-		return Version{}, &OpError{Op: "put", Name: name, Err: err}
+		return Version{}, &OpError{Op: "put", Name: name, Err: scrubAll(err, value.Bytes())}
 	}
 	return fromDriver(v), nil
 }
