@@ -51,7 +51,11 @@ down)
 bench-deps)
 	# The peers the benchmarks measure against, from Debian's packages.
 	need_root
-	apt_install ansible-core rsyslog openssh-client
+	apt_install ansible-core rsyslog openssh-client age
+	# sops is not packaged by Debian 12: built from the Go module proxy.
+	if ! command -v sops >/dev/null; then
+		GOBIN=/usr/local/bin "${GO:-$(command -v go || echo /usr/local/go/bin/go)}" install github.com/getsops/sops/v3/cmd/sops@v3.13.3
+	fi
 	;;
 status)
 	postgres_status
