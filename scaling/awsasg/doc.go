@@ -12,7 +12,9 @@
 // only the capacity, so a concurrent change to anything else is never
 // reverted. A Fleet hands out groups that share one batched read:
 // 100 names to a call, pages followed, so a Controller round over 200
-// groups costs two reads.
+// groups costs two reads. Metrics reads the groups' CloudWatch metrics
+// for the engine (CPU, network in and out, any metric) the same way: all
+// of them in one GetMetricData call (500 to a call) per round.
 //
 // # Groups and policies as code
 //
