@@ -53,7 +53,7 @@ func (c *opCounter) take() (all, writes int, ops map[string]int) {
 	c.ops = nil
 	for op, n := range ops {
 		all += n
-		if !strings.HasPrefix(op, "Describe") {
+		if !strings.HasPrefix(op, "Describe") && !strings.HasPrefix(op, "Get") && !strings.HasPrefix(op, "List") {
 			writes += n
 		}
 	}

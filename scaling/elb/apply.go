@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
+	"github.com/aws/aws-sdk-go-v2/service/wafv2"
 )
 
 // Apply plans every spec (validating all first) and carries the plans
@@ -81,6 +82,18 @@ func (p *Provisioner) apply(ctx context.Context, pl *Plan) error {
 	for _, lp := range pl.ls {
 		if err := p.applyListener(ctx, pl, lp); err != nil {
 			return wrap(fmt.Sprintf("listener %s:%d", lp.spec.Protocol, lp.spec.Port), err)
+		}
+	}
+	if pl.wafCreate {
+		out, err := p.waf.CreateWebACL(ctx, webACLInput(s.WebACL))
+		if err != nil {
+			return wrap("CreateWebACL "+s.WebACL, err)
+		}
+		pl.wafARN = aws.ToString(out.Summary.ARN)
+	}
+	if pl.wafAssociate {
+		if _, err := p.waf.AssociateWebACL(ctx, &wafv2.AssociateWebACLInput{WebACLArn: aws.String(pl.wafARN), ResourceArn: aws.String(pl.lbARN)}); err != nil {
+			return wrap("AssociateWebACL "+s.WebACL, err)
 		}
 	}
 	return nil

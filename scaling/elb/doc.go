@@ -13,7 +13,11 @@
 // a new one takes a free priority between its neighbours (PriorityStep
 // apart when created), so adding a rule renumbers no other; a changed
 // action is one ModifyRule. Plan.TargetGroupARNs gives the ARNs that
-// scaling/awsasg.GroupSpec attaches to a group.
+// scaling/awsasg.GroupSpec attaches to a group. LoadBalancerSpec.WebACL
+// puts a regional WAF web ACL in front of an ALB, with AWS's managed
+// SQL-injection and common rule sets, created if missing and associated
+// (moto stores and returns the web ACL and its association but does not
+// evaluate requests against it).
 //
 // It talks to ELBv2 through narrow per-operation interfaces (API), which
 // *elasticloadbalancingv2.Client satisfies; it is tested on moto.

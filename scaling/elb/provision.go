@@ -9,16 +9,21 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
+	"github.com/aws/aws-sdk-go-v2/service/wafv2"
 )
 
 // Provisioner plans and applies LoadBalancerSpecs: every spec is
 // validated and every load balancer planned before the first change;
 // applying an unchanged spec changes nothing.
-type Provisioner struct{ api API }
+type Provisioner struct {
+	api API
+	waf WAFAPI
+}
 
-// NewProvisioner returns a provisioner over api (an
-// *elasticloadbalancingv2.Client).
-func NewProvisioner(api API) *Provisioner { return &Provisioner{api: api} }
+// NewProvisioner returns a provisioner over ELBv2 and WAF (an
+// *elasticloadbalancingv2.Client and a *wafv2.Client); waf may be nil when
+// no spec names a WebACL.
+func NewProvisioner(api API, waf WAFAPI) *Provisioner { return &Provisioner{api: api, waf: waf} }
 
 // Change is one difference between a live load balancer and its spec.
 type Change struct {
@@ -54,6 +59,10 @@ type Plan struct {
 	tgs   []TargetGroupSpec // to create
 	tgHC  []TargetGroupSpec // health check to modify
 	ls    []*listenerPlan
+
+	wafARN       string // the web ACL's ARN when it exists
+	wafCreate    bool
+	wafAssociate bool
 }
 
 type listenerPlan struct {
@@ -90,6 +99,9 @@ func (p *Provisioner) Plan(ctx context.Context, specs ...LoadBalancerSpec) ([]*P
 			return nil, invalid(fmt.Sprintf("load balancer %q", s.Name), "Name", "two specs for one load balancer")
 		}
 		seen[s.Name] = true
+		if s.WebACL != "" && p.waf == nil {
+			return nil, invalid(fmt.Sprintf("load balancer %q", s.Name), "WebACL", "a web ACL needs WAF: NewProvisioner without it")
+		}
 		for _, tg := range s.TargetGroups {
 			if other, ok := tgSeen[tg.Name]; ok {
 				return nil, invalid(fmt.Sprintf("load balancer %q target group %q", s.Name, tg.Name), "Name", "also in load balancer %q: target group names are unique per region", other)
@@ -188,7 +200,35 @@ func (p *Provisioner) plan(ctx context.Context, s LoadBalancerSpec, lbs map[stri
 		}
 		pl.ls = append(pl.ls, lp)
 	}
+	if s.WebACL != "" {
+		if err := p.planWAF(ctx, pl); err != nil {
+			return nil, err
+		}
+	}
 	return pl, nil
+}
+
+func (p *Provisioner) planWAF(ctx context.Context, pl *Plan) error {
+	s := pl.spec
+	if pl.lbARN != "" {
+		out, err := p.waf.GetWebACLForResource(ctx, &wafv2.GetWebACLForResourceInput{ResourceArn: aws.String(pl.lbARN)})
+		if err != nil {
+			return fmt.Errorf("scaling/elb: load balancer %q: GetWebACLForResource: %w", s.Name, err)
+		}
+		if out.WebACL != nil && aws.ToString(out.WebACL.Name) == s.WebACL {
+			return nil
+		}
+	}
+	arn, err := findWebACL(ctx, p.waf, s.WebACL)
+	if err != nil {
+		return err
+	}
+	pl.wafARN, pl.wafCreate, pl.wafAssociate = arn, arn == "", true
+	if pl.wafCreate {
+		pl.Changes = append(pl.Changes, Change{Resource: "web ACL", Name: s.WebACL, Op: "create", Detail: SQLiRuleSet + ", " + CommonRuleSet})
+	}
+	pl.Changes = append(pl.Changes, Change{Resource: "web ACL", Name: s.WebACL, Op: "associate", Detail: "in front of " + s.Name})
+	return nil
 }
 
 // arnOrName resolves a target group for comparison: its ARN when it

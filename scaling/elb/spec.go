@@ -26,6 +26,10 @@ type LoadBalancerSpec struct {
 	TargetGroups []TargetGroupSpec
 	// Listeners are its listeners.
 	Listeners []ListenerSpec
+	// WebACL, on an ALB, names a regional WAF web ACL to put in front of
+	// it: created if missing with AWS's managed SQL-injection and common
+	// rule sets (SQLiRuleSet, CommonRuleSet), and associated.
+	WebACL string
 }
 
 // TargetGroupSpec is a target group of instances.

@@ -56,6 +56,12 @@ func TestSpecRejected(t *testing.T) {
 			s.TargetGroups = []elb.TargetGroupSpec{{Name: "front-web", Protocol: "TCP", Port: 80, VPC: w.vpc}}
 			s.Listeners = []elb.ListenerSpec{{Protocol: "TCP", Port: 80, Default: fwd, Rules: []elb.RuleSpec{{Paths: []string{"/api/*"}, Action: fwd}}}}
 		}},
+		{"web ACL on an NLB", "WAF protects ALBs, not NLBs", func(s *elb.LoadBalancerSpec) {
+			s.Type, s.WebACL = elb.Network, "waf"
+			s.TargetGroups = []elb.TargetGroupSpec{{Name: "front-web", Protocol: "TCP", Port: 80, VPC: w.vpc}}
+			s.Listeners = []elb.ListenerSpec{{Protocol: "TCP", Port: 80, Default: fwd}}
+		}},
+		{"bad web ACL name", "WebACL", func(s *elb.LoadBalancerSpec) { s.WebACL = "no spaces" }},
 		{"target group twice", "twice", func(s *elb.LoadBalancerSpec) { s.TargetGroups = append(s.TargetGroups, s.TargetGroups[0]) }},
 	}
 	ctx := context.Background()

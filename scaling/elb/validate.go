@@ -21,8 +21,9 @@ const (
 )
 
 var (
-	nameRE   = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?$`)
-	methodRE = regexp.MustCompile(`^[A-Z_-]+$`)
+	nameRE    = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?$`)
+	methodRE  = regexp.MustCompile(`^[A-Z_-]+$`)
+	wafNameRE = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 )
 
 func lbType(s LoadBalancerSpec) string {
@@ -47,6 +48,14 @@ func (s LoadBalancerSpec) Validate() error {
 	}
 	if typ == Network && len(s.Subnets) < 1 {
 		return invalid(in, "Subnets", "none")
+	}
+	if s.WebACL != "" {
+		if typ != Application {
+			return invalid(in, "WebACL", "WAF protects ALBs, not NLBs: an NLB never parses the HTTP request a web ACL inspects")
+		}
+		if len(s.WebACL) > 128 || !wafNameRE.MatchString(s.WebACL) {
+			return invalid(in, "WebACL", "want 1-128 letters, digits, underscores and hyphens")
+		}
 	}
 	tgs := map[string]bool{}
 	for _, tg := range s.TargetGroups {
