@@ -29,6 +29,10 @@ type (
 	ModifyListenerAPI interface {
 		ModifyListener(context.Context, *elb.ModifyListenerInput, ...func(*elb.Options)) (*elb.ModifyListenerOutput, error)
 	}
+	// DeleteListenerAPI deletes listeners (and their rules).
+	DeleteListenerAPI interface {
+		DeleteListener(context.Context, *elb.DeleteListenerInput, ...func(*elb.Options)) (*elb.DeleteListenerOutput, error)
+	}
 	// CreateRuleAPI creates listener rules.
 	CreateRuleAPI interface {
 		CreateRule(context.Context, *elb.CreateRuleInput, ...func(*elb.Options)) (*elb.CreateRuleOutput, error)
@@ -55,6 +59,7 @@ type API interface {
 	ModifyTargetGroupAPI
 	CreateListenerAPI
 	ModifyListenerAPI
+	DeleteListenerAPI
 	CreateRuleAPI
 	ModifyRuleAPI
 	DeleteRuleAPI

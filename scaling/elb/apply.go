@@ -12,7 +12,8 @@ import (
 )
 
 // Apply plans every spec (validating all first) and carries the plans
-// out: load balancer, target groups, listeners, then rules (deletions
+// out: load balancer, target groups, listeners (those no longer in the
+// spec deleted first), then rules (deletions
 // first, so a freed priority can be reused, then modifications, then
 // creations). It returns the plans.
 func (p *Provisioner) Apply(ctx context.Context, specs ...LoadBalancerSpec) ([]*Plan, error) {
@@ -77,6 +78,11 @@ func (p *Provisioner) apply(ctx context.Context, pl *Plan) error {
 		if _, err := p.api.ModifyTargetGroup(ctx, &elb.ModifyTargetGroupInput{TargetGroupArn: aws.String(pl.tgARN[tg.Name]),
 			HealthCheckPath: aws.String(healthPath(tg))}); err != nil {
 			return wrap("ModifyTargetGroup "+tg.Name, err)
+		}
+	}
+	for _, arn := range pl.dropListeners {
+		if _, err := p.api.DeleteListener(ctx, &elb.DeleteListenerInput{ListenerArn: aws.String(arn)}); err != nil {
+			return wrap("DeleteListener "+arn, err)
 		}
 	}
 	for _, lp := range pl.ls {

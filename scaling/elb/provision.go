@@ -3,6 +3,7 @@ package elb
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 
@@ -59,6 +60,8 @@ type Plan struct {
 	tgs   []TargetGroupSpec // to create
 	tgHC  []TargetGroupSpec // health check to modify
 	ls    []*listenerPlan
+	// dropListeners are live listeners the spec no longer has.
+	dropListeners []string
 
 	wafARN       string // the web ACL's ARN when it exists
 	wafCreate    bool
@@ -193,6 +196,13 @@ func (p *Provisioner) plan(ctx context.Context, s LoadBalancerSpec, lbs map[stri
 			}
 		}
 	}
+	for port, l := range live {
+		if !slices.ContainsFunc(s.Listeners, func(ls ListenerSpec) bool { return int32(ls.Port) == port }) {
+			pl.dropListeners = append(pl.dropListeners, aws.ToString(l.ListenerArn))
+			pl.Changes = append(pl.Changes, Change{Resource: "listener", Name: fmt.Sprintf("%s %s:%d", s.Name, l.Protocol, port), Op: "delete"})
+		}
+	}
+	sort.Strings(pl.dropListeners)
 	for _, ls := range s.Listeners {
 		lp, err := p.planListener(ctx, pl, ls, live)
 		if err != nil {

@@ -96,6 +96,21 @@ func TestListenerRules(t *testing.T) {
 	if got := w.rules(t, "front", "80"); len(got) != 4 || !strings.HasPrefix(got[3], "   40") {
 		t.Errorf("after removing: %q", got)
 	}
+	// A second listener comes and goes: one call each.
+	spec.Listeners = append(spec.Listeners, elb.ListenerSpec{Protocol: "HTTP", Port: 8080, Default: elb.Action{Forward: "front-api"}})
+	if _, err := w.prov.Apply(ctx, spec); err != nil {
+		t.Fatal(err)
+	}
+	if _, writes, ops := w.count.take(); writes != 1 || ops["CreateListener"] != 1 {
+		t.Errorf("adding a listener: calls %v", ops)
+	}
+	spec.Listeners = spec.Listeners[:1]
+	if _, err := w.prov.Apply(ctx, spec); err != nil {
+		t.Fatal(err)
+	}
+	if _, writes, ops := w.count.take(); writes != 1 || ops["DeleteListener"] != 1 {
+		t.Errorf("removing a listener: calls %v", ops)
+	}
 	if plans, _ := w.prov.Plan(ctx, spec, nlb); !plans[0].Empty() || !plans[1].Empty() {
 		t.Errorf("plan after all changes not empty:\n%s%s", plans[0], plans[1])
 	}
