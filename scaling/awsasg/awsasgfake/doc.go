@@ -4,7 +4,7 @@
 // SetDesiredCapacity, SetInstanceProtection) plus CreateAutoScalingGroup
 // and DeleteAutoScalingGroup, and answers bad input with the errors AWS
 // sends (a smithy ValidationError, AlreadyExistsFault). It passes the same
-// conformance suite as moto, TestConformance/asg-fake in scaling/awsasg.
+// conformance suite as moto: TestConformance/fake in scaling/awsasg.
 //
 // Instances are Pending for Launch, then InService, measured on a
 // scaling.Clock; scale-in terminates unprotected instances (pending ones
