@@ -83,6 +83,12 @@ func (p *Provisioner) apply(ctx context.Context, s GroupSpec, pl *Plan) error {
 			return wrap("UpdateAutoScalingGroup", err)
 		}
 	}
+	if pl.enableMetrics {
+		if _, err := p.asg.EnableMetricsCollection(ctx, &autoscaling.EnableMetricsCollectionInput{AutoScalingGroupName: aws.String(s.Name),
+			Granularity: aws.String("1Minute"), Metrics: []string{InServiceMetric}}); err != nil {
+			return wrap("EnableMetricsCollection", err)
+		}
+	}
 	if len(pl.attach) > 0 {
 		if _, err := p.asg.AttachLoadBalancerTargetGroups(ctx, &autoscaling.AttachLoadBalancerTargetGroupsInput{
 			AutoScalingGroupName: aws.String(s.Name), TargetGroupARNs: pl.attach}); err != nil {

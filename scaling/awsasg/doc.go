@@ -24,9 +24,10 @@
 // the engine's own types (TargetTracking on ASGAverageCPUUtilization,
 // ASGAverageNetworkIn/Out or ALBRequestCountPerTarget with its resource
 // label; StepScaling with its CloudWatch alarm; Backlog as metric math,
-// queue depth over GroupInServiceInstances). GroupSpec.Run says who runs
-// them: AWS, as native policies, or an opskit scaling.Controller
-// (ControllerSpec), in which case the group carries no native policy.
+// queue depth over GroupInServiceInstances, whose collection it enables).
+// GroupSpec.Run says who runs them: AWS, as native policies, or an opskit
+// scaling.Controller (ControllerSpec), in which case the group carries no
+// native policy.
 // Validate refuses, before any call, what AWS would refuse or what does
 // not work: bounds, durations, step gaps and overlaps, target tracking on
 // a metric that is not proportional to capacity, and engine features AWS

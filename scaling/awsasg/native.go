@@ -76,7 +76,7 @@ func putPolicy(group string, p PolicySpec) *autoscaling.PutScalingPolicyInput {
 		in.TargetTrackingConfiguration = cfg
 	case *scaling.Backlog:
 		// Backlog per instance by metric math: queue depth over the
-		// in-service count (the group's metrics collection must be on).
+		// in-service count (the Provisioner enables GroupInServiceInstances).
 		in.PolicyType = aws.String("TargetTrackingScaling")
 		target := pol.PerInstance
 		if target <= 0 {

@@ -48,6 +48,7 @@ type Plan struct {
 	putPolicies           []PolicySpec
 	delPolicies, delAlarm []string
 	update                bool
+	enableMetrics         bool
 	// alarmOnly holds the ARNs of step policies whose alarm alone differs.
 	alarmOnly map[string]string
 }

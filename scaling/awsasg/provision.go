@@ -132,9 +132,14 @@ func plan(s GroupSpec, l *live) *Plan {
 	if s.Run == RunByAWS {
 		native = s.Policies
 	}
+	needsInService := slices.ContainsFunc(native, func(p PolicySpec) bool { _, ok := p.Policy.(*scaling.Backlog); return ok })
 	if l.group == nil {
 		pl.Create = true
 		pl.putPolicies = native
+		if needsInService {
+			pl.enableMetrics = true
+			pl.Changes = append(pl.Changes, Change{Resource: "group", Name: s.Name, Field: "EnabledMetrics", Desired: InServiceMetric})
+		}
 		for _, ps := range native {
 			pl.Changes = append(pl.Changes, Change{Resource: "policy", Name: policyName(s.Name, ps.Policy), Desired: ps.Policy.PolicyName()})
 		}
@@ -174,6 +179,10 @@ func plan(s GroupSpec, l *live) *Plan {
 		}
 	} else {
 		field("DefaultInstanceWarmup", itoa(*g.DefaultInstanceWarmup), itoa(secs(s.DefaultInstanceWarmup)))
+	}
+	if needsInService && !slices.ContainsFunc(g.EnabledMetrics, func(m types.EnabledMetric) bool { return aws.ToString(m.Metric) == InServiceMetric }) {
+		pl.enableMetrics = true
+		pl.Changes = append(pl.Changes, Change{Resource: "group", Name: s.Name, Field: "EnabledMetrics", Desired: InServiceMetric})
 	}
 	for _, arn := range s.TargetGroupARNs {
 		if !slices.Contains(g.TargetGroupARNs, arn) {
@@ -237,6 +246,10 @@ func plan(s GroupSpec, l *live) *Plan {
 	sort.Strings(pl.delPolicies)
 	return pl
 }
+
+// InServiceMetric is the group metric a backlog policy divides the queue
+// depth by; the Provisioner enables its collection.
+const InServiceMetric = "GroupInServiceInstances"
 
 func healthCheckType(s GroupSpec) string {
 	if s.HealthCheckType == "" {

@@ -27,6 +27,11 @@ type (
 	DetachLoadBalancerTargetGroupsAPI interface {
 		DetachLoadBalancerTargetGroups(context.Context, *autoscaling.DetachLoadBalancerTargetGroupsInput, ...func(*autoscaling.Options)) (*autoscaling.DetachLoadBalancerTargetGroupsOutput, error)
 	}
+	// EnableMetricsCollectionAPI turns on group metrics (the in-service
+	// count a backlog policy divides by).
+	EnableMetricsCollectionAPI interface {
+		EnableMetricsCollection(context.Context, *autoscaling.EnableMetricsCollectionInput, ...func(*autoscaling.Options)) (*autoscaling.EnableMetricsCollectionOutput, error)
+	}
 	// PutScalingPolicyAPI creates or replaces native policies.
 	PutScalingPolicyAPI interface {
 		PutScalingPolicy(context.Context, *autoscaling.PutScalingPolicyInput, ...func(*autoscaling.Options)) (*autoscaling.PutScalingPolicyOutput, error)
@@ -53,6 +58,7 @@ type ProvisionAPI interface {
 	UpdateAutoScalingGroupAPI
 	AttachLoadBalancerTargetGroupsAPI
 	DetachLoadBalancerTargetGroupsAPI
+	EnableMetricsCollectionAPI
 	PutScalingPolicyAPI
 	DeletePolicyAPI
 	autoscaling.DescribePoliciesAPIClient

@@ -154,9 +154,10 @@ func TestApplyIdempotent(t *testing.T) {
 			t.Errorf("first plan of %s does not create it:\n%s", p.Group, p)
 		}
 	}
-	// 3 creates, 2+1 target-tracking policies, 2 step policies and 2 alarms.
-	if writes != 10 {
-		t.Errorf("first Apply made %d changing calls; want 10 (3 groups, 5 policies, 2 alarms)", writes)
+	// 3 creates, 2+1 target-tracking policies, 2 step policies and 2
+	// alarms, and the worker's in-service metric for its backlog policy.
+	if writes != 11 || ops["EnableMetricsCollection"] != 1 {
+		t.Errorf("first Apply made %d changing calls; want 11 (3 groups, 5 policies, 2 alarms, 1 metrics collection)", writes)
 	}
 
 	plans, err = w.prov.Apply(ctx, specs...)
