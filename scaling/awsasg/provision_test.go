@@ -24,7 +24,8 @@ import (
 	"github.com/opskit-dev/opskit/scaling/awsasg"
 )
 
-// opCounter counts the AWS operations sent through a config.
+// opCounter counts the AWS operations called through a config (calls,
+// not attempts).
 type opCounter struct {
 	mu  sync.Mutex
 	ops map[string]int
@@ -32,14 +33,16 @@ type opCounter struct {
 
 func (c *opCounter) install(cfg *aws.Config) {
 	cfg.APIOptions = append(cfg.APIOptions, func(st *middleware.Stack) error {
-		return st.Finalize.Add(middleware.FinalizeMiddlewareFunc("opskit-count", func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
+		// Initialize runs once per call, before the SDK's retries, so a
+		// retried attempt on a loaded machine is not counted twice.
+		return st.Initialize.Add(middleware.InitializeMiddlewareFunc("opskit-count", func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
 			c.mu.Lock()
 			if c.ops == nil {
 				c.ops = map[string]int{}
 			}
 			c.ops[awsmiddleware.GetOperationName(ctx)]++
 			c.mu.Unlock()
-			return next.HandleFinalize(ctx, in)
+			return next.HandleInitialize(ctx, in)
 		}), middleware.After)
 	})
 }
