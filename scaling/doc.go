@@ -55,5 +55,9 @@
 // scaling/scalingfake has an in-memory group on a fake clock (warm-up,
 // lingering terminations, protection, bounds, leases) and fake metric
 // sources; package scaling/scalingtest is the public conformance suite,
-// run here as TestConformance/fake and TestConformance/swarm.
+// run here as TestConformance/fake and TestConformance/swarm. Package
+// scaling/awsasg scales EC2 Auto Scaling groups (TestConformance/asg
+// there) and keeps groups and native policies as code, scaling/elb keeps
+// ALBs and NLBs with their listener rules as code, and scaling/awsaudit
+// audits both.
 package scaling

@@ -1,0 +1,19 @@
+// Package awsasgfake is an in-memory EC2 Auto Scaling service for tests:
+// it implements the operations package scaling/awsasg uses
+// (DescribeAutoScalingGroups with names, MaxRecords and NextToken,
+// SetDesiredCapacity, SetInstanceProtection) plus CreateAutoScalingGroup
+// and DeleteAutoScalingGroup, and answers bad input with the errors AWS
+// sends (a smithy ValidationError, AlreadyExistsFault). It passes the same
+// conformance suite as moto: TestConformance/fake in scaling/awsasg.
+//
+// Instances are Pending for Launch, then InService, measured on a
+// scaling.Clock; scale-in terminates unprotected instances (pending ones
+// first, then the newest), which stay Terminating for Linger; a group
+// with more live instances than desired, once some are unprotected,
+// terminates the surplus as AWS does. Calls counts every call by
+// operation.
+//
+// Limits: no launch templates, availability zones, health checks,
+// lifecycle hooks, warm pools, weights, standby or scaling policies;
+// instance IDs are sequential; no cooldowns.
+package awsasgfake
