@@ -42,10 +42,10 @@ type CAOptions struct {
 // NewCA returns a CA that signs with signer.
 func NewCA(signer ssh.Signer, opts CAOptions) (*CA, error) {
 	if signer == nil {
-		return nil, fmt.Errorf("%w: nil CA signer", ErrInvalidOption)
+		return nil, &InvalidError{Input: "NewCA", Field: "signer", Reason: "nil", Err: ErrInvalidOption}
 	}
 	if _, ok := signer.PublicKey().(*ssh.Certificate); ok {
-		return nil, fmt.Errorf("%w: a certificate cannot be a CA key", ErrInvalidOption)
+		return nil, &InvalidError{Input: "NewCA", Field: "signer", Reason: "a certificate cannot be a CA key", Err: ErrInvalidOption}
 	}
 	if opts.MaxTTL == 0 {
 		opts.MaxTTL = 24 * time.Hour
@@ -54,7 +54,7 @@ func NewCA(signer ssh.Signer, opts CAOptions) (*CA, error) {
 		opts.DefaultTTL = min(8*time.Hour, opts.MaxTTL)
 	}
 	if opts.DefaultTTL < 0 || opts.MaxTTL < 0 || opts.DefaultTTL > opts.MaxTTL {
-		return nil, fmt.Errorf("%w: DefaultTTL %v, MaxTTL %v", ErrInvalidOption, opts.DefaultTTL, opts.MaxTTL)
+		return nil, &InvalidError{Input: "CAOptions", Field: "DefaultTTL, MaxTTL", Reason: fmt.Sprintf("%v, %v: want 0 <= DefaultTTL <= MaxTTL", opts.DefaultTTL, opts.MaxTTL), Err: ErrInvalidOption}
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now

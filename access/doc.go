@@ -125,7 +125,7 @@
 // keys are checked against known_hosts; skipping that takes
 // sshhost.Config.InsecureIgnoreHostKey.
 //
-// access/fakehost is an in-memory host with users, groups, files, modes,
+// access/accessfake is an in-memory host with users, groups, files, modes,
 // owners and sshd settings, and access/accesstest is the conformance suite
 // the fake and the SSH host both pass; run it against your own Host too.
 //

@@ -13,7 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/moby/moby/client"
 	"github.com/opskit-dev/opskit/access"
-	"github.com/opskit-dev/opskit/access/fakehost"
+	"github.com/opskit-dev/opskit/access/accessfake"
 	"github.com/opskit-dev/opskit/access/sshhost"
 	"golang.org/x/crypto/ssh"
 )
@@ -58,8 +58,8 @@ func ExampleParseTeamFile() {
 	// Output:
 	// alice alice@laptop sudo: true
 	// bob bob@laptop sudo: true
-	// team.yaml:2: user "Eve": name: invalid user name: "Eve": character 1 ('E', U+0045) not allowed; want [a-z_][a-z0-9_-]*
-	// team.yaml:3: user "Eve": key 1: key options are not allowed: command="sh"
+	// access: team.yaml:2: user "Eve": name: invalid user name: "Eve": character 1 ('E', U+0045) not allowed; want [a-z_][a-z0-9_-]*
+	// access: team.yaml:3: user "Eve": key 1: key options are not allowed: command="sh"
 }
 
 func ExampleProvisioner_Grant() {
@@ -69,7 +69,7 @@ func ExampleProvisioner_Grant() {
 		log.Fatal(err)
 	}
 	// Fake hosts here; sshhost.New gives real ones.
-	web, db := fakehost.New("web1", fakehost.Options{}), fakehost.New("db1", fakehost.Options{})
+	web, db := accessfake.New("web1", accessfake.Options{}), accessfake.New("db1", accessfake.Options{})
 	targets := []access.Target{{Host: web, Groups: []string{"web"}}, {Host: db, Groups: []string{"db"}}}
 	p, err := access.NewProvisioner(access.Options{Concurrency: 32, HostTimeout: time.Minute})
 	if err != nil {
@@ -100,7 +100,7 @@ func ExampleProvisioner_Grant() {
 func ExampleProvisioner_Revoke() {
 	ctx := context.Background()
 	tf, _ := access.ParseTeamFile(ctx, "team.yaml", []byte(exampleTeam), access.LoadOptions{})
-	db := fakehost.New("db1", fakehost.Options{})
+	db := accessfake.New("db1", accessfake.Options{})
 	targets := []access.Target{{Host: db, Groups: []string{"db"}}}
 	p, _ := access.NewProvisioner(access.Options{})
 	if _, err := p.Grant(ctx, tf, targets); err != nil {
@@ -172,7 +172,7 @@ func ExampleRevocationList() {
 }
 
 func ExampleAuditHost() {
-	h := fakehost.New("web1", fakehost.Options{Facts: access.HostFacts{PackageLists: true}})
+	h := accessfake.New("web1", accessfake.Options{Facts: access.HostFacts{PackageLists: true}})
 	h.SetSSHD("PasswordAuthentication", "yes")
 	findings, err := access.AuditHost(context.Background(), h, access.HostAuditOptions{})
 	if err != nil {

@@ -8,7 +8,7 @@ import (
 )
 
 // Host is one machine whose accounts opskit manages. The SSH-backed
-// implementation is in access/sshhost, the in-memory one in access/fakehost;
+// implementation is in access/sshhost, the in-memory one in access/accessfake;
 // access/accesstest is the conformance suite both pass.
 //
 // Implementations must apply ops in order and independently: a failing op

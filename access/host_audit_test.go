@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/opskit-dev/opskit/access"
-	"github.com/opskit-dev/opskit/access/fakehost"
+	"github.com/opskit-dev/opskit/access/accessfake"
 )
 
 func statuses(fs []access.Finding) map[string]access.Finding {
@@ -133,7 +133,7 @@ func mustAuditHost(t *testing.T, h access.Host, opts access.HostAuditOptions) []
 }
 
 func TestHostAuditFake(t *testing.T) {
-	h := fakehost.New("fake1", fakehost.Options{Facts: access.HostFacts{PackageLists: true}})
+	h := accessfake.New("fake1", accessfake.Options{Facts: access.HostFacts{PackageLists: true}})
 	m := statuses(mustAuditHost(t, h, access.HostAuditOptions{}))
 	wantStatus(t, m, "access.host.packages.security_updates", access.StatusPass)
 	wantStatus(t, m, "access.host.sshd.password_authentication", access.StatusPass)

@@ -1,4 +1,4 @@
-// Package fakehost is an in-memory access.Host: accounts, groups, files with
+// Package accessfake is an in-memory access.Host: accounts, groups, files with
 // modes and owners, sshd settings and package state, changed by the same
 // operations and with the same rules as a real Debian host reached by
 // access/sshhost. It passes the same conformance suite (access/accesstest),
@@ -18,7 +18,7 @@
 // has no dependencies, pinning or phased updates, and only Debian-style
 // origins mark security updates; sudoers drop-ins are checked against a
 // small subset of sudoers syntax instead of visudo.
-package fakehost
+package accessfake
 
 import (
 	"context"
@@ -198,7 +198,7 @@ func (h *Host) AddAccount(name string, uid int, authorizedKeys []byte) {
 	}
 	h.dirs[a.home] = access.FileInfo{Mode: 0o700, Owner: name, Group: name}
 	if authorizedKeys != nil {
-		h.writeKeys(a, authorizedKeys)
+		_ = h.writeKeys(a, authorizedKeys) // its own home: cannot fail
 	}
 }
 
@@ -370,12 +370,29 @@ func (h *Host) Symlink(_ context.Context, user, p, target string) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if d, ok := h.dirs[path.Dir(p)]; !ok || d.Owner != user || h.underLink(p) {
-		return fmt.Errorf("fakehost: %s: permission denied for %s", p, user)
+		return fmt.Errorf("accessfake: %s: permission denied for %s", p, user)
 	}
 	h.removeTree(p)
 	delete(h.files, p)
 	h.links[p] = target
 	return nil
+}
+
+// Chown gives p, a file or directory, to owner:group as root would,
+// outside opskit (it implements accesstest.Chowner).
+func (h *Host) Chown(_ context.Context, p, owner, group string) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if d, ok := h.dirs[p]; ok {
+		d.Owner, d.Group = owner, group
+		h.dirs[p] = d
+		return nil
+	}
+	if f, ok := h.files[p]; ok {
+		f.Owner, f.Group = owner, group
+		return nil
+	}
+	return fmt.Errorf("accessfake: chown %s: no such file or directory", p)
 }
 
 // WriteFile writes a file as its owner would (for example a user growing
@@ -485,7 +502,7 @@ func (h *Host) apply(op access.Op) error {
 		if err != nil {
 			return err
 		}
-		h.writeKeys(a, op.Content)
+		return h.writeKeys(a, op.Content)
 	case access.OpSetRootKeys:
 		p := access.RootKeysDir + "/" + op.User
 		if len(op.Content) == 0 {
@@ -579,13 +596,22 @@ func (h *Host) apply(op access.Op) error {
 }
 
 // writeKeys writes a's authorized_keys as the SSH host does, acting as the
-// user: a link at ~/.ssh is removed, not followed.
-func (h *Host) writeKeys(a *account, content []byte) {
+// user: a link at ~/.ssh is removed, not followed, and a home the user
+// does not own (with no ~/.ssh of theirs in it) cannot be written.
+func (h *Host) writeKeys(a *account, content []byte) error {
 	grp := h.groupName(a.gid)
+	home, ok := h.dirs[a.home]
+	if !ok {
+		return fmt.Errorf("%w: home %s missing", access.ErrHost, a.home)
+	}
+	if d, ok := h.dirs[a.home+"/.ssh"]; home.Owner != a.name && (!ok || d.Owner != a.name || h.links[a.home+"/.ssh"] != "") {
+		return fmt.Errorf("%w: cannot write %s/.ssh/authorized_keys as %s", access.ErrHost, a.home, a.name)
+	}
 	delete(h.links, a.home+"/.ssh")
 	delete(h.links, a.home+"/.ssh/authorized_keys")
 	h.dirs[a.home+"/.ssh"] = access.FileInfo{Mode: 0o700, Owner: a.name, Group: grp}
 	h.files[a.home+"/.ssh/authorized_keys"] = &access.File{FileInfo: access.FileInfo{Mode: 0o600, Owner: a.name, Group: grp}, Content: append([]byte{}, content...)}
+	return nil
 }
 
 // nextSystemGID is the next free group id below 1000, as groupadd -r picks.
