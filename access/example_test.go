@@ -10,8 +10,6 @@ import (
 	"log"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/ec2"
-	"github.com/moby/moby/client"
 	"github.com/opskit-dev/opskit/access"
 	"github.com/opskit-dev/opskit/access/accessfake"
 	"github.com/opskit-dev/opskit/access/sshhost"
@@ -204,36 +202,6 @@ func Example_auditHostOverSSH() {
 	}
 	report := &access.Report{Target: h.Name(), Findings: findings}
 	_ = report // write with the audit writers: table, JSON, SARIF, JUnit
-}
-
-func ExampleAuditContainers() {
-	cli, err := client.New(client.FromEnv)
-	if err != nil {
-		log.Fatal(err)
-	}
-	findings, err := access.AuditContainers(context.Background(), cli, access.ContainerAuditOptions{Labels: []string{"team=payments"}})
-	if err != nil {
-		log.Fatal(err)
-	}
-	for _, f := range findings {
-		if f.Status == access.StatusFail {
-			fmt.Println(f.Severity, f.CheckID, f.Resource, f.Evidence)
-		}
-	}
-}
-
-func ExampleAuditNetwork() {
-	// Usually ec2.NewFromConfig(cfg) with cfg from config.LoadDefaultConfig.
-	api := ec2.New(ec2.Options{Region: "eu-west-1"})
-	findings, err := access.AuditNetwork(context.Background(), api, access.NetworkAuditOptions{})
-	if err != nil {
-		log.Fatal(err)
-	}
-	for _, f := range findings {
-		if f.Status == access.StatusFail {
-			fmt.Println(f.CheckID, f.Resource, f.Evidence)
-		}
-	}
 }
 
 // A host audit report written as SARIF through the access package's own

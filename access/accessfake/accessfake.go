@@ -293,14 +293,14 @@ func (h *Host) Snapshot(ctx context.Context) (*access.HostState, error) {
 			}
 		}
 		acc.RootKeys = h.copyFile(access.RootKeysDir + "/" + a.name)
-		acc.Sudoers = h.copyFile("/etc/sudoers.d/opskit-" + a.name)
-		acc.Principals = h.copyFile(principalsDir + "/" + a.name)
+		acc.Sudoers = h.copyFile(access.SudoersPrefix + a.name)
+		acc.Principals = h.copyFile(access.PrincipalsDir + "/" + a.name)
 		st.Accounts = append(st.Accounts, acc)
 	}
-	if f := h.copyFile(caFile); f != nil {
+	if f := h.copyFile(access.CAKeysFile); f != nil {
 		st.TrustedCAKeys = f.Content
 	}
-	if f := h.copyFile(revokedFile); f != nil {
+	if f := h.copyFile(access.RevokedKeysFile); f != nil {
 		st.RevokedKeys = f.Content
 	}
 	st.RootKeysConfigured = h.rootKeys && h.findGroup(access.KeysGroup) != nil
@@ -414,12 +414,6 @@ func (h *Host) copyFile(p string) *access.File {
 	return &c
 }
 
-const (
-	caFile        = "/etc/ssh/opskit_user_ca.pub"
-	revokedFile   = "/etc/ssh/opskit_revoked_keys"
-	principalsDir = "/etc/ssh/opskit_principals"
-)
-
 func rootOwned(mode fs.FileMode) access.FileInfo {
 	return access.FileInfo{Mode: mode, Owner: "root", Group: "root"}
 }
@@ -521,7 +515,7 @@ func (h *Host) apply(op access.Op) error {
 		h.dirs[access.RootKeysDir] = rootOwned(0o755)
 		h.rootKeys = true
 	case access.OpSetSudoers:
-		p := "/etc/sudoers.d/opskit-" + op.User
+		p := access.SudoersPrefix + op.User
 		if len(op.Content) == 0 {
 			delete(h.files, p)
 			return nil
@@ -541,8 +535,8 @@ func (h *Host) apply(op access.Op) error {
 		if a.gecos != access.ManagedMarker {
 			return fmt.Errorf("%w: %s", access.ErrNotManaged, op.User)
 		}
-		delete(h.files, "/etc/sudoers.d/opskit-"+op.User)
-		delete(h.files, principalsDir+"/"+op.User)
+		delete(h.files, access.SudoersPrefix+op.User)
+		delete(h.files, access.PrincipalsDir+"/"+op.User)
 		delete(h.files, access.RootKeysDir+"/"+op.User)
 		h.removeTree(a.home)
 		for i, x := range h.accs {
@@ -569,10 +563,10 @@ func (h *Host) apply(op access.Op) error {
 		if !h.underLink(a.home + "/.ssh/authorized_keys") {
 			delete(h.files, a.home+"/.ssh/authorized_keys")
 		}
-		delete(h.files, "/etc/sudoers.d/opskit-"+op.User)
-		delete(h.files, principalsDir+"/"+op.User)
+		delete(h.files, access.SudoersPrefix+op.User)
+		delete(h.files, access.PrincipalsDir+"/"+op.User)
 	case access.OpSetPrincipals:
-		p := principalsDir + "/" + op.User
+		p := access.PrincipalsDir + "/" + op.User
 		if len(op.Content) == 0 {
 			delete(h.files, p)
 			return nil
@@ -582,15 +576,15 @@ func (h *Host) apply(op access.Op) error {
 		}
 		h.files[p] = &access.File{FileInfo: rootOwned(0o644), Content: append([]byte{}, op.Content...)}
 	case access.OpTrustCA:
-		h.files[caFile] = &access.File{FileInfo: rootOwned(0o644), Content: append([]byte{}, op.Content...)}
-		if _, ok := h.files[revokedFile]; !ok {
-			h.files[revokedFile] = &access.File{FileInfo: rootOwned(0o644), Content: []byte{}}
+		h.files[access.CAKeysFile] = &access.File{FileInfo: rootOwned(0o644), Content: append([]byte{}, op.Content...)}
+		if _, ok := h.files[access.RevokedKeysFile]; !ok {
+			h.files[access.RevokedKeysFile] = &access.File{FileInfo: rootOwned(0o644), Content: []byte{}}
 		}
-		h.facts.SSHD["trustedusercakeys"] = []string{caFile}
-		h.facts.SSHD["authorizedprincipalsfile"] = []string{principalsDir + "/%u"}
-		h.facts.SSHD["revokedkeys"] = []string{revokedFile}
+		h.facts.SSHD["trustedusercakeys"] = []string{access.CAKeysFile}
+		h.facts.SSHD["authorizedprincipalsfile"] = []string{access.PrincipalsDir + "/%u"}
+		h.facts.SSHD["revokedkeys"] = []string{access.RevokedKeysFile}
 	case access.OpSetRevokedKeys:
-		h.files[revokedFile] = &access.File{FileInfo: rootOwned(0o644), Content: append([]byte{}, op.Content...)}
+		h.files[access.RevokedKeysFile] = &access.File{FileInfo: rootOwned(0o644), Content: append([]byte{}, op.Content...)}
 	}
 	return nil
 }

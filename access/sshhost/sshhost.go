@@ -1,12 +1,8 @@
-// Package sshhost is the SSH-backed access.Host: one connection per host,
-// every operation a session running one fixed, embedded POSIX sh script
-// with a constant command line, user data only on stdin.
 package sshhost
 
 import (
 	"bytes"
 	"context"
-	_ "embed"
 	"errors"
 	"fmt"
 	"net"
@@ -18,9 +14,6 @@ import (
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/knownhosts"
 )
-
-//go:embed host.sh
-var script string
 
 // Config configures a Host.
 type Config struct {
@@ -225,7 +218,7 @@ func (h *Host) Snapshot(ctx context.Context) (*access.HostState, error) {
 func (h *Host) Apply(ctx context.Context, ops []access.Op) ([]access.OpResult, error) {
 	var in bytes.Buffer
 	for _, op := range ops {
-		rec, err := op.Record()
+		rec, err := record(op)
 		if err != nil {
 			return nil, err
 		}
