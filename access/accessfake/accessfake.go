@@ -7,7 +7,10 @@
 // Its sshd has Match blocks (AddSSHDMatch) and a handshake offer derived
 // from its settings; its apt state (SetPackages, UpgradePackages) starts
 // with package lists and no packages. As Debian's useradd, it refuses to
-// create a user named like an existing group.
+// create a user named like an existing group, and keys in a home are
+// written only where the user owns the home. Symlink, Chown and
+// SetUnreachable act on it as a hostile user, an operator or a network
+// failure would; they back the suite's optional capabilities.
 //
 // It is for tests, not production.
 //
@@ -362,7 +365,7 @@ func (h *Host) underLink(p string) bool {
 }
 
 // Symlink plants a symbolic link at p pointing at target, acting as user,
-// as a hostile user would (it implements accesstest.UserActor). As on a
+// as a hostile user would (what accesstest.UserActor asks of a harness). As on a
 // real host, the user may only plant it inside a directory they own. The
 // host then behaves as the SSH host does: opskit replaces a link at ~/.ssh
 // with a directory, acting as the user, and never writes through it.
@@ -379,7 +382,7 @@ func (h *Host) Symlink(_ context.Context, user, p, target string) error {
 }
 
 // Chown gives p, a file or directory, to owner:group as root would,
-// outside opskit (it implements accesstest.Chowner).
+// outside opskit (what accesstest.Chowner asks of a harness).
 func (h *Host) Chown(_ context.Context, p, owner, group string) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
