@@ -6,7 +6,6 @@ import (
 	"crypto/rand"
 	"encoding/binary"
 	"encoding/pem"
-	"errors"
 	"fmt"
 	"net"
 	"strings"
@@ -15,8 +14,9 @@ import (
 	"golang.org/x/crypto/ssh"
 )
 
-// ErrCertRequest means a certificate request is invalid.
-var ErrCertRequest = errors.New("invalid certificate request")
+// ErrCertRequest means a certificate request is invalid; it matches
+// ErrInvalid.
+var ErrCertRequest = invalid("access: invalid certificate request")
 
 // CA is an SSH certificate authority for short-lived user certificates.
 // Hosts trust it through OpTrustCA and decide who may log in as whom through
@@ -187,7 +187,7 @@ func (ca *CA) IssueUserCert(req CertRequest) (*ssh.Certificate, error) {
 		Permissions:     ssh.Permissions{CriticalOptions: crit, Extensions: ext},
 	}
 	if err := cert.SignCert(rand.Reader, ca.signer); err != nil {
-		return nil, fmt.Errorf("sign certificate: %w", err)
+		return nil, fmt.Errorf("access: sign certificate: %w", err)
 	}
 	return cert, nil
 }
