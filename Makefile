@@ -52,7 +52,7 @@ staticcheck:
 shellcheck:
 	@echo "==> shellcheck"
 	@command -v shellcheck >/dev/null || { echo "shellcheck missing: apt-get install shellcheck (make services installs it)"; exit 1; }
-	shellcheck -S warning -s sh access/sshhost/host.sh
+	shellcheck -S warning -s sh access/sshhost/host.sh access/sshhost/deledit/editor.sh
 	cd internal/testenv && shellcheck -S warning -x services.sh scripts/*.sh
 
 ## bench: run the benchmarks (peers side by side) on the real services.

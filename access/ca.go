@@ -6,7 +6,6 @@ import (
 	"crypto/rand"
 	"encoding/binary"
 	"encoding/pem"
-	"errors"
 	"fmt"
 	"net"
 	"strings"
@@ -15,8 +14,9 @@ import (
 	"golang.org/x/crypto/ssh"
 )
 
-// ErrCertRequest means a certificate request is invalid.
-var ErrCertRequest = errors.New("invalid certificate request")
+// ErrCertRequest means a certificate request is invalid; it matches
+// ErrInvalid.
+var ErrCertRequest = invalid("access: invalid certificate request")
 
 // CA is an SSH certificate authority for short-lived user certificates.
 // Hosts trust it through OpTrustCA and decide who may log in as whom through
@@ -42,10 +42,10 @@ type CAOptions struct {
 // NewCA returns a CA that signs with signer.
 func NewCA(signer ssh.Signer, opts CAOptions) (*CA, error) {
 	if signer == nil {
-		return nil, fmt.Errorf("%w: nil CA signer", ErrInvalidOption)
+		return nil, &InvalidError{Input: "NewCA", Field: "signer", Reason: "nil", Err: ErrInvalidOption}
 	}
 	if _, ok := signer.PublicKey().(*ssh.Certificate); ok {
-		return nil, fmt.Errorf("%w: a certificate cannot be a CA key", ErrInvalidOption)
+		return nil, &InvalidError{Input: "NewCA", Field: "signer", Reason: "a certificate cannot be a CA key", Err: ErrInvalidOption}
 	}
 	if opts.MaxTTL == 0 {
 		opts.MaxTTL = 24 * time.Hour
@@ -54,7 +54,7 @@ func NewCA(signer ssh.Signer, opts CAOptions) (*CA, error) {
 		opts.DefaultTTL = min(8*time.Hour, opts.MaxTTL)
 	}
 	if opts.DefaultTTL < 0 || opts.MaxTTL < 0 || opts.DefaultTTL > opts.MaxTTL {
-		return nil, fmt.Errorf("%w: DefaultTTL %v, MaxTTL %v", ErrInvalidOption, opts.DefaultTTL, opts.MaxTTL)
+		return nil, &InvalidError{Input: "CAOptions", Field: "DefaultTTL, MaxTTL", Reason: fmt.Sprintf("%v, %v: want 0 <= DefaultTTL <= MaxTTL", opts.DefaultTTL, opts.MaxTTL), Err: ErrInvalidOption}
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -187,7 +187,7 @@ func (ca *CA) IssueUserCert(req CertRequest) (*ssh.Certificate, error) {
 		Permissions:     ssh.Permissions{CriticalOptions: crit, Extensions: ext},
 	}
 	if err := cert.SignCert(rand.Reader, ca.signer); err != nil {
-		return nil, fmt.Errorf("sign certificate: %w", err)
+		return nil, fmt.Errorf("access: sign certificate: %w", err)
 	}
 	return cert, nil
 }

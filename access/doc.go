@@ -82,9 +82,14 @@
 // Host interface: Snapshot, Apply, Facts. Every Op is validated before a
 // host is contacted, as the team file is (keys parsed with no options,
 // sudoers content generated, principals plain names, privileged groups only
-// when allowed), and hosts act only on accounts opskit created. The SSH
-// host (access/sshhost) runs one embedded POSIX sh script per operation
-// with a constant command line; user data travels on stdin.
+// when allowed), and hosts act only on accounts opskit created. Bad input
+// of any kind matches ErrInvalid.
+//
+// The backends: access/sshhost reaches a Debian host over SSH (its package
+// doc says how the host script works); access/accessfake is an in-memory
+// host with users, groups, files, modes, owners and sshd settings; and
+// access/accesstest is the conformance suite both pass (accesstest.Run
+// with a Harness); run it against your own Host too.
 //
 // # Where keys live, and what each choice defends against
 //
@@ -101,33 +106,21 @@
 //     chose, and revoking deletes one root-owned file. Accounts opskit does
 //     not manage, root included, keep their own authorized_keys.
 //   - KeysInHome: keys live in ~/.ssh/authorized_keys. Every read and
-//     write there runs with the user's own uid and gid (setpriv, no
-//     supplementary groups), with unpredictable temporary names, so a link
-//     or a race inside the home reaches nothing the user could not reach
-//     anyway (TestSymlinkRace). The user still owns the file: keys they add
-//     between runs are seen only by the next audit or grant, and what the
-//     snapshot reads in a home is what the user lets it read (a process of
-//     the same uid may trace the reader where kernel.yama.ptrace_scope is
-//     0).
+//     write there runs with the user's own uid and gid, so a link or a
+//     race inside the home reaches nothing the user could not reach
+//     anyway (TestSymlinkRace), and a home the user does not own gets no
+//     keys. The user still owns the file: keys they add between runs are
+//     seen only by the next audit or grant, and what the snapshot reads in
+//     a home is what the user lets it read.
 //
 // In both modes: a snapshot reads at most MaxKeyFileSize of each key file
 // and reports links, FIFOs and oversized files instead of failing, so
 // nothing a user does to their files can block a Grant, a Revoke or an
 // audit (TestRevokeUnblockable). Revoking ends every process of the user
 // (remove and lock alike); lock also expires the account first, so no new
-// login starts (TestLockEndsSessions). Root-owned files (sudoers drop-ins,
-// principals, CA and revoked keys, RootKeysDir) are written in root-owned
-// directories through mktemp names and renamed; sudoers drop-ins pass
-// visudo -c first. A host's removals are applied together: one edit of
-// passwd, shadow, group, gshadow, subuid and subgid run as vipw's editor
-// (so it holds lckpwdf and the shadow-utils file locks useradd and passwd
-// respect), then their homes; userdel one at a time is the fallback. Host
-// keys are checked against known_hosts; skipping that takes
-// sshhost.Config.InsecureIgnoreHostKey.
-//
-// access/fakehost is an in-memory host with users, groups, files, modes,
-// owners and sshd settings, and access/accesstest is the conformance suite
-// the fake and the SSH host both pass; run it against your own Host too.
+// login starts (TestLockEndsSessions). Root-owned files are replaced
+// atomically and sudoers drop-ins pass visudo -c first; how the SSH host
+// does each of these is in access/sshhost's doc.
 //
 // # Certificates
 //
@@ -146,10 +139,10 @@
 // exchange, cipher and MAC algorithms the server offers in a real
 // handshake, and Terrapin exposure; undeclared or exposed authorized keys;
 // extra UID 0 accounts; accounts in PrivilegedGroups; pending security
-// updates; reboot required),
-// AuditContainers (CIS Docker runtime checks over the Engine API, plus
-// user-namespace remapping and content trust) and AuditNetwork (EC2 security
-// groups open to the internet on sensitive ports, default groups with rules,
-// VPCs without flow logs) return the shared finding model (Finding, Report
-// and its table, JSON, SARIF and JUnit writers).
+// updates; reboot required) returns the shared finding model (Finding,
+// Report and its table, JSON, SARIF and JUnit writers). The container audit
+// (access/containeraudit, over the Docker Engine API) and the network audit
+// (access/netaudit, over EC2) return the same model from their own
+// packages, so this one depends on neither the Docker client nor the AWS
+// SDK.
 package access

@@ -10,10 +10,8 @@ import (
 	"log"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/ec2"
-	"github.com/moby/moby/client"
 	"github.com/opskit-dev/opskit/access"
-	"github.com/opskit-dev/opskit/access/fakehost"
+	"github.com/opskit-dev/opskit/access/accessfake"
 	"github.com/opskit-dev/opskit/access/sshhost"
 	"golang.org/x/crypto/ssh"
 )
@@ -58,8 +56,8 @@ func ExampleParseTeamFile() {
 	// Output:
 	// alice alice@laptop sudo: true
 	// bob bob@laptop sudo: true
-	// team.yaml:2: user "Eve": name: invalid user name: "Eve": character 1 ('E', U+0045) not allowed; want [a-z_][a-z0-9_-]*
-	// team.yaml:3: user "Eve": key 1: key options are not allowed: command="sh"
+	// access: team.yaml:2: user "Eve": name: invalid user name: "Eve": character 1 ('E', U+0045) not allowed; want [a-z_][a-z0-9_-]*
+	// access: team.yaml:3: user "Eve": key 1: key options are not allowed: command="sh"
 }
 
 func ExampleProvisioner_Grant() {
@@ -69,7 +67,7 @@ func ExampleProvisioner_Grant() {
 		log.Fatal(err)
 	}
 	// Fake hosts here; sshhost.New gives real ones.
-	web, db := fakehost.New("web1", fakehost.Options{}), fakehost.New("db1", fakehost.Options{})
+	web, db := accessfake.New("web1", accessfake.Options{}), accessfake.New("db1", accessfake.Options{})
 	targets := []access.Target{{Host: web, Groups: []string{"web"}}, {Host: db, Groups: []string{"db"}}}
 	p, err := access.NewProvisioner(access.Options{Concurrency: 32, HostTimeout: time.Minute})
 	if err != nil {
@@ -100,7 +98,7 @@ func ExampleProvisioner_Grant() {
 func ExampleProvisioner_Revoke() {
 	ctx := context.Background()
 	tf, _ := access.ParseTeamFile(ctx, "team.yaml", []byte(exampleTeam), access.LoadOptions{})
-	db := fakehost.New("db1", fakehost.Options{})
+	db := accessfake.New("db1", accessfake.Options{})
 	targets := []access.Target{{Host: db, Groups: []string{"db"}}}
 	p, _ := access.NewProvisioner(access.Options{})
 	if _, err := p.Grant(ctx, tf, targets); err != nil {
@@ -172,7 +170,7 @@ func ExampleRevocationList() {
 }
 
 func ExampleAuditHost() {
-	h := fakehost.New("web1", fakehost.Options{Facts: access.HostFacts{PackageLists: true}})
+	h := accessfake.New("web1", accessfake.Options{Facts: access.HostFacts{PackageLists: true}})
 	h.SetSSHD("PasswordAuthentication", "yes")
 	findings, err := access.AuditHost(context.Background(), h, access.HostAuditOptions{})
 	if err != nil {
@@ -204,36 +202,6 @@ func Example_auditHostOverSSH() {
 	}
 	report := &access.Report{Target: h.Name(), Findings: findings}
 	_ = report // write with the audit writers: table, JSON, SARIF, JUnit
-}
-
-func ExampleAuditContainers() {
-	cli, err := client.New(client.FromEnv)
-	if err != nil {
-		log.Fatal(err)
-	}
-	findings, err := access.AuditContainers(context.Background(), cli, access.ContainerAuditOptions{Labels: []string{"team=payments"}})
-	if err != nil {
-		log.Fatal(err)
-	}
-	for _, f := range findings {
-		if f.Status == access.StatusFail {
-			fmt.Println(f.Severity, f.CheckID, f.Resource, f.Evidence)
-		}
-	}
-}
-
-func ExampleAuditNetwork() {
-	// Usually ec2.NewFromConfig(cfg) with cfg from config.LoadDefaultConfig.
-	api := ec2.New(ec2.Options{Region: "eu-west-1"})
-	findings, err := access.AuditNetwork(context.Background(), api, access.NetworkAuditOptions{})
-	if err != nil {
-		log.Fatal(err)
-	}
-	for _, f := range findings {
-		if f.Status == access.StatusFail {
-			fmt.Println(f.CheckID, f.Resource, f.Evidence)
-		}
-	}
 }
 
 // A host audit report written as SARIF through the access package's own

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/opskit-dev/opskit/access"
-	"github.com/opskit-dev/opskit/access/fakehost"
+	"github.com/opskit-dev/opskit/access/accessfake"
 	"github.com/opskit-dev/opskit/internal/testenv"
 )
 
@@ -200,7 +200,7 @@ func TestAuditTerrapin(t *testing.T) {
 		}
 	}
 
-	h := fakehost.New("fake", fakehost.Options{})
+	h := accessfake.New("fake", accessfake.Options{})
 	wantStatus(t, statuses(mustAuditHost(t, h, access.HostAuditOptions{})), "access.host.ssh.terrapin", access.StatusPass)
 	// The fake's offer follows its settings, as a reloaded sshd's does.
 	h.SetSSHD("MACs", "hmac-sha2-256-etm@openssh.com,hmac-md5")

@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/opskit-dev/opskit/access"
-	"github.com/opskit-dev/opskit/access/fakehost"
+	"github.com/opskit-dev/opskit/access/accessfake"
 )
 
 // TestHostAuditFakePackages (issue 20 item 13): the fake host has a
@@ -15,14 +15,14 @@ import (
 // on a real host.
 func TestHostAuditFakePackages(t *testing.T) {
 	const check = "access.host.packages.security_updates"
-	h := fakehost.New("fake", fakehost.Options{})
+	h := accessfake.New("fake", accessfake.Options{})
 	wantStatus(t, statuses(mustAuditHost(t, h, access.HostAuditOptions{})), check, access.StatusPass)
 
 	h.SetPackages(true,
-		fakehost.Package{Name: "libc6", Installed: "2.36-9", Candidate: "2.36-9+deb12u4", Origin: "Debian-Security:12/stable-security"},
-		fakehost.Package{Name: "tzdata", Installed: "2024a", Candidate: "2025b", Origin: "Debian:12.9/stable"},
-		fakehost.Package{Name: "vim", Candidate: "9.0", Origin: "Debian-Security:12/stable-security"},
-		fakehost.Package{Name: "bash", Installed: "5.2.15-2+b2", Candidate: "5.2.15-2+b2", Origin: "Debian:12.9/stable"},
+		accessfake.Package{Name: "libc6", Installed: "2.36-9", Candidate: "2.36-9+deb12u4", Origin: "Debian-Security:12/stable-security"},
+		accessfake.Package{Name: "tzdata", Installed: "2024a", Candidate: "2025b", Origin: "Debian:12.9/stable"},
+		accessfake.Package{Name: "vim", Candidate: "9.0", Origin: "Debian-Security:12/stable-security"},
+		accessfake.Package{Name: "bash", Installed: "5.2.15-2+b2", Candidate: "5.2.15-2+b2", Origin: "Debian:12.9/stable"},
 	)
 	f := statuses(mustAuditHost(t, h, access.HostAuditOptions{}))[check]
 	if f.Status != access.StatusFail || f.Evidence != "1 pending: libc6 2.36-9+deb12u4" {

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/opskit-dev/opskit/access"
-	"github.com/opskit-dev/opskit/access/fakehost"
+	"github.com/opskit-dev/opskit/access/accessfake"
 )
 
 // matchBlocks enable root login from 10/8, passwords for alice from
@@ -61,12 +61,12 @@ func checkMatchFindings(t *testing.T, fs []access.Finding, broken bool) {
 // address on a real host and on the fake, and pass once removed.
 func TestAuditMatchBlocks(t *testing.T) {
 	t.Run("fake", func(t *testing.T) {
-		h := fakehost.New("fake", fakehost.Options{})
+		h := accessfake.New("fake", accessfake.Options{})
 		mustApply(t, h, access.Op{Kind: access.OpEnsureUser, User: "alice", Shell: "/bin/bash"})
 		checkMatchFindings(t, mustAuditHost(t, h, access.HostAuditOptions{}), false)
-		h.AddSSHDMatch(fakehost.MatchBlock{Addrs: []string{"10.0.0.0/8"}, Settings: map[string][]string{"PermitRootLogin": {"yes"}}})
-		h.AddSSHDMatch(fakehost.MatchBlock{Users: []string{"alice"}, Settings: map[string][]string{"PasswordAuthentication": {"yes"}}})
-		h.AddSSHDMatch(fakehost.MatchBlock{Users: []string{"alice"}, Addrs: []string{"192.168.0.0/16"}, Settings: map[string][]string{"PermitEmptyPasswords": {"yes"}}})
+		h.AddSSHDMatch(accessfake.MatchBlock{Addrs: []string{"10.0.0.0/8"}, Settings: map[string][]string{"PermitRootLogin": {"yes"}}})
+		h.AddSSHDMatch(accessfake.MatchBlock{Users: []string{"alice"}, Settings: map[string][]string{"PasswordAuthentication": {"yes"}}})
+		h.AddSSHDMatch(accessfake.MatchBlock{Users: []string{"alice"}, Addrs: []string{"192.168.0.0/16"}, Settings: map[string][]string{"PermitEmptyPasswords": {"yes"}}})
 		checkMatchFindings(t, mustAuditHost(t, h, access.HostAuditOptions{}), true)
 		h.ClearSSHDMatches()
 		checkMatchFindings(t, mustAuditHost(t, h, access.HostAuditOptions{}), false)
@@ -114,7 +114,7 @@ func TestAuditPrivilegedGroups(t *testing.T) {
 		m = statuses(mustAuditHost(t, h, access.HostAuditOptions{}))
 		wantStatus(t, m, "access.host.users.privileged_groups", access.StatusPass)
 	}
-	t.Run("fake", func(t *testing.T) { check(t, fakehost.New("fake", fakehost.Options{})) })
+	t.Run("fake", func(t *testing.T) { check(t, accessfake.New("fake", accessfake.Options{})) })
 	t.Run("ssh", func(t *testing.T) { check(t, sshTestHosts(t, 1)[0].Host) })
 }
 

@@ -7,7 +7,8 @@ import (
 	"testing"
 
 	"github.com/opskit-dev/opskit/access"
-	"github.com/opskit-dev/opskit/access/fakehost"
+	"github.com/opskit-dev/opskit/access/accessfake"
+	"github.com/opskit-dev/opskit/access/sshhost"
 )
 
 func statuses(fs []access.Finding) map[string]access.Finding {
@@ -133,12 +134,12 @@ func mustAuditHost(t *testing.T, h access.Host, opts access.HostAuditOptions) []
 }
 
 func TestHostAuditFake(t *testing.T) {
-	h := fakehost.New("fake1", fakehost.Options{Facts: access.HostFacts{PackageLists: true}})
+	h := accessfake.New("fake1", accessfake.Options{Facts: access.HostFacts{PackageLists: true}})
 	m := statuses(mustAuditHost(t, h, access.HostAuditOptions{}))
 	wantStatus(t, m, "access.host.packages.security_updates", access.StatusPass)
 	wantStatus(t, m, "access.host.sshd.password_authentication", access.StatusPass)
 	h.SetSSHD("PasswordAuthentication", "yes")
-	h.SetFacts(access.HostFacts{PackageLists: true, Upgrades: access.ParseAptSimulation(
+	h.SetFacts(access.HostFacts{PackageLists: true, Upgrades: sshhost.ParseAptSimulation(
 		"Inst libc6 [2.36-9] (2.36-9+deb12u4 Debian-Security:12/stable-security [amd64])\nInst tzdata [2024a] (2025b Debian:12.9/stable [all])\n")})
 	h.AddAccount("intruder", 0, []byte("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGr5d5Ad6aAOlR3r6Q0iU3Q+pNwV0ERj0j3vS8Jw3WcX x\n"))
 	m = statuses(mustAuditHost(t, h, access.HostAuditOptions{}))

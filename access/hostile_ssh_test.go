@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/opskit-dev/opskit/access"
-	"github.com/opskit-dev/opskit/access/fakehost"
+	"github.com/opskit-dev/opskit/access/accessfake"
 	"golang.org/x/crypto/ssh"
 )
 
@@ -417,7 +417,7 @@ func TestApplyValidates(t *testing.T) {
 			var h access.Host
 			var read func(string) bool
 			if impl == "fake" {
-				fh := fakehost.New("fake", fakehost.Options{})
+				fh := accessfake.New("fake", accessfake.Options{})
 				h, read = fh, func(p string) bool { return fh.File(p) != nil }
 			} else {
 				th := sshTestHosts(t, 1)[0]

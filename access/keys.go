@@ -28,7 +28,7 @@ func (p KeyPolicy) minRSA() (int, error) {
 	case p.MinRSABits == 0:
 		return DefaultMinRSABits, nil
 	case p.MinRSABits < LowestMinRSABits:
-		return 0, fmt.Errorf("%w: MinRSABits %d is below %d", ErrInvalidOption, p.MinRSABits, LowestMinRSABits)
+		return 0, &InvalidError{Input: "KeyPolicy", Field: "MinRSABits", Reason: fmt.Sprintf("%d is below %d", p.MinRSABits, LowestMinRSABits), Err: ErrInvalidOption}
 	}
 	return p.MinRSABits, nil
 }

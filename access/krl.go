@@ -3,8 +3,6 @@ package access
 import (
 	"bytes"
 	"encoding/binary"
-	"errors"
-	"fmt"
 	"maps"
 	"slices"
 	"sync"
@@ -39,7 +37,7 @@ type krlCA struct {
 }
 
 // ErrInvalidKRL is returned for a revoked keys list that cannot be parsed.
-var ErrInvalidKRL = errors.New("invalid revoked keys list")
+var ErrInvalidKRL = invalid("access: invalid revoked keys list")
 
 // NewRevocationList returns an empty list.
 func NewRevocationList() *RevocationList {
@@ -90,10 +88,10 @@ func (r *RevocationList) ca(key ssh.PublicKey) *krlCA {
 // or the key ID instead.
 func (r *RevocationList) RevokeSerial(ca ssh.PublicKey, serial uint64) error {
 	if ca == nil {
-		return fmt.Errorf("%w: revoking a serial needs the CA key", ErrInvalidOption)
+		return &InvalidError{Input: "RevokeSerial", Field: "ca", Reason: "revoking a serial needs the CA key", Err: ErrInvalidOption}
 	}
 	if serial == 0 {
-		return fmt.Errorf("%w: serial 0 cannot be revoked by serial", ErrInvalidOption)
+		return &InvalidError{Input: "RevokeSerial", Field: "serial", Reason: "serial 0 cannot be revoked by serial", Err: ErrInvalidOption}
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -115,7 +113,7 @@ func (r *RevocationList) RevokeCertificate(cert *ssh.Certificate) error {
 // any CA when ca is nil.
 func (r *RevocationList) RevokeKeyID(ca ssh.PublicKey, id string) error {
 	if id == "" {
-		return fmt.Errorf("%w: empty key ID", ErrInvalidOption)
+		return &InvalidError{Input: "RevokeKeyID", Field: "id", Reason: "empty", Err: ErrInvalidOption}
 	}
 	if ca != nil {
 		ca = plainKey(ca)

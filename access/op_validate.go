@@ -18,55 +18,55 @@ func (o Op) validateFields() error {
 	switch o.Kind {
 	case OpEnsureUser, OpSetKeys, OpSetRootKeys, OpSetSudoers, OpRemoveUser, OpLockUser, OpSetPrincipals:
 		if err := ValidateUserName(o.User); err != nil {
-			return fmt.Errorf("op %s: %w", o.Kind, err)
+			return &InvalidError{Input: fmt.Sprintf("op %q", o.Kind), Field: "user", Reason: msg(err), Err: err}
 		}
 	case OpTrustCA, OpSetRevokedKeys, OpConfigureRootKeys:
 		if o.User != "" {
-			return fmt.Errorf("%w: op %s takes no user", ErrInvalidField, o.Kind)
+			return o.invalid("user", ErrInvalidField, "takes no user")
 		}
 	default:
-		return fmt.Errorf("%w: unknown op %q", ErrInvalidField, o.Kind)
+		return o.invalid("kind", ErrInvalidField, "unknown op")
 	}
 	if o.Kind == OpEnsureUser {
 		if !validShell(o.Shell) {
-			return fmt.Errorf("%w: op %s: shell %q", ErrInvalidField, o, o.Shell)
+			return o.invalid("shell", ErrInvalidField, "%q is not an absolute path of plain characters", o.Shell)
 		}
 		for _, g := range o.Groups {
 			if !validToken(g) {
-				return fmt.Errorf("%w: op %s: group %q", ErrInvalidField, o, g)
+				return o.invalid("groups", ErrInvalidField, "%q is not a valid group name", g)
 			}
 			if IsPrivilegedGroup(g) && !slices.Contains(o.AllowPrivileged, g) {
-				return fmt.Errorf("%w: op %s: group %s is privileged and not allowed for this user", ErrInvalidField, o, g)
+				return o.invalid("groups", ErrInvalidField, "group %s is privileged and not allowed for this user", g)
 			}
 		}
 		if o.Expires != "" && !validDate(o.Expires) {
-			return fmt.Errorf("%w: op %s: expires %q", ErrInvalidField, o, o.Expires)
+			return o.invalid("expires", ErrInvalidField, "%q is not YYYY-MM-DD", o.Expires)
 		}
 	} else if o.Shell != "" || len(o.Groups) > 0 || o.Expires != "" || len(o.AllowPrivileged) > 0 {
-		return fmt.Errorf("%w: op %s: shell, groups and expires only apply to %s", ErrInvalidField, o, OpEnsureUser)
+		return o.invalid("kind", ErrInvalidField, "shell, groups and expires only apply to %s", OpEnsureUser)
 	}
 	return nil
 }
 
 func (o Op) validateContent() error {
 	if len(o.Content) > MaxOpContent {
-		return fmt.Errorf("%w: op %s: content over %d bytes", ErrInvalidField, o, MaxOpContent)
+		return o.invalid("content", ErrInvalidField, "over %d bytes", MaxOpContent)
 	}
 	switch o.Kind {
 	case OpEnsureUser, OpRemoveUser, OpLockUser, OpConfigureRootKeys:
 		if len(o.Content) > 0 {
-			return fmt.Errorf("%w: op %s takes no content", ErrInvalidField, o)
+			return o.invalid("content", ErrInvalidField, "takes no content")
 		}
 	case OpTrustCA:
 		if len(o.Content) == 0 {
-			return fmt.Errorf("%w: op %s needs the CA keys", ErrInvalidField, o)
+			return o.invalid("content", ErrInvalidField, "needs the CA keys")
 		}
 		return validateKeysContent(o, o.Content)
 	case OpSetKeys, OpSetRootKeys:
 		return validateKeysContent(o, o.Content)
 	case OpSetSudoers:
 		if len(o.Content) > 0 && !bytes.Equal(o.Content, SudoersContent(o.User)) {
-			return fmt.Errorf("%w: op %s: sudoers content must be exactly what SudoersContent generates for %s", ErrInvalidField, o, o.User)
+			return o.invalid("content", ErrInvalidField, "sudoers content must be exactly what SudoersContent generates for %s", o.User)
 		}
 	case OpSetPrincipals:
 		return validatePrincipals(o)
@@ -79,21 +79,21 @@ func (o Op) validateContent() error {
 // no options, no certificates, no control characters, no DSA.
 func validateKeysContent(o Op, content []byte) error {
 	if len(content) > 0 && content[len(content)-1] != '\n' {
-		return fmt.Errorf("%w: op %s: content must end with a newline", ErrInvalidField, o)
+		return o.invalid("content", ErrInvalidField, "must end with a newline")
 	}
 	for i, line := range strings.Split(strings.TrimSuffix(string(content), "\n"), "\n") {
 		if len(line) > maxKeyLine {
-			return fmt.Errorf("%w: op %s: line %d is %d bytes, at most %d", ErrInvalidField, o, i+1, len(line), maxKeyLine)
+			return o.invalid("content", ErrInvalidField, "line %d is %d bytes, at most %d", i+1, len(line), maxKeyLine)
 		}
 		t := strings.TrimSpace(line)
 		if t == "" || strings.HasPrefix(t, "#") {
 			if strings.ContainsFunc(line, isControl) {
-				return fmt.Errorf("%w: op %s: line %d: control character", ErrKeySmuggling, o, i+1)
+				return o.invalid("content", ErrKeySmuggling, "line %d: control character", i+1)
 			}
 			continue
 		}
 		if _, err := ParseKey(line, KeyPolicy{MinRSABits: LowestMinRSABits}); err != nil {
-			return fmt.Errorf("op %s: line %d: %w", o, i+1, err)
+			return &InvalidError{Input: fmt.Sprintf("op %q", o), Field: "content", Reason: fmt.Sprintf("line %d: %s", i+1, msg(err)), Err: err}
 		}
 	}
 	return nil
@@ -108,12 +108,17 @@ func validatePrincipals(o Op) error {
 		return nil
 	}
 	if o.Content[len(o.Content)-1] != '\n' {
-		return fmt.Errorf("%w: op %s: content must end with a newline", ErrInvalidField, o)
+		return o.invalid("content", ErrInvalidField, "must end with a newline")
 	}
 	for i, p := range strings.Split(strings.TrimSuffix(string(o.Content), "\n"), "\n") {
 		if p == "" || len(p) > 256 || strings.ContainsFunc(p, func(r rune) bool { return isControl(r) || r == ' ' || r == ',' || r == '\t' }) || strings.HasPrefix(p, "#") {
-			return fmt.Errorf("%w: op %s: line %d: principal %.40q", ErrInvalidField, o, i+1, p)
+			return o.invalid("content", ErrInvalidField, "line %d: principal %.40q", i+1, p)
 		}
 	}
 	return nil
+}
+
+// invalid reports a problem with field of o, of the kind sentinel names.
+func (o Op) invalid(field string, kind error, format string, args ...any) error {
+	return &InvalidError{Input: fmt.Sprintf("op %q", o), Field: field, Reason: fmt.Sprintf(format, args...), Err: kind}
 }

@@ -102,10 +102,10 @@ type Provisioner struct {
 // NewProvisioner returns a Provisioner.
 func NewProvisioner(opts Options) (*Provisioner, error) {
 	if opts.Concurrency < 0 || opts.HostTimeout < 0 {
-		return nil, fmt.Errorf("%w: Concurrency and HostTimeout must not be negative", ErrInvalidOption)
+		return nil, &InvalidError{Input: "Options", Field: "Concurrency, HostTimeout", Reason: "must not be negative", Err: ErrInvalidOption}
 	}
 	if opts.Keys != KeysRootOwned && opts.Keys != KeysInHome {
-		return nil, fmt.Errorf("%w: Keys %d is not a KeyStore", ErrInvalidOption, opts.Keys)
+		return nil, &InvalidError{Input: "Options", Field: "Keys", Reason: fmt.Sprintf("%d is not a KeyStore", opts.Keys), Err: ErrInvalidOption}
 	}
 	if opts.Concurrency == 0 {
 		opts.Concurrency = DefaultConcurrency
@@ -244,16 +244,16 @@ func (p *Provisioner) run(ctx context.Context, tf *TeamFile, targets []Target, m
 	names := map[string]bool{}
 	for i, t := range targets {
 		if t.Host == nil {
-			return nil, fmt.Errorf("%w: target %d has no host", ErrInvalidOption, i)
+			return nil, &InvalidError{Input: fmt.Sprintf("target #%d", i+1), Field: "Host", Reason: "nil", Err: ErrInvalidOption}
 		}
 		if names[t.Host.Name()] {
-			return nil, fmt.Errorf("%w: host %s listed twice", ErrInvalidOption, t.Host.Name())
+			return nil, &InvalidError{Input: fmt.Sprintf("target #%d", i+1), Field: "Host", Reason: fmt.Sprintf("host %s listed twice", t.Host.Name()), Err: ErrInvalidOption}
 		}
 		names[t.Host.Name()] = true
 		if tf != nil {
 			us, err := tf.GrantsFor(t.Groups, p.opts.Now())
 			if err != nil {
-				return nil, fmt.Errorf("host %s: %w", t.Host.Name(), err)
+				return nil, &HostError{Host: t.Host.Name(), Op: "plan", Err: err}
 			}
 			desired[i] = us
 		}

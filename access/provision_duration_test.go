@@ -6,12 +6,12 @@ import (
 	"time"
 
 	"github.com/opskit-dev/opskit/access"
-	"github.com/opskit-dev/opskit/access/fakehost"
+	"github.com/opskit-dev/opskit/access/accessfake"
 )
 
 // slowHost is a fake host whose snapshots take delay.
 type slowHost struct {
-	*fakehost.Host
+	*accessfake.Host
 	delay time.Duration
 }
 
@@ -30,8 +30,8 @@ func TestHostResultDuration(t *testing.T) {
 	var progress []time.Duration
 	p, _ := access.NewProvisioner(access.Options{Progress: func(r access.HostResult) { progress = append(progress, r.Duration) }})
 	targets := []access.Target{
-		{Host: slowHost{fakehost.New("a", fakehost.Options{}), 30 * time.Millisecond}, Groups: []string{"all"}},
-		{Host: slowHost{fakehost.New("b", fakehost.Options{}), 60 * time.Millisecond}, Groups: []string{"all"}},
+		{Host: slowHost{accessfake.New("a", accessfake.Options{}), 30 * time.Millisecond}, Groups: []string{"all"}},
+		{Host: slowHost{accessfake.New("b", accessfake.Options{}), 60 * time.Millisecond}, Groups: []string{"all"}},
 	}
 	for _, run := range []func() (*access.Result, error){
 		func() (*access.Result, error) { return p.Plan(context.Background(), tf, targets) },

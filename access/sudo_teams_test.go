@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/opskit-dev/opskit/access"
-	"github.com/opskit-dev/opskit/access/fakehost"
+	"github.com/opskit-dev/opskit/access/accessfake"
 )
 
 // TestSudoTeams gives a team sudo on one host group only: its users get the
@@ -29,7 +29,7 @@ host_groups:
 	if err != nil {
 		t.Fatal(err)
 	}
-	staging, prod := fakehost.New("staging-1", fakehost.Options{}), fakehost.New("prod-1", fakehost.Options{})
+	staging, prod := accessfake.New("staging-1", accessfake.Options{}), accessfake.New("prod-1", accessfake.Options{})
 	p, _ := access.NewProvisioner(access.Options{})
 	targets := []access.Target{{Host: staging, Groups: []string{"staging"}}, {Host: prod, Groups: []string{"prod"}}}
 	if r, err := p.Grant(ctx, tf, targets); err != nil || r.Err() != nil {

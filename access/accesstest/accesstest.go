@@ -1,7 +1,12 @@
 // Package accesstest is the conformance suite for access.Host
-// implementations. Run it from a test with Run(t, newHost); the fake host
-// and the SSH host in this repository both pass it, and so must any host a
-// user writes.
+// implementations: every rule the Host interface's doc lists has a case.
+// The fake host (access/accessfake) and the SSH host (access/sshhost) both
+// pass it, and so must any host a user writes. Run it from a test with your
+// own Harness:
+//
+//	func TestConformance(t *testing.T) {
+//		accesstest.Run(t, func(t *testing.T) accesstest.Harness { return myHarness{t} })
+//	}
 package accesstest
 
 import (
@@ -21,48 +26,90 @@ import (
 	"golang.org/x/crypto/ssh"
 )
 
-// NewHost returns a fresh host for one subtest, with a root account that
-// opskit does not manage. Cleanup belongs to t.
-type NewHost func(t *testing.T) access.Host
+// Harness gives the suite one fresh host under test. Hosts may offer
+// optional capabilities (UserActor, Chowner, Unreachabler); cases that need
+// one are skipped for harnesses without it.
+type Harness interface {
+	// Host returns the host under test, with a root account that opskit
+	// does not manage and that has keys in /root/.ssh/authorized_keys.
+	// Cleanup belongs to the harness.
+	Host() access.Host
+}
 
-// UserActor is an optional capability of a host under test: acting as one
-// of its users, as a hostile user would. Cases that need it are skipped
-// for hosts without it.
+// HarnessMaker returns a harness with a fresh host for one case.
+type HarnessMaker func(t *testing.T) Harness
+
+// UserActor is an optional Harness capability: acting as one of the host's
+// users, as a hostile user would.
 type UserActor interface {
 	// Symlink makes p a symbolic link to target, acting as user.
 	Symlink(ctx context.Context, user, p, target string) error
 }
 
-// Run runs the conformance suite, each case as a subtest on a fresh host.
-func Run(t *testing.T, newHost NewHost) {
-	cases := []struct {
-		name string
-		fn   func(t *testing.T, h access.Host)
-	}{
-		{"Baseline", testBaseline},
-		{"CreateUser", testCreateUser},
-		{"AuthorizedKeys", testAuthorizedKeys},
-		{"Sudoers", testSudoers},
-		{"RemoveUser", testRemoveUser},
-		{"LockUser", testLockUser},
-		{"NotManaged", testNotManaged},
-		{"OpsIndependent", testOpsIndependent},
-		{"InvalidOpsRejected", testInvalidOps},
-		{"CertificateFiles", testCertificateFiles},
-		{"Facts", testFacts},
-		{"ProvisionIdempotent", testProvisionIdempotent},
-		{"ProvisionKeysInHome", testProvisionKeysInHome},
-		{"RootOwnedKeys", testRootOwnedKeys},
-		{"ShellsListed", testShellsListed},
-		{"ContentValidated", testContentValidated},
-		{"KeyFilesReported", testKeyFilesReported},
-		{"SymlinkedSSHDir", testSymlinkedSSHDir},
-		{"UserNamedLikeGroup", testUserNamedLikeGroup}, {"FactsPerConnection", testFactsPerConnection},
+// Chowner is an optional Harness capability: changing a path's owner as
+// root would, outside opskit (an operator, a restored backup, a leftover
+// home of an earlier account).
+type Chowner interface {
+	// Chown gives p (not following a link) to owner:group.
+	Chown(ctx context.Context, p, owner, group string) error
+}
+
+// Unreachabler is an optional Harness capability: a host of the same kind
+// that cannot be reached (nothing listens at its address, or it is down).
+type Unreachabler interface {
+	// Unreachable returns a host that cannot be reached.
+	Unreachable(t *testing.T) access.Host
+}
+
+type testCase struct {
+	name string
+	fn   func(t *testing.T, h access.Host)
+	// harness cases get the harness itself, for its capabilities.
+	harness func(t *testing.T, hr Harness)
+}
+
+func cases() []testCase {
+	return []testCase{
+		{name: "Baseline", fn: testBaseline},
+		{name: "CreateUser", fn: testCreateUser},
+		{name: "AuthorizedKeys", fn: testAuthorizedKeys},
+		{name: "KeySetReplacedExactly", fn: testKeySetReplacedExactly},
+		{name: "GroupRemoved", fn: testGroupRemoved},
+		{name: "ExpiryInPast", fn: testExpiryInPast},
+		{name: "Sudoers", fn: testSudoers},
+		{name: "RemoveUser", fn: testRemoveUser},
+		{name: "LockUser", fn: testLockUser},
+		{name: "NotManaged", fn: testNotManaged},
+		{name: "OpsIndependent", fn: testOpsIndependent},
+		{name: "ConcurrentApplies", fn: testConcurrentApplies},
+		{name: "InvalidOpsRejected", fn: testInvalidOps},
+		{name: "CertificateFiles", fn: testCertificateFiles},
+		{name: "Facts", fn: testFacts},
+		{name: "ProvisionIdempotent", fn: testProvisionIdempotent},
+		{name: "ProvisionKeysInHome", fn: testProvisionKeysInHome},
+		{name: "RootOwnedKeys", fn: testRootOwnedKeys},
+		{name: "ShellsListed", fn: testShellsListed},
+		{name: "ContentValidated", fn: testContentValidated},
+		{name: "KeyFilesReported", fn: testKeyFilesReported},
+		{name: "SymlinkedSSHDir", harness: testSymlinkedSSHDir},
+		{name: "HomeOwnedByOther", harness: testHomeOwnedByOther},
+		{name: "UnreachableHost", harness: testUnreachableHost},
+		{name: "UserNamedLikeGroup", fn: testUserNamedLikeGroup},
+		{name: "FactsPerConnection", fn: testFactsPerConnection},
 	}
-	for _, c := range cases {
+}
+
+// Run runs every case as a subtest of t, each on the host of a fresh
+// harness.
+func Run(t *testing.T, newHarness HarnessMaker) {
+	for _, c := range cases() {
 		t.Run(c.name, func(t *testing.T) {
-			h := newHost(t)
-			c.fn(t, h)
+			hr := newHarness(t)
+			if c.harness != nil {
+				c.harness(t, hr)
+				return
+			}
+			c.fn(t, hr.Host())
 		})
 	}
 }

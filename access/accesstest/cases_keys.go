@@ -139,11 +139,12 @@ func testKeyFilesReported(t *testing.T, h access.Host) {
 // testSymlinkedSSHDir: a user links ~/.ssh to root's ~/.ssh and their
 // authorized_keys to root's. Writing their keys replaces the link with a
 // directory of their own; locking them removes nothing of root's.
-func testSymlinkedSSHDir(t *testing.T, h access.Host) {
-	ua, ok := h.(UserActor)
+func testSymlinkedSSHDir(t *testing.T, hr Harness) {
+	ua, ok := hr.(UserActor)
 	if !ok {
-		t.Skip("host cannot act as a user (accesstest.UserActor)")
+		t.Skip("harness cannot act as a user (accesstest.UserActor)")
 	}
+	h := hr.Host()
 	k := []byte(KeyLine(t, "oz") + "\n")
 	mustApply(t, h, ensure("ct_oz"), access.Op{Kind: access.OpSetKeys, User: "ct_oz", Content: k})
 	rootBefore := snapshot(t, h).Account("root").AuthorizedKeys

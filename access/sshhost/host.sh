@@ -7,17 +7,14 @@ set -u
 umask 077
 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export PATH LC_ALL=C
-MARK=opskit
-CAFILE=/etc/ssh/opskit_user_ca.pub
-REVOKED=/etc/ssh/opskit_revoked_keys
-PRINCIPALS=/etc/ssh/opskit_principals
-DROPIN=/etc/ssh/sshd_config.d/opskit-ca.conf
-KEYSTORE=/etc/ssh/opskit_authorized_keys
-KEYSCONF=/etc/ssh/sshd_config.d/opskit-keys.conf
-KEYSGROUP=opskit-keys
-# MAXKEYS bounds what is read of one key file: a user cannot make a
-# snapshot fail, or the controller run out of memory, by growing one.
-MAXKEYS=1048576
+# The paths and names opskit manages, the probe addresses and the vipw
+# editor come from the preamble sshhost puts before this script
+# (preamble.go, from the constants of package access): MARK, CAFILE,
+# REVOKED, PRINCIPALS, DROPIN, KEYSTORE, KEYSCONF, KEYSGROUP, SUDOERS,
+# PROBE_ADDRS, DELEDIT_*, and MAXKEYS, which bounds what is read of one key
+# file: a user cannot make a snapshot fail, or the controller run out of
+# memory, by growing one.
+: "${MARK:?}" "${CAFILE:?}" "${REVOKED:?}" "${PRINCIPALS:?}" "${DROPIN:?}" "${KEYSTORE:?}" "${KEYSCONF:?}" "${KEYSGROUP:?}" "${SUDOERS:?}" "${MAXKEYS:?}" "${PROBE_ADDRS:?}"
 TAB=$(printf "\t")
 NL="
 "
@@ -107,7 +104,7 @@ EOF
 	done </etc/passwd
 	# Root-owned files live in root-owned directories: one tar stream.
 	set --
-	for f in /etc/sudoers.d/opskit-* "$PRINCIPALS"/* "$KEYSTORE"/* "$CAFILE" "$REVOKED"; do
+	for f in "$SUDOERS"* "$PRINCIPALS"/* "$KEYSTORE"/* "$CAFILE" "$REVOKED"; do
 		if [ -f "$f" ] && [ ! -L "$f" ]; then set -- "$@" "$f"; fi
 	done
 	printf "T\t"
@@ -281,7 +278,7 @@ end_sessions() {
 }
 
 op_sudo() {
-	f=/etc/sudoers.d/opskit-$user
+	f=$SUDOERS$user
 	if [ -z "$data" ]; then rm -f "$f"; return $?; fi
 	managed || return $?
 	tmp=$(mktemp /etc/sudoers.d/.opskit.XXXXXXXXXX) || return 1
@@ -298,76 +295,24 @@ EOF
 	fail "sudoers drop-in rejected by visudo -c"
 }
 
-# write_deledit FILE writes the editor vipw runs while it holds lckpwdf and /etc/passwd.lock:
-#   /bin/sh FILE BATCH COPY
-# BATCH lists the accounts to remove ("name uid gid home" per line), COPY is
-# vipw s copy of /etc/passwd, which vipw installs when this exits 0. It takes
-# the shadow-utils link locks of the other account files, writes each new
-# file beside the old one (same mode and owner, fsync d), and renames them
-# only when all are written, so a failure leaves every file as it was.
+# write_deledit DIR writes the vipw editor (deledit/editor.sh in the
+# sources; DELEDIT_EDITOR and the DELEDIT_* awk programs come from the
+# preamble sshhost puts before this script) into DIR and prints its path.
 write_deledit() {
-	cat >"$1" <<"EDEOF"
-set -u
-umask 077
-PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
-export LC_ALL=C
-batch=$1 pwcopy=$2 locked= staged=
-cleanup() {
-	for f in $staged; do rm -f "$f+"; done
-	for f in $locked; do rm -f "$f.lock"; done
-}
-trap cleanup EXIT
-lockfile() {
-	t="$1.$$"
-	printf "%d" $$ >"$t" || return 1
-	i=0
-	until ln "$t" "$1.lock" 2>/dev/null; do
-		p=
-		read -r p <"$1.lock" 2>/dev/null || :
-		if [ -n "$p" ] && ! kill -0 "$p" 2>/dev/null; then rm -f "$1.lock"; continue; fi
-		i=$((i + 1))
-		if [ $i -ge 100 ]; then rm -f "$t"; echo "$1 is locked by process $p"; return 1; fi
-		sleep 0.05
-	done
-	rm -f "$t"
-	locked="$locked $1"
-}
-# stage F PROGRAM ARGS...: the new F from awk into F+ (F s mode and owner).
-stage() {
-	f=$1
-	shift
-	cp -p "$f" "$f+" && staged="$staged $f" && awk -F: -v OFS=: "$@" >"$f+" && sync "$f+"
-}
-STRIP="function strip(s,  n, a, i, o) { n = split(s, a, \",\"); o = \"\"; for (i = 1; i <= n; i++) if (!(a[i] in del)) o = o (o == \"\" ? \"\" : \",\") a[i]; return o }"
-DEL="FILENAME == ARGV[1] { split(\$0, b, \" \"); del[b[1]] = b[3]; uid[b[2]] = 1; next }"
-files=
-for f in /etc/shadow /etc/group /etc/gshadow /etc/subuid /etc/subgid; do
-	[ -f "$f" ] && files="$files $f"
-done
-for f in $files; do lockfile "$f" || exit 1; done
-newpw=$pwcopy.opskit
-before=$(stat -c %Y "$pwcopy") || exit 1
-awk -F: "$DEL !(\$1 in del)" "$batch" "$pwcopy" >"$newpw" || exit 1
-for f in $files; do
-	case $f in
-	/etc/group) stage "$f" "$STRIP $DEL FILENAME == ARGV[2] { prim[\$4] = 1; next } NF >= 4 { m = strip(\$4); if ((\$1 in del) && del[\$1] == \$3 && m == \"\" && !(\$3 in prim)) next; if (m != \$4) \$4 = m } { print }" "$batch" "$newpw" "$f" ;;
-	/etc/gshadow) stage "$f" "$STRIP $DEL FILENAME == ARGV[2] { keep[\$1] = 1; next } { if ((\$1 in del) && !(\$1 in keep)) next } NF >= 4 { a = strip(\$3); m = strip(\$4); if (a != \$3) \$3 = a; if (m != \$4) \$4 = m } { print }" "$batch" /etc/group+ "$f" ;;
-	/etc/subuid | /etc/subgid) stage "$f" "$DEL !((\$1 in del) || (\$1 in uid))" "$batch" "$f" ;;
-	*) stage "$f" "$DEL !(\$1 in del)" "$batch" "$f" ;;
-	esac || exit 1
-done
-for f in $files; do ln -f "$f" "$f-" && mv -f "$f+" "$f" || exit 1; done
-staged=
-cat "$newpw" >"$pwcopy" && rm -f "$newpw" || exit 1
-# vipw installs the copy only if its mtime (in whole seconds) moved.
-[ "$(stat -c %Y "$pwcopy")" != "$before" ] || touch -m -d "@$((before + 1))" "$pwcopy"
-EDEOF
+	mkdir "$1" || return 1
+	printf "%s\n" "$DELEDIT_EDITOR" >"$1/editor.sh" &&
+		printf "%s\n" "$DELEDIT_COMMON" >"$1/common.awk" &&
+		printf "%s\n" "$DELEDIT_DROP" >"$1/drop.awk" &&
+		printf "%s\n" "$DELEDIT_GROUP" >"$1/group.awk" &&
+		printf "%s\n" "$DELEDIT_GSHADOW" >"$1/gshadow.awk" &&
+		printf "%s\n" "$DELEDIT_SUBID" >"$1/subid.awk" &&
+		printf "%s" "$1/editor.sh"
 }
 
 op_deluser() {
 	lookup || return 0
 	managed || return $?
-	rm_present "/etc/sudoers.d/opskit-$user" "$PRINCIPALS/$user" "$KEYSTORE/$user"
+	rm_present "$SUDOERS$user" "$PRINCIPALS/$user" "$KEYSTORE/$user"
 	# Revoked means out now: end the user s running sessions too.
 	end_sessions "$uid"
 	userdel -f -r "$user" >/dev/null 2>&1
@@ -384,7 +329,7 @@ op_lock() {
 	managed || return $?
 	usermod -L -e 1 "$user" || return 1
 	end_sessions "$uid"
-	rm -f "/etc/sudoers.d/opskit-$user" "$PRINCIPALS/$user" "$KEYSTORE/$user" || return 1
+	rm -f "$SUDOERS$user" "$PRINCIPALS/$user" "$KEYSTORE/$user" || return 1
 	if [ -d "$home" ]; then as_user "$uid" "$gid" rm -f -- "$home/.ssh/authorized_keys" </dev/null >/dev/null 2>&1; fi
 	return 0
 }
@@ -462,7 +407,7 @@ queue_deluser() {
 	managed >"$errf" 2>&1
 	st=$?
 	if [ $st -ne 0 ]; then errline "$n" "$st" "$errf" >>"$work/res"; return; fi
-	rm_present "/etc/sudoers.d/opskit-$user" "$PRINCIPALS/$user" "$KEYSTORE/$user"
+	rm_present "$SUDOERS$user" "$PRINCIPALS/$user" "$KEYSTORE/$user"
 	printf "%s %s %s %s\n" "$user" "$uid" "$gid" "$home" >>"$work/batch"
 	printf "Q %d %s\n" "$n" "$user" >>"$work/res"
 }
@@ -484,8 +429,7 @@ run_deluser_batch() {
 		[ $i -lt 20 ] || break
 		sleep 0.05
 	done
-	write_deledit "$work/ed"
-	if ! EDITOR="/bin/sh $work/ed $work/batch" vipw -q </dev/null >"$work/vipw" 2>&1; then
+	if ! ed=$(write_deledit "$work/ed") || ! EDITOR="/bin/sh $ed $work/batch" vipw -q </dev/null >"$work/vipw" 2>&1; then
 		# No shadow-utils vipw, or the edit failed and changed nothing:
 		# userdel one at a time.
 		while read -r user _; do op_deluser >>"$work/vipw" 2>&1 </dev/null; done <"$work/batch"
@@ -558,8 +502,6 @@ apply() {
 	printf "END\n"
 }
 
-# The client addresses Match blocks are evaluated from (access.SSHDProbeAddrs).
-PROBE_ADDRS="127.0.0.1 10.0.0.1 172.16.0.1 192.168.0.1 203.0.113.1 2001:db8::1"
 
 # may_match succeeds unless sshd_config and every file it Includes
 # (recursively, globs expanded, relative paths under /etc/ssh) are readable

@@ -142,12 +142,8 @@ func parseSnapshot(out []byte) (*access.HostState, error) {
 	return st, nil
 }
 
-const (
-	caFile        = "/etc/ssh/opskit_user_ca.pub"
-	revokedFile   = "/etc/ssh/opskit_revoked_keys"
-	principalsDir = "/etc/ssh/opskit_principals/"
-	sudoersPrefix = "/etc/sudoers.d/opskit-"
-)
+// principalsPrefix starts each principals file's path in the tar stream.
+const principalsPrefix = access.PrincipalsDir + "/"
 
 // addFiles reads the snapshot's tar stream and attaches each managed file to
 // its account(s) by path.
@@ -184,16 +180,16 @@ func addFiles(st *access.HostState, data []byte) error {
 		name := path.Clean("/" + hdr.Name)
 		switch {
 		case hdr.Typeflag != tar.TypeReg:
-		case name == caFile:
+		case name == access.CAKeysFile:
 			st.TrustedCAKeys = file.Content
-		case name == revokedFile:
+		case name == access.RevokedKeysFile:
 			st.RevokedKeys = file.Content
-		case strings.HasPrefix(name, sudoersPrefix):
-			if i, ok := byName[strings.TrimPrefix(name, sudoersPrefix)]; ok {
+		case strings.HasPrefix(name, access.SudoersPrefix):
+			if i, ok := byName[strings.TrimPrefix(name, access.SudoersPrefix)]; ok {
 				st.Accounts[i].Sudoers = file
 			}
-		case strings.HasPrefix(name, principalsDir):
-			if i, ok := byName[strings.TrimPrefix(name, principalsDir)]; ok {
+		case strings.HasPrefix(name, principalsPrefix):
+			if i, ok := byName[strings.TrimPrefix(name, principalsPrefix)]; ok {
 				st.Accounts[i].Principals = file
 			}
 		case strings.HasPrefix(name, access.RootKeysDir+"/"):
@@ -264,7 +260,7 @@ func parseFacts(out []byte) (*access.HostFacts, error) {
 				return nil, err
 			}
 			if field(f, 1) == "0" {
-				fa.SSHD = access.ParseSSHDConfig(string(data))
+				fa.SSHD = ParseSSHDConfig(string(data))
 			} else {
 				fa.SSHDError = sshdError(data)
 			}
@@ -282,7 +278,7 @@ func parseFacts(out []byte) (*access.HostFacts, error) {
 				return nil, err
 			}
 			if field(f, 1) == "0" {
-				fa.Upgrades = access.ParseAptSimulation(string(data))
+				fa.Upgrades = ParseAptSimulation(string(data))
 			} else {
 				fa.UpgradesError = lastLine(string(data))
 			}
@@ -331,7 +327,7 @@ func parseMatch(f []string, fa *access.HostFacts) (access.SSHDMatch, error) {
 		return m, fmt.Errorf("MATCH %s %s: %v", f[1], f[2], err)
 	}
 	if f[3] == "0" {
-		m.Settings = access.ParseSSHDConfig(string(out))
+		m.Settings = ParseSSHDConfig(string(out))
 	} else {
 		m.Error = sshdError(out)
 	}

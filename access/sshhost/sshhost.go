@@ -1,12 +1,8 @@
-// Package sshhost is the SSH-backed access.Host: one connection per host,
-// every operation a session running one fixed, embedded POSIX sh script
-// with a constant command line, user data only on stdin.
 package sshhost
 
 import (
 	"bytes"
 	"context"
-	_ "embed"
 	"errors"
 	"fmt"
 	"net"
@@ -18,9 +14,6 @@ import (
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/knownhosts"
 )
-
-//go:embed host.sh
-var script string
 
 // Config configures a Host.
 type Config struct {
@@ -46,7 +39,7 @@ type Config struct {
 }
 
 // ErrNoHostKeyCheck means a Config names no way to verify host keys.
-var ErrNoHostKeyCheck = errors.New("no host key verification configured (set KnownHostsFile or HostKeyCallback; InsecureIgnoreHostKey is unsafe)")
+var ErrNoHostKeyCheck = errors.New("sshhost: no host key verification configured (set KnownHostsFile or HostKeyCallback; InsecureIgnoreHostKey is unsafe)")
 
 // Host is an access.Host reached over SSH. It dials on first use and keeps
 // one connection, running each operation as a session on it. It is safe for
@@ -78,15 +71,15 @@ func New(addr string, cfg Config) (*Host, error) {
 	case cfg.KnownHostsFile != "":
 		var err error
 		if cb, err = knownhosts.New(cfg.KnownHostsFile); err != nil {
-			return nil, fmt.Errorf("host %s: known_hosts: %w", cfg.Name, err)
+			return nil, fmt.Errorf("sshhost: host %s: known_hosts: %w", cfg.Name, err)
 		}
 	case cfg.InsecureIgnoreHostKey:
 		cb = ssh.InsecureIgnoreHostKey()
 	default:
-		return nil, fmt.Errorf("host %s: %w", cfg.Name, ErrNoHostKeyCheck)
+		return nil, fmt.Errorf("%w (host %s)", ErrNoHostKeyCheck, cfg.Name)
 	}
 	if len(cfg.Auth) == 0 {
-		return nil, fmt.Errorf("host %s: %w: no authentication methods", cfg.Name, access.ErrInvalidOption)
+		return nil, &access.InvalidError{Input: fmt.Sprintf("sshhost.Config for %s", cfg.Name), Field: "Auth", Reason: "no authentication methods", Err: access.ErrInvalidOption}
 	}
 	return &Host{addr: addr, cfg: cfg, cc: &ssh.ClientConfig{
 		User: cfg.User, Auth: cfg.Auth, HostKeyCallback: cb, Timeout: cfg.DialTimeout,
@@ -225,7 +218,7 @@ func (h *Host) Snapshot(ctx context.Context) (*access.HostState, error) {
 func (h *Host) Apply(ctx context.Context, ops []access.Op) ([]access.OpResult, error) {
 	var in bytes.Buffer
 	for _, op := range ops {
-		rec, err := op.Record()
+		rec, err := record(op)
 		if err != nil {
 			return nil, err
 		}

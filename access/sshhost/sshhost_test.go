@@ -4,6 +4,7 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"errors"
+	"os/exec"
 	"strings"
 	"testing"
 
@@ -49,5 +50,33 @@ func TestParseApplyTruncated(t *testing.T) {
 	res, err := parseApply([]byte("ok 1\nerr 2 3 user b exists and is not managed by opskit\nEND\n"), ops)
 	if err != nil || res[0].Err != nil || !errors.Is(res[1].Err, access.ErrNotManaged) {
 		t.Fatalf("parseApply = %v, %v", res, err)
+	}
+}
+
+// TestPreamble: the script host.sh runs with sets every path from package
+// access, passes shellcheck's parse as a whole (sh -n), and carries the
+// editor and its awk programs unchanged.
+func TestPreamble(t *testing.T) {
+	for _, want := range []string{
+		`KEYSTORE="` + access.RootKeysDir + `"`, `CAFILE="` + access.CAKeysFile + `"`, `REVOKED="` + access.RevokedKeysFile + `"`,
+		`PRINCIPALS="` + access.PrincipalsDir + `"`, `SUDOERS="` + access.SudoersPrefix + `"`, `KEYSGROUP="` + access.KeysGroup + `"`,
+		`MARK="` + access.ManagedMarker + `"`, `DROPIN="` + access.CADropIn + `"`, `KEYSCONF="` + access.KeysDropIn + `"`,
+	} {
+		if !strings.Contains(script, want+"\n") {
+			t.Errorf("script lacks %s", want)
+		}
+	}
+	for _, f := range []string{deleditEditor, deleditCommon, deleditDrop, deleditGroup, deleditGshadow, deleditSubid} {
+		if !strings.Contains(script, strings.TrimSuffix(f, "\n")) {
+			t.Errorf("script lacks %.40q", f)
+		}
+	}
+	for _, p := range []string{"/etc/ssh/opskit", "/etc/sudoers.d/opskit-"} {
+		if strings.Contains(hostScript, p) {
+			t.Errorf("host.sh spells out %s; use the preamble's variables", p)
+		}
+	}
+	if out, err := exec.Command("sh", "-n", "-c", script).CombinedOutput(); err != nil {
+		t.Fatalf("sh -n: %v %s", err, out)
 	}
 }

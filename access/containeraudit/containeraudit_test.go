@@ -1,4 +1,4 @@
-package access_test
+package containeraudit_test
 
 import (
 	"context"
@@ -14,12 +14,13 @@ import (
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/client"
 	"github.com/opskit-dev/opskit/access"
+	"github.com/opskit-dev/opskit/access/containeraudit"
 	"github.com/opskit-dev/opskit/internal/testenv"
 )
 
 // infoOverride reports chosen daemon security options over a real engine.
 type infoOverride struct {
-	access.DockerAPI
+	containeraudit.DockerAPI
 	securityOptions []string
 }
 
@@ -90,11 +91,11 @@ func TestContainerAudit(t *testing.T) {
 		}
 		names[cname] = name
 	}
-	findings, err := access.AuditContainers(ctx, cli, access.ContainerAuditOptions{Labels: []string{label}, Getenv: func(string) string { return "" }})
+	findings, err := containeraudit.Audit(ctx, cli, containeraudit.Options{Labels: []string{label}, Getenv: func(string) string { return "" }})
 	if err != nil {
 		t.Fatal(err)
 	}
-	checks := access.ContainerChecks()
+	checks := containeraudit.Checks()
 	perContainerChecks := 0
 	for _, c := range checks {
 		if strings.HasPrefix(c.ID, "access.container.") {
@@ -140,7 +141,7 @@ func TestContainerAudit(t *testing.T) {
 		}
 	}
 	daemon := func(opts []string, env string) map[string]access.Status {
-		fs, err := access.AuditContainers(ctx, infoOverride{DockerAPI: cli, securityOptions: opts}, access.ContainerAuditOptions{
+		fs, err := containeraudit.Audit(ctx, infoOverride{DockerAPI: cli, securityOptions: opts}, containeraudit.Options{
 			Labels: []string{"opskit.test.access=none-" + run}, Getenv: func(k string) string {
 				if k == "DOCKER_CONTENT_TRUST" {
 					return env
@@ -196,7 +197,7 @@ func TestContainerAudit(t *testing.T) {
 		t.Fatal(err)
 	}
 	nnpDefault := append(slices.Clone(real.Info.SecurityOptions), "name=no-new-privileges")
-	fs, err := access.AuditContainers(ctx, infoOverride{DockerAPI: cli, securityOptions: nnpDefault}, access.ContainerAuditOptions{Labels: []string{label}})
+	fs, err := containeraudit.Audit(ctx, infoOverride{DockerAPI: cli, securityOptions: nnpDefault}, containeraudit.Options{Labels: []string{label}})
 	if err != nil {
 		t.Fatal(err)
 	}

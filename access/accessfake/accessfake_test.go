@@ -1,4 +1,4 @@
-package fakehost_test
+package accessfake_test
 
 import (
 	"context"
@@ -6,16 +6,13 @@ import (
 	"testing"
 
 	"github.com/opskit-dev/opskit/access"
-	"github.com/opskit-dev/opskit/access/accesstest"
-	"github.com/opskit-dev/opskit/access/fakehost"
+	"github.com/opskit-dev/opskit/access/accessfake"
 )
 
-func TestConformance(t *testing.T) {
-	accesstest.Run(t, func(t *testing.T) access.Host { return fakehost.New("fake", fakehost.Options{}) })
-}
+// The fake runs the access suite once, in access/conformance_test.go.
 
 func TestUnreachable(t *testing.T) {
-	h := fakehost.New("down", fakehost.Options{})
+	h := accessfake.New("down", accessfake.Options{})
 	h.SetUnreachable(true)
 	if _, err := h.Snapshot(context.Background()); !errors.Is(err, access.ErrHost) {
 		t.Fatalf("Snapshot on an unreachable host: %v", err)

@@ -1,4 +1,4 @@
-// Package fakehost is an in-memory access.Host: accounts, groups, files with
+// Package accessfake is an in-memory access.Host: accounts, groups, files with
 // modes and owners, sshd settings and package state, changed by the same
 // operations and with the same rules as a real Debian host reached by
 // access/sshhost. It passes the same conformance suite (access/accesstest),
@@ -7,7 +7,10 @@
 // Its sshd has Match blocks (AddSSHDMatch) and a handshake offer derived
 // from its settings; its apt state (SetPackages, UpgradePackages) starts
 // with package lists and no packages. As Debian's useradd, it refuses to
-// create a user named like an existing group.
+// create a user named like an existing group, and keys in a home are
+// written only where the user owns the home. Symlink, Chown and
+// SetUnreachable act on it as a hostile user, an operator or a network
+// failure would; they back the suite's optional capabilities.
 //
 // It is for tests, not production.
 //
@@ -18,7 +21,7 @@
 // has no dependencies, pinning or phased updates, and only Debian-style
 // origins mark security updates; sudoers drop-ins are checked against a
 // small subset of sudoers syntax instead of visudo.
-package fakehost
+package accessfake
 
 import (
 	"context"
@@ -198,7 +201,7 @@ func (h *Host) AddAccount(name string, uid int, authorizedKeys []byte) {
 	}
 	h.dirs[a.home] = access.FileInfo{Mode: 0o700, Owner: name, Group: name}
 	if authorizedKeys != nil {
-		h.writeKeys(a, authorizedKeys)
+		_ = h.writeKeys(a, authorizedKeys) // its own home: cannot fail
 	}
 }
 
@@ -293,14 +296,14 @@ func (h *Host) Snapshot(ctx context.Context) (*access.HostState, error) {
 			}
 		}
 		acc.RootKeys = h.copyFile(access.RootKeysDir + "/" + a.name)
-		acc.Sudoers = h.copyFile("/etc/sudoers.d/opskit-" + a.name)
-		acc.Principals = h.copyFile(principalsDir + "/" + a.name)
+		acc.Sudoers = h.copyFile(access.SudoersPrefix + a.name)
+		acc.Principals = h.copyFile(access.PrincipalsDir + "/" + a.name)
 		st.Accounts = append(st.Accounts, acc)
 	}
-	if f := h.copyFile(caFile); f != nil {
+	if f := h.copyFile(access.CAKeysFile); f != nil {
 		st.TrustedCAKeys = f.Content
 	}
-	if f := h.copyFile(revokedFile); f != nil {
+	if f := h.copyFile(access.RevokedKeysFile); f != nil {
 		st.RevokedKeys = f.Content
 	}
 	st.RootKeysConfigured = h.rootKeys && h.findGroup(access.KeysGroup) != nil
@@ -362,7 +365,7 @@ func (h *Host) underLink(p string) bool {
 }
 
 // Symlink plants a symbolic link at p pointing at target, acting as user,
-// as a hostile user would (it implements accesstest.UserActor). As on a
+// as a hostile user would (what accesstest.UserActor asks of a harness). As on a
 // real host, the user may only plant it inside a directory they own. The
 // host then behaves as the SSH host does: opskit replaces a link at ~/.ssh
 // with a directory, acting as the user, and never writes through it.
@@ -370,12 +373,29 @@ func (h *Host) Symlink(_ context.Context, user, p, target string) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if d, ok := h.dirs[path.Dir(p)]; !ok || d.Owner != user || h.underLink(p) {
-		return fmt.Errorf("fakehost: %s: permission denied for %s", p, user)
+		return fmt.Errorf("accessfake: %s: permission denied for %s", p, user)
 	}
 	h.removeTree(p)
 	delete(h.files, p)
 	h.links[p] = target
 	return nil
+}
+
+// Chown gives p, a file or directory, to owner:group as root would,
+// outside opskit (what accesstest.Chowner asks of a harness).
+func (h *Host) Chown(_ context.Context, p, owner, group string) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if d, ok := h.dirs[p]; ok {
+		d.Owner, d.Group = owner, group
+		h.dirs[p] = d
+		return nil
+	}
+	if f, ok := h.files[p]; ok {
+		f.Owner, f.Group = owner, group
+		return nil
+	}
+	return fmt.Errorf("accessfake: chown %s: no such file or directory", p)
 }
 
 // WriteFile writes a file as its owner would (for example a user growing
@@ -396,12 +416,6 @@ func (h *Host) copyFile(p string) *access.File {
 	c.Content = append([]byte{}, f.Content...)
 	return &c
 }
-
-const (
-	caFile        = "/etc/ssh/opskit_user_ca.pub"
-	revokedFile   = "/etc/ssh/opskit_revoked_keys"
-	principalsDir = "/etc/ssh/opskit_principals"
-)
 
 func rootOwned(mode fs.FileMode) access.FileInfo {
 	return access.FileInfo{Mode: mode, Owner: "root", Group: "root"}
@@ -485,7 +499,7 @@ func (h *Host) apply(op access.Op) error {
 		if err != nil {
 			return err
 		}
-		h.writeKeys(a, op.Content)
+		return h.writeKeys(a, op.Content)
 	case access.OpSetRootKeys:
 		p := access.RootKeysDir + "/" + op.User
 		if len(op.Content) == 0 {
@@ -504,7 +518,7 @@ func (h *Host) apply(op access.Op) error {
 		h.dirs[access.RootKeysDir] = rootOwned(0o755)
 		h.rootKeys = true
 	case access.OpSetSudoers:
-		p := "/etc/sudoers.d/opskit-" + op.User
+		p := access.SudoersPrefix + op.User
 		if len(op.Content) == 0 {
 			delete(h.files, p)
 			return nil
@@ -524,8 +538,8 @@ func (h *Host) apply(op access.Op) error {
 		if a.gecos != access.ManagedMarker {
 			return fmt.Errorf("%w: %s", access.ErrNotManaged, op.User)
 		}
-		delete(h.files, "/etc/sudoers.d/opskit-"+op.User)
-		delete(h.files, principalsDir+"/"+op.User)
+		delete(h.files, access.SudoersPrefix+op.User)
+		delete(h.files, access.PrincipalsDir+"/"+op.User)
 		delete(h.files, access.RootKeysDir+"/"+op.User)
 		h.removeTree(a.home)
 		for i, x := range h.accs {
@@ -552,10 +566,10 @@ func (h *Host) apply(op access.Op) error {
 		if !h.underLink(a.home + "/.ssh/authorized_keys") {
 			delete(h.files, a.home+"/.ssh/authorized_keys")
 		}
-		delete(h.files, "/etc/sudoers.d/opskit-"+op.User)
-		delete(h.files, principalsDir+"/"+op.User)
+		delete(h.files, access.SudoersPrefix+op.User)
+		delete(h.files, access.PrincipalsDir+"/"+op.User)
 	case access.OpSetPrincipals:
-		p := principalsDir + "/" + op.User
+		p := access.PrincipalsDir + "/" + op.User
 		if len(op.Content) == 0 {
 			delete(h.files, p)
 			return nil
@@ -565,27 +579,36 @@ func (h *Host) apply(op access.Op) error {
 		}
 		h.files[p] = &access.File{FileInfo: rootOwned(0o644), Content: append([]byte{}, op.Content...)}
 	case access.OpTrustCA:
-		h.files[caFile] = &access.File{FileInfo: rootOwned(0o644), Content: append([]byte{}, op.Content...)}
-		if _, ok := h.files[revokedFile]; !ok {
-			h.files[revokedFile] = &access.File{FileInfo: rootOwned(0o644), Content: []byte{}}
+		h.files[access.CAKeysFile] = &access.File{FileInfo: rootOwned(0o644), Content: append([]byte{}, op.Content...)}
+		if _, ok := h.files[access.RevokedKeysFile]; !ok {
+			h.files[access.RevokedKeysFile] = &access.File{FileInfo: rootOwned(0o644), Content: []byte{}}
 		}
-		h.facts.SSHD["trustedusercakeys"] = []string{caFile}
-		h.facts.SSHD["authorizedprincipalsfile"] = []string{principalsDir + "/%u"}
-		h.facts.SSHD["revokedkeys"] = []string{revokedFile}
+		h.facts.SSHD["trustedusercakeys"] = []string{access.CAKeysFile}
+		h.facts.SSHD["authorizedprincipalsfile"] = []string{access.PrincipalsDir + "/%u"}
+		h.facts.SSHD["revokedkeys"] = []string{access.RevokedKeysFile}
 	case access.OpSetRevokedKeys:
-		h.files[revokedFile] = &access.File{FileInfo: rootOwned(0o644), Content: append([]byte{}, op.Content...)}
+		h.files[access.RevokedKeysFile] = &access.File{FileInfo: rootOwned(0o644), Content: append([]byte{}, op.Content...)}
 	}
 	return nil
 }
 
 // writeKeys writes a's authorized_keys as the SSH host does, acting as the
-// user: a link at ~/.ssh is removed, not followed.
-func (h *Host) writeKeys(a *account, content []byte) {
+// user: a link at ~/.ssh is removed, not followed, and a home the user
+// does not own (with no ~/.ssh of theirs in it) cannot be written.
+func (h *Host) writeKeys(a *account, content []byte) error {
 	grp := h.groupName(a.gid)
+	home, ok := h.dirs[a.home]
+	if !ok {
+		return fmt.Errorf("%w: home %s missing", access.ErrHost, a.home)
+	}
+	if d, ok := h.dirs[a.home+"/.ssh"]; home.Owner != a.name && (!ok || d.Owner != a.name || h.links[a.home+"/.ssh"] != "") {
+		return fmt.Errorf("%w: cannot write %s/.ssh/authorized_keys as %s", access.ErrHost, a.home, a.name)
+	}
 	delete(h.links, a.home+"/.ssh")
 	delete(h.links, a.home+"/.ssh/authorized_keys")
 	h.dirs[a.home+"/.ssh"] = access.FileInfo{Mode: 0o700, Owner: a.name, Group: grp}
 	h.files[a.home+"/.ssh/authorized_keys"] = &access.File{FileInfo: access.FileInfo{Mode: 0o600, Owner: a.name, Group: grp}, Content: append([]byte{}, content...)}
+	return nil
 }
 
 // nextSystemGID is the next free group id below 1000, as groupadd -r picks.

@@ -1,4 +1,10 @@
-package access
+// Package containeraudit audits the containers of a Docker engine against
+// the CIS Docker runtime checks over the Engine API, plus user-namespace
+// remapping and content trust. Audit returns access's finding model
+// (access.Finding; write an access.Report as table, JSON, SARIF or JUnit).
+// It is its own package so that a program granting SSH access through
+// access does not compile the Docker client.
+package containeraudit
 
 import (
 	"context"
@@ -9,6 +15,7 @@ import (
 
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/client"
+	"github.com/opskit-dev/opskit/access"
 	"github.com/opskit-dev/opskit/internal/audit"
 )
 
@@ -22,8 +29,8 @@ type DockerAPI interface {
 
 var _ DockerAPI = (*client.Client)(nil)
 
-// ContainerAuditOptions selects the containers to audit.
-type ContainerAuditOptions struct {
+// Options selects the containers to audit.
+type Options struct {
 	// Labels keeps only containers with every label ("key" or "key=value").
 	Labels []string
 	// All includes stopped containers.
@@ -58,15 +65,15 @@ func containerResource(c container.InspectResponse) string {
 
 // perContainer builds a checker that passes or fails each container by bad,
 // which returns the evidence of a failure or "".
-func perContainer(c Check, bad func(container.InspectResponse) string) audit.Checker[*containerTarget] {
+func perContainer(c access.Check, bad func(container.InspectResponse) string) audit.Checker[*containerTarget] {
 	return perContainerOnDaemon(c, func(_ *containerTarget, ct container.InspectResponse) string { return bad(ct) })
 }
 
 // perContainerOnDaemon is perContainer for checks whose answer also depends
 // on the daemon's defaults.
-func perContainerOnDaemon(c Check, bad func(*containerTarget, container.InspectResponse) string) audit.Checker[*containerTarget] {
-	return audit.Checker[*containerTarget]{Check: c, Func: func(_ context.Context, t *containerTarget) ([]Finding, error) {
-		var out []Finding
+func perContainerOnDaemon(c access.Check, bad func(*containerTarget, container.InspectResponse) string) audit.Checker[*containerTarget] {
+	return audit.Checker[*containerTarget]{Check: c, Func: func(_ context.Context, t *containerTarget) ([]access.Finding, error) {
+		var out []access.Finding
 		for _, ct := range t.containers {
 			if ev := bad(t, ct); ev != "" {
 				out = append(out, c.Fail(containerResource(ct), ev))
@@ -101,11 +108,11 @@ func runsAsRoot(user string) bool {
 	return u == "" || u == "0" || u == "root"
 }
 
-func nsShared(name string, mode func(*container.HostConfig) string, cis string, sev Severity) audit.Checker[*containerTarget] {
+func nsShared(name string, mode func(*container.HostConfig) string, cis string, sev access.Severity) audit.Checker[*containerTarget] {
 	id := "access.container.host_" + name
-	return perContainer(Check{
+	return perContainer(access.Check{
 		ID: id, Title: "container shares the host's " + strings.ToUpper(name) + " namespace", Severity: sev,
-		Remediation: Remediation{Text: "Do not run the container with --" + name + "=host."},
+		Remediation: access.Remediation{Text: "Do not run the container with --" + name + "=host."},
 		References:  []string{"CIS Docker Benchmark " + cis},
 		Tags:        []string{"cis", "docker", "container"},
 	}, func(c container.InspectResponse) string {
@@ -116,10 +123,10 @@ func nsShared(name string, mode func(*container.HostConfig) string, cis string, 
 	})
 }
 
-// ContainerChecks returns the container and daemon checks the container
+// Checks returns the container and daemon checks the container
 // audit runs, for reports and documentation.
-func ContainerChecks() []Check {
-	var out []Check
+func Checks() []access.Check {
+	var out []access.Check
 	for _, c := range containerCheckers() {
 		out = append(out, c.Check)
 	}
@@ -129,8 +136,8 @@ func ContainerChecks() []Check {
 func containerCheckers() []audit.Checker[*containerTarget] {
 	tags := []string{"cis", "docker", "container"}
 	return []audit.Checker[*containerTarget]{
-		perContainer(Check{ID: "access.container.root_user", Title: "container runs as root", Severity: SeverityMedium,
-			Remediation: Remediation{Text: "Run as an unprivileged user: USER in the Dockerfile or --user 1000:1000."},
+		perContainer(access.Check{ID: "access.container.root_user", Title: "container runs as root", Severity: access.SeverityMedium,
+			Remediation: access.Remediation{Text: "Run as an unprivileged user: USER in the Dockerfile or --user 1000:1000."},
 			References:  []string{"CIS Docker Benchmark 4.1"}, Tags: tags},
 			func(c container.InspectResponse) string {
 				user := ""
@@ -142,8 +149,8 @@ func containerCheckers() []audit.Checker[*containerTarget] {
 				}
 				return ""
 			}),
-		perContainer(Check{ID: "access.container.privileged", Title: "container is privileged", Severity: SeverityCritical,
-			Remediation: Remediation{Text: "Remove --privileged; add only the capabilities the workload needs."},
+		perContainer(access.Check{ID: "access.container.privileged", Title: "container is privileged", Severity: access.SeverityCritical,
+			Remediation: access.Remediation{Text: "Remove --privileged; add only the capabilities the workload needs."},
 			References:  []string{"CIS Docker Benchmark 5.5"}, Tags: tags},
 			func(c container.InspectResponse) string {
 				if hostConfig(c).Privileged {
@@ -151,8 +158,8 @@ func containerCheckers() []audit.Checker[*containerTarget] {
 				}
 				return ""
 			}),
-		perContainer(Check{ID: "access.container.capabilities", Title: "container adds capabilities beyond Docker's defaults", Severity: SeverityHigh,
-			Remediation: Remediation{Text: "Drop the added capabilities (--cap-add); prefer --cap-drop ALL plus the few needed."},
+		perContainer(access.Check{ID: "access.container.capabilities", Title: "container adds capabilities beyond Docker's defaults", Severity: access.SeverityHigh,
+			Remediation: access.Remediation{Text: "Drop the added capabilities (--cap-add); prefer --cap-drop ALL plus the few needed."},
 			References:  []string{"CIS Docker Benchmark 5.4"}, Tags: tags},
 			func(c container.InspectResponse) string {
 				var extra []string
@@ -167,8 +174,8 @@ func containerCheckers() []audit.Checker[*containerTarget] {
 				}
 				return ""
 			}),
-		perContainer(Check{ID: "access.container.memory_limit", Title: "container has no memory limit", Severity: SeverityMedium,
-			Remediation: Remediation{Text: "Set a memory limit, e.g. --memory 512m."},
+		perContainer(access.Check{ID: "access.container.memory_limit", Title: "container has no memory limit", Severity: access.SeverityMedium,
+			Remediation: access.Remediation{Text: "Set a memory limit, e.g. --memory 512m."},
 			References:  []string{"CIS Docker Benchmark 5.11"}, Tags: tags},
 			func(c container.InspectResponse) string {
 				if hostConfig(c).Memory <= 0 {
@@ -176,8 +183,8 @@ func containerCheckers() []audit.Checker[*containerTarget] {
 				}
 				return ""
 			}),
-		perContainer(Check{ID: "access.container.cpu_limit", Title: "container has no CPU limit or shares", Severity: SeverityLow,
-			Remediation: Remediation{Text: "Set --cpus or --cpu-shares."},
+		perContainer(access.Check{ID: "access.container.cpu_limit", Title: "container has no CPU limit or shares", Severity: access.SeverityLow,
+			Remediation: access.Remediation{Text: "Set --cpus or --cpu-shares."},
 			References:  []string{"CIS Docker Benchmark 5.12"}, Tags: tags},
 			func(c container.InspectResponse) string {
 				hc := hostConfig(c)
@@ -186,8 +193,8 @@ func containerCheckers() []audit.Checker[*containerTarget] {
 				}
 				return ""
 			}),
-		perContainer(Check{ID: "access.container.pids_limit", Title: "container has no PIDs limit", Severity: SeverityMedium,
-			Remediation: Remediation{Text: "Set --pids-limit, e.g. 256."},
+		perContainer(access.Check{ID: "access.container.pids_limit", Title: "container has no PIDs limit", Severity: access.SeverityMedium,
+			Remediation: access.Remediation{Text: "Set --pids-limit, e.g. 256."},
 			References:  []string{"CIS Docker Benchmark 5.29"}, Tags: tags},
 			func(c container.InspectResponse) string {
 				if p := hostConfig(c).PidsLimit; p == nil || *p <= 0 {
@@ -195,8 +202,8 @@ func containerCheckers() []audit.Checker[*containerTarget] {
 				}
 				return ""
 			}),
-		perContainer(Check{ID: "access.container.writable_rootfs", Title: "container root filesystem is writable", Severity: SeverityMedium,
-			Remediation: Remediation{Text: "Run with --read-only and mount writable paths explicitly (tmpfs or volumes)."},
+		perContainer(access.Check{ID: "access.container.writable_rootfs", Title: "container root filesystem is writable", Severity: access.SeverityMedium,
+			Remediation: access.Remediation{Text: "Run with --read-only and mount writable paths explicitly (tmpfs or volumes)."},
 			References:  []string{"CIS Docker Benchmark 5.13"}, Tags: tags},
 			func(c container.InspectResponse) string {
 				if !hostConfig(c).ReadonlyRootfs {
@@ -204,8 +211,8 @@ func containerCheckers() []audit.Checker[*containerTarget] {
 				}
 				return ""
 			}),
-		perContainerOnDaemon(Check{ID: "access.container.no_new_privileges", Title: "container may gain new privileges", Severity: SeverityMedium,
-			Remediation: Remediation{Text: "Run with --security-opt no-new-privileges, or set \"no-new-privileges\": true in daemon.json."},
+		perContainerOnDaemon(access.Check{ID: "access.container.no_new_privileges", Title: "container may gain new privileges", Severity: access.SeverityMedium,
+			Remediation: access.Remediation{Text: "Run with --security-opt no-new-privileges, or set \"no-new-privileges\": true in daemon.json."},
 			References:  []string{"CIS Docker Benchmark 5.26"}, Tags: tags},
 			func(t *containerTarget, c container.InspectResponse) string {
 				// An explicit option wins; without one the container
@@ -224,13 +231,13 @@ func containerCheckers() []audit.Checker[*containerTarget] {
 				}
 				return "SecurityOpt lacks no-new-privileges and the daemon does not default to it"
 			}),
-		nsShared("network", func(h *container.HostConfig) string { return string(h.NetworkMode) }, "5.10", SeverityHigh),
-		nsShared("pid", func(h *container.HostConfig) string { return string(h.PidMode) }, "5.16", SeverityHigh),
-		nsShared("ipc", func(h *container.HostConfig) string { return string(h.IpcMode) }, "5.17", SeverityHigh),
-		nsShared("uts", func(h *container.HostConfig) string { return string(h.UTSMode) }, "5.21", SeverityMedium),
-		nsShared("userns", func(h *container.HostConfig) string { return string(h.UsernsMode) }, "5.31", SeverityMedium),
-		perContainer(Check{ID: "access.container.docker_socket", Title: "container mounts the Docker socket", Severity: SeverityCritical,
-			Remediation: Remediation{Text: "Do not mount docker.sock into containers: it is root on the host."},
+		nsShared("network", func(h *container.HostConfig) string { return string(h.NetworkMode) }, "5.10", access.SeverityHigh),
+		nsShared("pid", func(h *container.HostConfig) string { return string(h.PidMode) }, "5.16", access.SeverityHigh),
+		nsShared("ipc", func(h *container.HostConfig) string { return string(h.IpcMode) }, "5.17", access.SeverityHigh),
+		nsShared("uts", func(h *container.HostConfig) string { return string(h.UTSMode) }, "5.21", access.SeverityMedium),
+		nsShared("userns", func(h *container.HostConfig) string { return string(h.UsernsMode) }, "5.31", access.SeverityMedium),
+		perContainer(access.Check{ID: "access.container.docker_socket", Title: "container mounts the Docker socket", Severity: access.SeverityCritical,
+			Remediation: access.Remediation{Text: "Do not mount docker.sock into containers: it is root on the host."},
 			References:  []string{"CIS Docker Benchmark 5.32"}, Tags: tags},
 			func(c container.InspectResponse) string {
 				for _, m := range c.Mounts {
@@ -240,8 +247,8 @@ func containerCheckers() []audit.Checker[*containerTarget] {
 				}
 				return ""
 			}),
-		perContainer(Check{ID: "access.container.sensitive_mount", Title: "container mounts a sensitive host directory read-write", Severity: SeverityHigh,
-			Remediation: Remediation{Text: "Mount host system directories read-only (:ro), or not at all."},
+		perContainer(access.Check{ID: "access.container.sensitive_mount", Title: "container mounts a sensitive host directory read-write", Severity: access.SeverityHigh,
+			Remediation: access.Remediation{Text: "Mount host system directories read-only (:ro), or not at all."},
 			References:  []string{"CIS Docker Benchmark 5.6"}, Tags: tags},
 			func(c container.InspectResponse) string {
 				for _, m := range c.Mounts {
@@ -255,8 +262,8 @@ func containerCheckers() []audit.Checker[*containerTarget] {
 				}
 				return ""
 			}),
-		perContainer(Check{ID: "access.container.seccomp_unconfined", Title: "container runs without seccomp", Severity: SeverityHigh,
-			Remediation: Remediation{Text: "Remove --security-opt seccomp=unconfined; use the default or a custom profile."},
+		perContainer(access.Check{ID: "access.container.seccomp_unconfined", Title: "container runs without seccomp", Severity: access.SeverityHigh,
+			Remediation: access.Remediation{Text: "Remove --security-opt seccomp=unconfined; use the default or a custom profile."},
 			References:  []string{"CIS Docker Benchmark 5.22"}, Tags: tags},
 			func(c container.InspectResponse) string {
 				if o := hasSecurityOpt(c, func(o string) bool {
@@ -266,35 +273,35 @@ func containerCheckers() []audit.Checker[*containerTarget] {
 				}
 				return ""
 			}),
-		{Check: Check{ID: "access.docker.userns_remap", Title: "Docker daemon does not remap user namespaces", Severity: SeverityMedium,
-			Remediation: Remediation{Text: `Set "userns-remap": "default" in /etc/docker/daemon.json and restart dockerd.`},
+		{Check: access.Check{ID: "access.docker.userns_remap", Title: "Docker daemon does not remap user namespaces", Severity: access.SeverityMedium,
+			Remediation: access.Remediation{Text: `Set "userns-remap": "default" in /etc/docker/daemon.json and restart dockerd.`},
 			References:  []string{"CIS Docker Benchmark 2.9"}, Tags: []string{"cis", "docker", "daemon"}},
-			Func: func(_ context.Context, t *containerTarget) ([]Finding, error) {
-				c := Check{ID: "access.docker.userns_remap"}
+			Func: func(_ context.Context, t *containerTarget) ([]access.Finding, error) {
+				c := access.Check{ID: "access.docker.userns_remap"}
 				for _, o := range t.securityOptions {
 					if o == "name=userns" || strings.HasPrefix(o, "name=userns,") || o == "name=rootless" {
-						return []Finding{c.Pass("docker daemon")}, nil
+						return []access.Finding{c.Pass("docker daemon")}, nil
 					}
 				}
-				return []Finding{c.Fail("docker daemon", "security options: "+strings.Join(t.securityOptions, " "))}, nil
+				return []access.Finding{c.Fail("docker daemon", "security options: "+strings.Join(t.securityOptions, " "))}, nil
 			}},
-		{Check: Check{ID: "access.docker.content_trust", Title: "Docker content trust is not enabled", Severity: SeverityMedium,
-			Remediation: Remediation{Text: "Export DOCKER_CONTENT_TRUST=1 where images are pulled and run.", Command: "export DOCKER_CONTENT_TRUST=1"},
+		{Check: access.Check{ID: "access.docker.content_trust", Title: "Docker content trust is not enabled", Severity: access.SeverityMedium,
+			Remediation: access.Remediation{Text: "Export DOCKER_CONTENT_TRUST=1 where images are pulled and run.", Command: "export DOCKER_CONTENT_TRUST=1"},
 			References:  []string{"CIS Docker Benchmark 4.5"}, Tags: []string{"cis", "docker", "daemon"}},
-			Func: func(_ context.Context, t *containerTarget) ([]Finding, error) {
-				c := Check{ID: "access.docker.content_trust"}
+			Func: func(_ context.Context, t *containerTarget) ([]access.Finding, error) {
+				c := access.Check{ID: "access.docker.content_trust"}
 				if v := t.getenv("DOCKER_CONTENT_TRUST"); v != "1" {
-					return []Finding{c.Fail("docker client environment", fmt.Sprintf("DOCKER_CONTENT_TRUST=%q", v))}, nil
+					return []access.Finding{c.Fail("docker client environment", fmt.Sprintf("DOCKER_CONTENT_TRUST=%q", v))}, nil
 				}
-				return []Finding{c.Pass("docker client environment")}, nil
+				return []access.Finding{c.Pass("docker client environment")}, nil
 			}},
 	}
 }
 
-// AuditContainers runs the CIS Docker runtime checks on every selected
+// Audit runs the CIS Docker runtime checks on every selected
 // container and the daemon checks on the engine, returning one finding per
 // check and container.
-func AuditContainers(ctx context.Context, api DockerAPI, opts ContainerAuditOptions) ([]Finding, error) {
+func Audit(ctx context.Context, api DockerAPI, opts Options) ([]access.Finding, error) {
 	if opts.Getenv == nil {
 		opts.Getenv = os.Getenv
 	}
@@ -304,19 +311,19 @@ func AuditContainers(ctx context.Context, api DockerAPI, opts ContainerAuditOpti
 	}
 	list, err := api.ContainerList(ctx, client.ContainerListOptions{All: opts.All, Filters: f})
 	if err != nil {
-		return nil, fmt.Errorf("list containers: %w", err)
+		return nil, fmt.Errorf("containeraudit: list containers: %w", err)
 	}
 	t := &containerTarget{getenv: opts.Getenv}
 	for _, s := range list.Items {
 		res, err := api.ContainerInspect(ctx, s.ID, client.ContainerInspectOptions{})
 		if err != nil {
-			return nil, fmt.Errorf("inspect container %s: %w", s.ID, err)
+			return nil, fmt.Errorf("containeraudit: inspect container %s: %w", s.ID, err)
 		}
 		t.containers = append(t.containers, res.Container)
 	}
 	info, err := api.Info(ctx, client.InfoOptions{})
 	if err != nil {
-		return nil, fmt.Errorf("docker info: %w", err)
+		return nil, fmt.Errorf("containeraudit: docker info: %w", err)
 	}
 	t.securityOptions = info.Info.SecurityOptions
 	return audit.Run(ctx, t, containerCheckers()...), nil

@@ -1,4 +1,4 @@
-package access_test
+package netaudit_test
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/opskit-dev/opskit/access"
+	"github.com/opskit-dev/opskit/access/netaudit"
 	"github.com/opskit-dev/opskit/internal/testenv"
 )
 
@@ -62,7 +63,7 @@ func TestSecurityGroupAudit(t *testing.T) {
 		}
 	}
 	audit := func() ([]access.Finding, map[string][]string) {
-		fs, err := access.AuditNetwork(ctx, cli, access.NetworkAuditOptions{VpcIDs: []string{vpcID}})
+		fs, err := netaudit.Audit(ctx, cli, netaudit.Options{VpcIDs: []string{vpcID}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -152,7 +153,7 @@ func TestSecurityGroupAudit(t *testing.T) {
 	if st := flow(fs); st != access.StatusPass {
 		t.Errorf("flow logs with one = %v; want pass", st)
 	}
-	t.Logf("%d network checks", len(access.NetworkChecks()))
+	t.Logf("%d network checks", len(netaudit.Checks()))
 }
 
 func sorted(s []string) []string {

@@ -1,4 +1,11 @@
-package access
+// Package netaudit audits AWS networks: EC2 security groups open to the
+// internet on sensitive ports, default groups with rules, and VPCs without
+// flow logs. Audit reads through EC2API, the three EC2 operations it uses,
+// and returns access's finding model (access.Finding; write an
+// access.Report as table, JSON, SARIF or JUnit). It is its own package so
+// that a program granting SSH access through access does not compile the
+// AWS SDK.
+package netaudit
 
 import (
 	"context"
@@ -9,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/opskit-dev/opskit/access"
 	"github.com/opskit-dev/opskit/internal/audit"
 )
 
@@ -22,8 +30,8 @@ type EC2API interface {
 
 var _ EC2API = (*ec2.Client)(nil)
 
-// NetworkAuditOptions selects what the network audit inspects.
-type NetworkAuditOptions struct {
+// Options selects what the network audit inspects.
+type Options struct {
 	// VpcIDs limits the audit to these VPCs; empty means every VPC.
 	VpcIDs []string
 }
@@ -33,16 +41,16 @@ type exposedPort struct {
 	Port     int32
 	Name     string
 	CheckID  string
-	Severity Severity
+	Severity access.Severity
 }
 
 // exposedPorts are the ports the network audit checks, each its own check.
 var exposedPorts = []exposedPort{
-	{22, "SSH", "access.network.sg.open_ssh", SeverityHigh},
-	{3389, "RDP", "access.network.sg.open_rdp", SeverityHigh},
-	{5432, "PostgreSQL", "access.network.sg.open_postgres", SeverityHigh},
-	{5672, "AMQP (RabbitMQ)", "access.network.sg.open_amqp", SeverityHigh},
-	{15672, "RabbitMQ management", "access.network.sg.open_rabbitmq_management", SeverityHigh},
+	{22, "SSH", "access.network.sg.open_ssh", access.SeverityHigh},
+	{3389, "RDP", "access.network.sg.open_rdp", access.SeverityHigh},
+	{5432, "PostgreSQL", "access.network.sg.open_postgres", access.SeverityHigh},
+	{5672, "AMQP (RabbitMQ)", "access.network.sg.open_amqp", access.SeverityHigh},
+	{15672, "RabbitMQ management", "access.network.sg.open_rabbitmq_management", access.SeverityHigh},
 }
 
 type networkTarget struct {
@@ -100,10 +108,10 @@ func describePerm(p types.IpPermission, cidrs []string) string {
 	return fmt.Sprintf("%s %d-%d from %s", proto, aws.ToInt32(p.FromPort), aws.ToInt32(p.ToPort), strings.Join(cidrs, ","))
 }
 
-func perGroup(c Check, bad func(types.SecurityGroup) string) audit.Checker[*networkTarget] {
+func perGroup(c access.Check, bad func(types.SecurityGroup) string) audit.Checker[*networkTarget] {
 	c.Tags = append([]string{"aws", "network"}, c.Tags...)
-	return audit.Checker[*networkTarget]{Check: c, Func: func(_ context.Context, t *networkTarget) ([]Finding, error) {
-		var out []Finding
+	return audit.Checker[*networkTarget]{Check: c, Func: func(_ context.Context, t *networkTarget) ([]access.Finding, error) {
+		var out []access.Finding
 		for _, g := range t.groups {
 			if ev := bad(g); ev != "" {
 				out = append(out, c.Fail(sgResource(g), ev))
@@ -119,8 +127,8 @@ func networkCheckers() []audit.Checker[*networkTarget] {
 	var cs []audit.Checker[*networkTarget]
 	for _, ep := range exposedPorts {
 		ep := ep
-		cs = append(cs, perGroup(Check{ID: ep.CheckID, Title: fmt.Sprintf("security group opens %s (%d) to the internet", ep.Name, ep.Port), Severity: ep.Severity,
-			Remediation: Remediation{Text: fmt.Sprintf("Restrict ingress on port %d to known networks, a bastion or a VPN.", ep.Port)},
+		cs = append(cs, perGroup(access.Check{ID: ep.CheckID, Title: fmt.Sprintf("security group opens %s (%d) to the internet", ep.Name, ep.Port), Severity: ep.Severity,
+			Remediation: access.Remediation{Text: fmt.Sprintf("Restrict ingress on port %d to known networks, a bastion or a VPN.", ep.Port)},
 			References:  []string{fmt.Sprintf("Prowler ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_%d", ep.Port)}},
 			func(g types.SecurityGroup) string {
 				var ev []string
@@ -133,8 +141,8 @@ func networkCheckers() []audit.Checker[*networkTarget] {
 			}))
 	}
 	cs = append(cs,
-		perGroup(Check{ID: "access.network.sg.open_all_ports", Title: "security group opens all ports to the internet", Severity: SeverityCritical,
-			Remediation: Remediation{Text: "Remove the all-traffic ingress rule; open only the ports the service needs."},
+		perGroup(access.Check{ID: "access.network.sg.open_all_ports", Title: "security group opens all ports to the internet", Severity: access.SeverityCritical,
+			Remediation: access.Remediation{Text: "Remove the all-traffic ingress rule; open only the ports the service needs."},
 			References:  []string{"Prowler ec2_securitygroup_allow_ingress_from_internet_to_all_ports"}},
 			func(g types.SecurityGroup) string {
 				var ev []string
@@ -145,12 +153,12 @@ func networkCheckers() []audit.Checker[*networkTarget] {
 				}
 				return strings.Join(ev, "; ")
 			}),
-		audit.Checker[*networkTarget]{Check: Check{ID: "access.network.sg.default_has_rules", Title: "default security group has rules", Severity: SeverityHigh,
-			Remediation: Remediation{Text: "Remove every ingress and egress rule from default security groups and use purpose-made groups."},
+		audit.Checker[*networkTarget]{Check: access.Check{ID: "access.network.sg.default_has_rules", Title: "default security group has rules", Severity: access.SeverityHigh,
+			Remediation: access.Remediation{Text: "Remove every ingress and egress rule from default security groups and use purpose-made groups."},
 			References:  []string{"CIS AWS Foundations 5.4", "Prowler ec2_securitygroup_default_restrict_traffic"}, Tags: []string{"aws", "network", "cis"}},
-			Func: func(_ context.Context, t *networkTarget) ([]Finding, error) {
-				c := Check{ID: "access.network.sg.default_has_rules"}
-				var out []Finding
+			Func: func(_ context.Context, t *networkTarget) ([]access.Finding, error) {
+				c := access.Check{ID: "access.network.sg.default_has_rules"}
+				var out []access.Finding
 				for _, g := range t.groups {
 					if aws.ToString(g.GroupName) != "default" {
 						continue
@@ -163,12 +171,12 @@ func networkCheckers() []audit.Checker[*networkTarget] {
 				}
 				return out, nil
 			}},
-		audit.Checker[*networkTarget]{Check: Check{ID: "access.network.vpc.flow_logs", Title: "VPC has no flow logs", Severity: SeverityMedium,
-			Remediation: Remediation{Text: "Enable VPC flow logs to CloudWatch Logs or S3.", Command: "aws ec2 create-flow-logs --resource-type VPC --resource-ids VPC_ID --traffic-type ALL ..."},
+		audit.Checker[*networkTarget]{Check: access.Check{ID: "access.network.vpc.flow_logs", Title: "VPC has no flow logs", Severity: access.SeverityMedium,
+			Remediation: access.Remediation{Text: "Enable VPC flow logs to CloudWatch Logs or S3.", Command: "aws ec2 create-flow-logs --resource-type VPC --resource-ids VPC_ID --traffic-type ALL ..."},
 			References:  []string{"CIS AWS Foundations 3.9", "Prowler vpc_flow_logs_enabled"}, Tags: []string{"aws", "network", "cis"}},
-			Func: func(_ context.Context, t *networkTarget) ([]Finding, error) {
-				c := Check{ID: "access.network.vpc.flow_logs"}
-				var out []Finding
+			Func: func(_ context.Context, t *networkTarget) ([]access.Finding, error) {
+				c := access.Check{ID: "access.network.vpc.flow_logs"}
+				var out []access.Finding
 				for _, v := range t.vpcs {
 					res := "vpc " + aws.ToString(v.VpcId)
 					if t.flowLogs[aws.ToString(v.VpcId)] {
@@ -183,19 +191,19 @@ func networkCheckers() []audit.Checker[*networkTarget] {
 	return cs
 }
 
-// NetworkChecks returns the checks AuditNetwork runs.
-func NetworkChecks() []Check {
-	var out []Check
+// Checks returns the checks Audit runs.
+func Checks() []access.Check {
+	var out []access.Check
 	for _, c := range networkCheckers() {
 		out = append(out, c.Check)
 	}
 	return out
 }
 
-// AuditNetwork audits EC2 security groups and VPCs: ingress from 0.0.0.0/0
+// Audit audits EC2 security groups and VPCs: ingress from 0.0.0.0/0
 // or ::/0 to SSH, RDP, PostgreSQL, AMQP, RabbitMQ management or all ports,
 // default security groups with rules, and VPCs without flow logs.
-func AuditNetwork(ctx context.Context, api EC2API, opts NetworkAuditOptions) ([]Finding, error) {
+func Audit(ctx context.Context, api EC2API, opts Options) ([]access.Finding, error) {
 	t := &networkTarget{flowLogs: map[string]bool{}}
 	var filters []types.Filter
 	if len(opts.VpcIDs) > 0 {
@@ -205,7 +213,7 @@ func AuditNetwork(ctx context.Context, api EC2API, opts NetworkAuditOptions) ([]
 	for sgp.HasMorePages() {
 		page, err := sgp.NextPage(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("describe security groups: %w", err)
+			return nil, fmt.Errorf("netaudit: describe security groups: %w", err)
 		}
 		t.groups = append(t.groups, page.SecurityGroups...)
 	}
@@ -217,7 +225,7 @@ func AuditNetwork(ctx context.Context, api EC2API, opts NetworkAuditOptions) ([]
 	for vp.HasMorePages() {
 		page, err := vp.NextPage(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("describe vpcs: %w", err)
+			return nil, fmt.Errorf("netaudit: describe vpcs: %w", err)
 		}
 		t.vpcs = append(t.vpcs, page.Vpcs...)
 	}
@@ -229,7 +237,7 @@ func AuditNetwork(ctx context.Context, api EC2API, opts NetworkAuditOptions) ([]
 	for fp.HasMorePages() {
 		page, err := fp.NextPage(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("describe flow logs: %w", err)
+			return nil, fmt.Errorf("netaudit: describe flow logs: %w", err)
 		}
 		for _, fl := range page.FlowLogs {
 			if st := aws.ToString(fl.FlowLogStatus); st == "" || st == "ACTIVE" {

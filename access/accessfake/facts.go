@@ -1,4 +1,4 @@
-package fakehost
+package accessfake
 
 import (
 	"context"

@@ -1,0 +1,2 @@
+# passwd and shadow: drop the lines of the removed accounts.
+!($1 in del)
