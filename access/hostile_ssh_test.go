@@ -83,14 +83,7 @@ func TestSymlinkRace(t *testing.T) {
 	ctx := context.Background()
 	_, k1 := newSigner(t, "mal-one")
 	_, k2 := newSigner(t, "mal-two")
-	var tfs [2]*access.TeamFile
-	for i, k := range []string{k1, k2} {
-		tf, err := access.ParseTeamFile(ctx, "team.yaml", []byte(teamYAML(fmt.Sprintf("  - {name: mal, teams: [dev], keys: [%q]}\n", k))), access.LoadOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		tfs[i] = tf
-	}
+	tfs := [2]*access.TeamFile{oneUserTeam(t, "mal", k1), oneUserTeam(t, "mal", k2)}
 	before := make([]string, nHosts)
 	for i, h := range hosts {
 		out, code, err := h.Env.Exec(ctx, "sh", "-c", fsStateScript)
@@ -214,10 +207,7 @@ func TestPlantedTemp(t *testing.T) {
 	h := sshTestHosts(t, 1)[0]
 	ctx := context.Background()
 	_, k := newSigner(t, "pat")
-	tf, err := access.ParseTeamFile(ctx, "team.yaml", []byte(teamYAML(fmt.Sprintf("  - {name: pat, teams: [dev], keys: [%q]}\n", k))), access.LoadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	tf := oneUserTeam(t, "pat", k)
 	p, _ := access.NewProvisioner(access.Options{Keys: access.KeysInHome, HostTimeout: 30 * time.Second})
 	targets := []access.Target{{Host: h.Host, Groups: []string{"all"}}}
 	if r, err := p.Grant(ctx, tf, targets); err != nil || r.Err() != nil {
@@ -261,7 +251,7 @@ print("planted")`
 	}
 	start := time.Now()
 	_, k2 := newSigner(t, "pat-2")
-	tf2, _ := access.ParseTeamFile(ctx, "team.yaml", []byte(teamYAML(fmt.Sprintf("  - {name: pat, teams: [dev], keys: [%q]}\n", k2))), access.LoadOptions{})
+	tf2 := oneUserTeam(t, "pat", k2)
 	r, err := p.Grant(ctx, tf2, targets)
 	took := time.Since(start)
 	if err != nil || r.Err() != nil {
@@ -292,10 +282,7 @@ func TestRevokeUnblockable(t *testing.T) {
 	h := sshTestHosts(t, 1)[0]
 	ctx := context.Background()
 	_, k := newSigner(t, "big")
-	tf, err := access.ParseTeamFile(ctx, "team.yaml", []byte(teamYAML(fmt.Sprintf("  - {name: big, teams: [dev], keys: [%q]}\n", k))), access.LoadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	tf := oneUserTeam(t, "big", k)
 	targets := []access.Target{{Host: h.Host, Groups: []string{"all"}}}
 	p, _ := access.NewProvisioner(access.Options{Keys: access.KeysInHome})
 	if r, err := p.Grant(ctx, tf, targets); err != nil || r.Err() != nil {
@@ -354,10 +341,7 @@ func TestLockEndsSessions(t *testing.T) {
 	h := sshTestHosts(t, 1)[0]
 	ctx := context.Background()
 	signer, k := newSigner(t, "lou")
-	tf, err := access.ParseTeamFile(ctx, "team.yaml", []byte(teamYAML(fmt.Sprintf("  - {name: lou, teams: [dev], keys: [%q]}\n", k))), access.LoadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	tf := oneUserTeam(t, "lou", k)
 	targets := []access.Target{{Host: h.Host, Groups: []string{"all"}}}
 	for _, keys := range []access.KeyStore{access.KeysRootOwned, access.KeysInHome} {
 		grant, _ := access.NewProvisioner(access.Options{Keys: keys})
@@ -473,10 +457,7 @@ func TestAuditKeyFiles(t *testing.T) {
 	h := sshTestHosts(t, 1)[0]
 	ctx := context.Background()
 	_, k := newSigner(t, "kai")
-	tf, err := access.ParseTeamFile(ctx, "team.yaml", []byte(teamYAML(fmt.Sprintf("  - {name: kai, teams: [dev], keys: [%q]}\n", k))), access.LoadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	tf := oneUserTeam(t, "kai", k)
 	targets := []access.Target{{Host: h.Host, Groups: []string{"all"}}}
 	p, _ := access.NewProvisioner(access.Options{Keys: access.KeysInHome})
 	if r, err := p.Grant(ctx, tf, targets); err != nil || r.Err() != nil {
@@ -517,4 +498,14 @@ echo done`, hidden1, hidden2)
 	m = statuses(mustAuditHost(t, h.Host, access.HostAuditOptions{TeamFile: tf}))
 	wantStatus(t, m, "access.host.authorized_keys.undeclared/kai", access.StatusPass)
 	wantStatus(t, m, "access.host.authorized_keys.permissions/kai", access.StatusPass)
+}
+
+// oneUserTeam is a team file that lets one user with one key into every host.
+func oneUserTeam(t *testing.T, name, key string) *access.TeamFile {
+	t.Helper()
+	tf, err := access.ParseTeamFile(context.Background(), "team.yaml", []byte(teamYAML(fmt.Sprintf("  - {name: %s, teams: [dev], keys: [%q]}\n", name, key))), access.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tf
 }
