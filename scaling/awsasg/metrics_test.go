@@ -41,9 +41,9 @@ func TestMetricsBatched(t *testing.T) {
 			t.Fatalf("PutMetricData: %v", err)
 		}
 	}
-	count := &opCounter{}
+	count := &testenv.AWSCalls{}
 	counted := cfg.Copy()
-	count.install(&counted)
+	count.Install(&counted)
 	m, err := awsasg.NewMetrics(cloudwatch.NewFromConfig(counted), awsasg.MetricsOptions{MaxAge: time.Minute})
 	if err != nil {
 		t.Fatal(err)
@@ -71,7 +71,7 @@ func TestMetricsBatched(t *testing.T) {
 	if _, err := missing(ctx, scaling.GroupState{}); err == nil {
 		t.Error("a metric without datapoints read without error")
 	}
-	_, _, ops := count.take()
+	_, _, ops := count.Take()
 	t.Logf("%d groups x 3 metrics: %v", groups, ops)
 	if ops["GetMetricData"] != 1 {
 		t.Errorf("%d GetMetricData calls for %d metrics; want 1", ops["GetMetricData"], 3*groups+1)

@@ -5,69 +5,27 @@ import (
 	"math"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
-	"github.com/aws/smithy-go/middleware"
 
 	"github.com/opskit-dev/opskit/internal/testenv"
 	"github.com/opskit-dev/opskit/scaling"
 	"github.com/opskit-dev/opskit/scaling/awsasg"
 )
 
-// opCounter counts the AWS operations called through a config (calls,
-// not attempts).
-type opCounter struct {
-	mu  sync.Mutex
-	ops map[string]int
-}
-
-func (c *opCounter) install(cfg *aws.Config) {
-	cfg.APIOptions = append(cfg.APIOptions, func(st *middleware.Stack) error {
-		// Initialize runs once per call, before the SDK's retries, so a
-		// retried attempt on a loaded machine is not counted twice.
-		return st.Initialize.Add(middleware.InitializeMiddlewareFunc("opskit-count", func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
-			c.mu.Lock()
-			if c.ops == nil {
-				c.ops = map[string]int{}
-			}
-			c.ops[awsmiddleware.GetOperationName(ctx)]++
-			c.mu.Unlock()
-			return next.HandleInitialize(ctx, in)
-		}), middleware.After)
-	})
-}
-
-// take returns the counts since the last take: all calls, and those that
-// change something (not Describe*).
-func (c *opCounter) take() (all, writes int, ops map[string]int) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	ops = c.ops
-	c.ops = nil
-	for op, n := range ops {
-		all += n
-		if !strings.HasPrefix(op, "Describe") && !strings.HasPrefix(op, "Get") && !strings.HasPrefix(op, "List") {
-			writes += n
-		}
-	}
-	return all, writes, ops
-}
-
 // world is a moto of the test's own with what groups need around them.
 type world struct {
 	prov     *awsasg.Provisioner
 	asg      *autoscaling.Client
-	count    *opCounter
+	count    *testenv.AWSCalls
 	template string
 	subnets  []string
 	tgARN    string
@@ -78,7 +36,7 @@ func newWorld(t *testing.T) *world {
 	t.Helper()
 	ctx := context.Background()
 	cfg := testenv.PrivateMoto(t)
-	w := &world{count: &opCounter{}, template: launchTemplate(t, cfg)}
+	w := &world{count: &testenv.AWSCalls{}, template: launchTemplate(t, cfg)}
 	subs, err := ec2.NewFromConfig(cfg).DescribeSubnets(ctx, &ec2.DescribeSubnetsInput{
 		Filters: []ec2types.Filter{{Name: aws.String("default-for-az"), Values: []string{"true"}}}})
 	if err != nil {
@@ -106,7 +64,7 @@ func newWorld(t *testing.T) *world {
 	lbARN := aws.ToString(lb.LoadBalancers[0].LoadBalancerArn)
 	w.label = lbARN[strings.Index(lbARN, "app/"):] + "/" + w.tgARN[strings.Index(w.tgARN, "targetgroup/"):]
 	counted := cfg.Copy()
-	w.count.install(&counted)
+	w.count.Install(&counted)
 	w.asg = autoscaling.NewFromConfig(counted)
 	w.prov = awsasg.NewProvisioner(w.asg, cloudwatch.NewFromConfig(counted))
 	return w
@@ -150,7 +108,7 @@ func TestApplyIdempotent(t *testing.T) {
 	if err != nil {
 		t.Fatalf("first Apply: %v", err)
 	}
-	all, writes, ops := w.count.take()
+	all, writes, ops := w.count.Take()
 	t.Logf("from nothing: %d calls, %d that change something: %v", all, writes, ops)
 	for _, p := range plans {
 		if !p.Create {
@@ -167,7 +125,7 @@ func TestApplyIdempotent(t *testing.T) {
 	if err != nil {
 		t.Fatalf("second Apply: %v", err)
 	}
-	all, writes, ops = w.count.take()
+	all, writes, ops = w.count.Take()
 	t.Logf("again: %d calls, %d that change something: %v", all, writes, ops)
 	for _, p := range plans {
 		if !p.Empty() {
@@ -184,7 +142,7 @@ func TestApplyIdempotent(t *testing.T) {
 	if err != nil {
 		t.Fatalf("third Apply: %v", err)
 	}
-	all, writes, ops = w.count.take()
+	all, writes, ops = w.count.Take()
 	t.Logf("one bound and one alarm threshold changed: %d calls, %d that change something: %v", all, writes, ops)
 	var changes []string
 	for _, p := range plans {
@@ -205,7 +163,7 @@ func TestApplyIdempotent(t *testing.T) {
 	if _, err := w.prov.Apply(ctx, specs...); err != nil {
 		t.Fatal(err)
 	}
-	_, _, ops = w.count.take()
+	_, _, ops = w.count.Take()
 	if ops["DeletePolicy"] != 2 || ops["DeleteAlarms"] != 1 {
 		t.Errorf("RunByController: calls %v; want 2 DeletePolicy and 1 DeleteAlarms", ops)
 	}

@@ -106,7 +106,7 @@ func TestSpecRejected(t *testing.T) {
 			if !strings.Contains(err.Error(), tc.want) || !strings.HasPrefix(err.Error(), "scaling/awsasg: invalid group") {
 				t.Errorf("error %q does not name the rule (%q)", err, tc.want)
 			}
-			if all, _, ops := w.count.take(); all != 0 {
+			if all, _, ops := w.count.Take(); all != 0 {
 				t.Errorf("bad spec made %d AWS calls: %v", all, ops)
 			}
 		})
@@ -116,7 +116,7 @@ func TestSpecRejected(t *testing.T) {
 		if !errors.Is(err, awsasg.ErrInvalid) {
 			t.Errorf("Apply = %v", err)
 		}
-		if all, _, ops := w.count.take(); all != 0 {
+		if all, _, ops := w.count.Take(); all != 0 {
 			t.Errorf("made %d calls: %v", all, ops)
 		}
 	})

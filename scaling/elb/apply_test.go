@@ -58,7 +58,7 @@ func TestApplyIdempotent(t *testing.T) {
 		if _, err := asg.Apply(ctx, groups(plans)...); err != nil {
 			t.Fatalf("%s: awsasg Apply: %v", what, err)
 		}
-		all, writes, ops := w.count.take()
+		all, writes, ops := w.count.Take()
 		t.Logf("%s: %d calls, %d that change something: %v", what, all, writes, ops)
 		return all, writes, ops
 	}

@@ -5,66 +5,24 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/wafv2"
-	"github.com/aws/smithy-go/middleware"
 
 	"github.com/opskit-dev/opskit/internal/testenv"
 	"github.com/opskit-dev/opskit/scaling/elb"
 )
 
-// opCounter counts the AWS operations called through a config (calls,
-// not attempts).
-type opCounter struct {
-	mu  sync.Mutex
-	ops map[string]int
-}
-
-func (c *opCounter) install(cfg *aws.Config) {
-	cfg.APIOptions = append(cfg.APIOptions, func(st *middleware.Stack) error {
-		// Initialize runs once per call, before the SDK's retries, so a
-		// retried attempt on a loaded machine is not counted twice.
-		return st.Initialize.Add(middleware.InitializeMiddlewareFunc("opskit-count", func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
-			c.mu.Lock()
-			if c.ops == nil {
-				c.ops = map[string]int{}
-			}
-			c.ops[awsmiddleware.GetOperationName(ctx)]++
-			c.mu.Unlock()
-			return next.HandleInitialize(ctx, in)
-		}), middleware.After)
-	})
-}
-
-// take returns the counts since the last take: all calls, those that
-// change something (not Describe*), and by operation.
-func (c *opCounter) take() (all, writes int, ops map[string]int) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	ops = c.ops
-	c.ops = nil
-	for op, n := range ops {
-		all += n
-		if !strings.HasPrefix(op, "Describe") && !strings.HasPrefix(op, "Get") && !strings.HasPrefix(op, "List") {
-			writes += n
-		}
-	}
-	return all, writes, ops
-}
-
 // world is a moto of the test's own, counted.
 type world struct {
 	cfg      aws.Config // counted
 	raw      *elbv2.Client
-	count    *opCounter
+	count    *testenv.AWSCalls
 	prov     *elb.Provisioner
 	subnets  []string
 	vpc      string
@@ -75,7 +33,7 @@ func newWorld(t *testing.T) *world {
 	t.Helper()
 	ctx := context.Background()
 	cfg := testenv.PrivateMoto(t)
-	w := &world{count: &opCounter{}, raw: elbv2.NewFromConfig(cfg)}
+	w := &world{count: &testenv.AWSCalls{}, raw: elbv2.NewFromConfig(cfg)}
 	e := ec2.NewFromConfig(cfg)
 	subs, err := e.DescribeSubnets(ctx, &ec2.DescribeSubnetsInput{
 		Filters: []ec2types.Filter{{Name: aws.String("default-for-az"), Values: []string{"true"}}}})
@@ -94,7 +52,7 @@ func newWorld(t *testing.T) *world {
 		t.Fatalf("CreateLaunchTemplate: %v", err)
 	}
 	w.cfg = cfg.Copy()
-	w.count.install(&w.cfg)
+	w.count.Install(&w.cfg)
 	w.prov = elb.NewProvisioner(elbv2.NewFromConfig(w.cfg), wafv2.NewFromConfig(w.cfg))
 	return w
 }

@@ -41,7 +41,7 @@ func TestListenerRules(t *testing.T) {
 		t.Fatalf("Apply: %v", err)
 	}
 	t.Logf("plan:\n%s%s", plans[0], plans[1])
-	_, writes, ops := w.count.take()
+	_, writes, ops := w.count.Take()
 	if writes != 12 || ops["CreateRule"] != 4 {
 		t.Errorf("first Apply: calls %v; want 2 load balancers, 4 target groups, 2 listeners, 4 rules", ops)
 	}
@@ -55,7 +55,7 @@ func TestListenerRules(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, writes, ops := w.count.take(); writes != 0 || !plans[0].Empty() || !plans[1].Empty() {
+	if _, writes, ops := w.count.Take(); writes != 0 || !plans[0].Empty() || !plans[1].Empty() {
 		t.Errorf("second Apply: calls %v, plan:\n%s%s", ops, plans[0], plans[1])
 	}
 
@@ -66,7 +66,7 @@ func TestListenerRules(t *testing.T) {
 	if _, err := w.prov.Apply(ctx, spec); err != nil {
 		t.Fatal(err)
 	}
-	if _, writes, ops := w.count.take(); writes != 1 || ops["CreateRule"] != 1 {
+	if _, writes, ops := w.count.Take(); writes != 1 || ops["CreateRule"] != 1 {
 		t.Errorf("adding a rule: calls %v; want one CreateRule", ops)
 	}
 	got = w.rules(t, "front", "80")
@@ -81,7 +81,7 @@ func TestListenerRules(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, writes, ops := w.count.take(); writes != 1 || ops["ModifyRule"] != 1 {
+	if _, writes, ops := w.count.Take(); writes != 1 || ops["ModifyRule"] != 1 {
 		t.Errorf("changing an action: calls %v; plan:\n%s", ops, plans[0])
 	}
 
@@ -90,7 +90,7 @@ func TestListenerRules(t *testing.T) {
 	if _, err := w.prov.Apply(ctx, spec); err != nil {
 		t.Fatal(err)
 	}
-	if _, writes, ops := w.count.take(); writes != 1 || ops["DeleteRule"] != 1 {
+	if _, writes, ops := w.count.Take(); writes != 1 || ops["DeleteRule"] != 1 {
 		t.Errorf("removing a rule: calls %v", ops)
 	}
 	if got := w.rules(t, "front", "80"); len(got) != 4 || !strings.HasPrefix(got[3], "   40") {
@@ -101,14 +101,14 @@ func TestListenerRules(t *testing.T) {
 	if _, err := w.prov.Apply(ctx, spec); err != nil {
 		t.Fatal(err)
 	}
-	if _, writes, ops := w.count.take(); writes != 1 || ops["CreateListener"] != 1 {
+	if _, writes, ops := w.count.Take(); writes != 1 || ops["CreateListener"] != 1 {
 		t.Errorf("adding a listener: calls %v", ops)
 	}
 	spec.Listeners = spec.Listeners[:1]
 	if _, err := w.prov.Apply(ctx, spec); err != nil {
 		t.Fatal(err)
 	}
-	if _, writes, ops := w.count.take(); writes != 1 || ops["DeleteListener"] != 1 {
+	if _, writes, ops := w.count.Take(); writes != 1 || ops["DeleteListener"] != 1 {
 		t.Errorf("removing a listener: calls %v", ops)
 	}
 	if plans, _ := w.prov.Plan(ctx, spec, nlb); !plans[0].Empty() || !plans[1].Empty() {

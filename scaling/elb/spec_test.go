@@ -80,7 +80,7 @@ func TestSpecRejected(t *testing.T) {
 			if !strings.Contains(err.Error(), tc.want) || !strings.HasPrefix(err.Error(), "scaling/elb: invalid load balancer") {
 				t.Errorf("error %q does not name the rule (%q)", err, tc.want)
 			}
-			if all, _, ops := w.count.take(); all != 0 {
+			if all, _, ops := w.count.Take(); all != 0 {
 				t.Errorf("bad spec made %d calls: %v", all, ops)
 			}
 		})

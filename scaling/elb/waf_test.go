@@ -22,7 +22,7 @@ func TestWebACL(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Apply: %v", err)
 	}
-	if _, _, ops := w.count.take(); ops["CreateWebACL"] != 1 || ops["AssociateWebACL"] != 1 {
+	if _, _, ops := w.count.Take(); ops["CreateWebACL"] != 1 || ops["AssociateWebACL"] != 1 {
 		t.Errorf("calls %v; want one CreateWebACL and one AssociateWebACL\n%s", ops, plans[0])
 	}
 	lbs, err := w.raw.DescribeLoadBalancers(ctx, &elbv2.DescribeLoadBalancersInput{Names: []string{"front"}})
@@ -36,12 +36,12 @@ func TestWebACL(t *testing.T) {
 	if out.WebACL == nil || aws.ToString(out.WebACL.Name) != "front-waf" || !elb.BlocksSQLi(out.WebACL) {
 		t.Errorf("web ACL in front of the ALB: %+v; want front-waf blocking SQL injection", out.WebACL)
 	}
-	w.count.take()
+	w.count.Take()
 	plans, err = w.prov.Apply(ctx, spec)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, writes, ops := w.count.take(); writes != 0 || !plans[0].Empty() {
+	if _, writes, ops := w.count.Take(); writes != 0 || !plans[0].Empty() {
 		t.Errorf("again: calls %v\n%s", ops, plans[0])
 	}
 }
