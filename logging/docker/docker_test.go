@@ -1,16 +1,8 @@
 package docker_test
 
 import (
-	"archive/tar"
-	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -31,57 +23,7 @@ import (
 // binary and removes it when t ends.
 func buildImage(t *testing.T, cli *client.Client) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "numbered")
-	gobin, err := exec.LookPath("go")
-	if err != nil {
-		gobin = "/usr/local/go/bin/go"
-	}
-	cmd := exec.Command(gobin, "build", "-trimpath", "-ldflags=-s -w", "-o", bin, "./testdata/numbered")
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	exe, err := os.ReadFile(bin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	tw := tar.NewWriter(&buf)
-	add := func(name string, mode int64, data []byte) {
-		_ = tw.WriteHeader(&tar.Header{Name: name, Mode: mode, Size: int64(len(data))})
-		_, _ = tw.Write(data)
-	}
-	add("Dockerfile", 0o644, []byte("FROM scratch\nCOPY numbered /numbered\nENTRYPOINT [\"/numbered\"]\n"))
-	add("numbered", 0o755, exe)
-	_ = tw.Close()
-	tag := fmt.Sprintf("opskit-logging-numbered:%d", time.Now().UnixNano())
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	res, err := cli.ImageBuild(ctx, &buf, client.ImageBuildOptions{Tags: []string{tag}, Remove: true, ForceRemove: true,
-		Labels: map[string]string{"opskit.testenv": "logging"}})
-	if err != nil {
-		t.Fatalf("ImageBuild: %v", err)
-	}
-	defer res.Body.Close()
-	dec := json.NewDecoder(res.Body)
-	for {
-		var msg struct {
-			Error string `json:"error"`
-		}
-		if err := dec.Decode(&msg); err != nil {
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			t.Fatalf("ImageBuild output: %v", err)
-		}
-		if msg.Error != "" {
-			t.Fatalf("ImageBuild: %s", msg.Error)
-		}
-	}
-	t.Cleanup(func() {
-		_, _ = cli.ImageRemove(context.Background(), tag, client.ImageRemoveOptions{Force: true, PruneChildren: true})
-	})
-	return tag
+	return testenv.GoImage(t, cli, "./testdata/numbered", "logging-numbered")
 }
 
 func runContainer(t *testing.T, cli *client.Client, image string, lc *container.LogConfig, args ...string) string {
