@@ -265,8 +265,9 @@ op_keysconf() {
 	reload_sshd
 }
 
-# end_sessions kills every process of uid $1 until none is left (a process
-# forking while pkill walks /proc is caught by the next pass).
+# end_sessions kills every process of the uids in $1 (comma-separated, as
+# pkill -u takes them) until none is left (a process forking while pkill
+# walks /proc is caught by the next pass).
 end_sessions() {
 	i=0
 	while pkill -KILL -u "$1" 2>/dev/null; do
@@ -423,12 +424,7 @@ run_deluser_batch() {
 	uids=
 	while read -r _ buid _; do uids="$uids${uids:+,}$buid"; done <"$work/batch"
 	# Revoked means out now: end the users running sessions too.
-	i=0
-	while pkill -KILL -u "$uids" 2>/dev/null; do
-		i=$((i + 1))
-		[ $i -lt 20 ] || break
-		sleep 0.05
-	done
+	end_sessions "$uids"
 	if ! ed=$(write_deledit "$work/ed") || ! EDITOR="/bin/sh $ed $work/batch" vipw -q </dev/null >"$work/vipw" 2>&1; then
 		# No shadow-utils vipw, or the edit failed and changed nothing:
 		# userdel one at a time.
