@@ -67,10 +67,8 @@ func ParseKey(line string, policy KeyPolicy) (Key, error) {
 	if err != nil {
 		return Key{}, err
 	}
-	for i := 0; i < len(line); i++ {
-		if c := line[i]; c < 0x20 && c != '\t' || c == 0x7f {
-			return Key{}, fmt.Errorf("%w: control character %q at byte %d", ErrKeySmuggling, c, i+1)
-		}
+	if i := strings.IndexFunc(line, isControl); i >= 0 {
+		return Key{}, fmt.Errorf("%w: control character %q at byte %d", ErrKeySmuggling, line[i], i+1)
 	}
 	trimmed := strings.TrimSpace(line)
 	if trimmed == "" || strings.HasPrefix(trimmed, "#") {
