@@ -177,7 +177,9 @@ op_user() {
 	IFS=,
 	for g in $groups; do
 		IFS=$oldifs
-		getent group "$g" >/dev/null || groupadd "$g" || return 1
+		# Another apply may create the group between the check and
+		# groupadd: then it exists, which is all this needs.
+		getent group "$g" >/dev/null || groupadd "$g" || getent group "$g" >/dev/null || return 1
 	done
 	IFS=$oldifs
 	if lookup; then
