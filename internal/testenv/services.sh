@@ -31,7 +31,7 @@ case "$cmd" in
 up)
 	need_root
 	start=$SECONDS
-	apt_install curl ca-certificates postgresql postgresql-contrib rabbitmq-server docker.io debootstrap shellcheck
+	apt_install curl ca-certificates postgresql postgresql-contrib rabbitmq-server docker.io debootstrap shellcheck age
 	postgres_up
 	rabbitmq_up
 	moto_up
@@ -51,7 +51,7 @@ down)
 bench-deps)
 	# The peers the benchmarks measure against, from Debian's packages.
 	need_root
-	apt_install ansible-core rsyslog openssh-client age
+	apt_install ansible-core rsyslog openssh-client
 	# sops is not packaged by Debian 12: built from the Go module proxy.
 	if ! command -v sops >/dev/null; then
 		GOBIN=/usr/local/bin "${GO:-$(command -v go || echo /usr/local/go/bin/go)}" install github.com/getsops/sops/v3/cmd/sops@v3.13.3
