@@ -28,7 +28,11 @@ require (
 	golang.org/x/crypto v0.59.0
 )
 
-require filippo.io/age v1.3.2
+require (
+	filippo.io/age v1.3.2
+	github.com/aws/aws-sdk-go-v2/service/acm v1.51.5
+	golang.org/x/sys v0.50.0
+)
 
 require (
 	filippo.io/edwards25519 v1.2.0 // indirect
@@ -62,7 +66,6 @@ require (
 	golang.org/x/exp/typeparams v0.0.0-20231108232855-2478ac86f678 // indirect
 	golang.org/x/mod v0.42.0 // indirect
 	golang.org/x/sync v0.25.0 // indirect
-	golang.org/x/sys v0.50.0 // indirect
 	golang.org/x/text v0.44.0 // indirect
 	golang.org/x/tools v0.52.0 // indirect
 	honnef.co/go/tools v0.8.2 // indirect
