@@ -3,8 +3,10 @@ module github.com/opskit-dev/opskit
 go 1.26.8
 
 require (
+	filippo.io/age v1.3.2
 	github.com/aws/aws-sdk-go-v2 v1.48.0
 	github.com/aws/aws-sdk-go-v2/credentials v1.21.0
+	github.com/aws/aws-sdk-go-v2/service/acm v1.51.5
 	github.com/aws/aws-sdk-go-v2/service/autoscaling v1.82.0
 	github.com/aws/aws-sdk-go-v2/service/cloudwatch v1.51.0 // held: from v1.53 it speaks CBOR, which moto 5.2 cannot decode
 	github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs v1.92.2
@@ -26,11 +28,6 @@ require (
 	go.uber.org/goleak v1.3.0
 	go.yaml.in/yaml/v3 v3.0.6
 	golang.org/x/crypto v0.59.0
-)
-
-require (
-	filippo.io/age v1.3.2
-	github.com/aws/aws-sdk-go-v2/service/acm v1.51.5
 	golang.org/x/sys v0.50.0
 )
 
