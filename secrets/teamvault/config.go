@@ -32,8 +32,12 @@ type Config struct {
 // Rule gives the entries matching Match to the members of Teams and to
 // Users.
 type Rule struct {
+	// Match is a path.Match glob over entry names, "prefix/**" for
+	// every entry under prefix, or "**" for all.
 	Match string
+	// Teams are team names from the team file.
 	Teams []string
+	// Users are user names from the team file.
 	Users []string
 	// Line is the rule's line in the config.
 	Line int

@@ -36,7 +36,10 @@
 //
 // Limits: age does not sign, so anyone who can push to the repository can
 // replace an entry with a value of their choosing encrypted to the right
-// keys; review changes to entries/ as you review code. Passphrase-protected
+// keys; review changes to entries/ as you review code. The recipient check
+// compares the 4-byte key tags age writes in its header with the .readers
+// file: it catches edits and mistakes, not someone who grinds a key whose
+// tag collides with a member's. Passphrase-protected
 // SSH keys are not read by ParseIdentity. Keys named as github:USER in the
 // team file are not fetched.
 package teamvault

@@ -16,8 +16,11 @@ import (
 // Reader is one key an entry is encrypted to, as its .readers file lists
 // it: the member and the key's type and fingerprint.
 type Reader struct {
-	Member      string
-	Type        string
+	// Member is the member's name in the team file.
+	Member string
+	// Type is the key type, "ssh-ed25519" or "ssh-rsa".
+	Type string
+	// Fingerprint is the key's SHA256 fingerprint.
 	Fingerprint string
 }
 

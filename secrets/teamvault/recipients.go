@@ -30,7 +30,7 @@ func recipient(k Key) (age.Recipient, error) {
 func stanzaTag(fingerprint string) (string, error) {
 	b64, ok := strings.CutPrefix(fingerprint, "SHA256:")
 	if !ok {
-		return "", fmt.Errorf("fingerprint %q is not SHA256:...", fingerprint)
+		return "", fmt.Errorf("fingerprint %q is not in the SHA256 form", fingerprint)
 	}
 	sum, err := base64.RawStdEncoding.DecodeString(b64)
 	if err != nil || len(sum) != sha256.Size {

@@ -122,8 +122,14 @@ func (v *Vault) Entries() ([]string, error) {
 			}
 			return err
 		}
-		if d.IsDir() || strings.HasPrefix(d.Name(), ".") || !strings.HasSuffix(p, ".age") {
+		if d.IsDir() {
+			if p != root && strings.HasPrefix(d.Name(), ".") {
+				return fs.SkipDir
+			}
 			return nil
+		}
+		if strings.HasPrefix(d.Name(), ".") || !strings.HasSuffix(p, ".age") {
+			return nil // temporary files, notes
 		}
 		rel, err := filepath.Rel(root, p)
 		if err != nil {

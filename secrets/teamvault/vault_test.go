@@ -71,7 +71,11 @@ func TestVaultRemoveMember(t *testing.T) {
 
 	// bob leaves: the team file no longer lists him.
 	f.setTeam(t, f.members[0], f.members[2])
-	v := mustOpen(t, f.dir)
+	var progress []int
+	v, err := teamvault.Open(f.dir, teamvault.Options{Progress: func(done, total int) { progress = append(progress, done, total) }})
+	if err != nil {
+		t.Fatal(err)
+	}
 	plan, err := v.Plan(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -82,6 +86,9 @@ func TestVaultRemoveMember(t *testing.T) {
 	res, err := v.Sync(ctx, f.alice.id)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(progress, []int{1, 2, 2, 2}) {
+		t.Errorf("Progress calls (done, total) = %v; want 1,2 then 2,2", progress)
 	}
 	var changed []string
 	for _, c := range res.Changed {
