@@ -125,13 +125,17 @@ func TestCertsACM(t *testing.T) {
 
 // describeOnly serves one certificate detail, for the states moto cannot
 // reach (FAILED, VALIDATION_TIMED_OUT).
-type describeOnly struct{ detail acmtypes.CertificateDetail }
+type describeOnly struct {
+	detail acmtypes.CertificateDetail
+	list   *acm.ListCertificatesInput // the last ListCertificates input
+}
 
-func (d describeOnly) ListCertificates(context.Context, *acm.ListCertificatesInput, ...func(*acm.Options)) (*acm.ListCertificatesOutput, error) {
+func (d *describeOnly) ListCertificates(_ context.Context, in *acm.ListCertificatesInput, _ ...func(*acm.Options)) (*acm.ListCertificatesOutput, error) {
+	d.list = in
 	return &acm.ListCertificatesOutput{CertificateSummaryList: []acmtypes.CertificateSummary{{CertificateArn: d.detail.CertificateArn}}}, nil
 }
 
-func (d describeOnly) DescribeCertificate(context.Context, *acm.DescribeCertificateInput, ...func(*acm.Options)) (*acm.DescribeCertificateOutput, error) {
+func (d *describeOnly) DescribeCertificate(context.Context, *acm.DescribeCertificateInput, ...func(*acm.Options)) (*acm.DescribeCertificateOutput, error) {
 	return &acm.DescribeCertificateOutput{Certificate: &d.detail}, nil
 }
 
@@ -147,9 +151,15 @@ func TestCertsACMFailedValidation(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			c.detail.CertificateArn, c.detail.KeyAlgorithm = aws.String("arn:aws:acm:eu-north-1:1:certificate/x"), acmtypes.KeyAlgorithmRsa2048
-			findings, err := certs.AuditACM(context.Background(), describeOnly{c.detail}, certs.ACMOptions{})
+			api := &describeOnly{detail: c.detail}
+			findings, err := certs.AuditACM(context.Background(), api, certs.ACMOptions{})
 			if err != nil {
 				t.Fatal(err)
+			}
+			// Real ACM lists only RSA_1024 and RSA_2048 certificates unless
+			// asked for the other key types (moto lists all either way).
+			if api.list.Includes == nil || len(api.list.Includes.KeyTypes) != len(acmtypes.KeyAlgorithm("").Values()) {
+				t.Errorf("ListCertificates input %+v; want every key type included", api.list)
 			}
 			for _, f := range findings {
 				if f.CheckID == "secrets.certs.acm.validation" && (f.Status != certs.StatusFail || !strings.Contains(f.Evidence, c.want)) {
@@ -158,7 +168,7 @@ func TestCertsACMFailedValidation(t *testing.T) {
 			}
 		})
 	}
-	if _, err := certs.AuditACM(context.Background(), describeOnly{}, certs.ACMOptions{ExpiryWithin: -1}); !errors.Is(err, certs.ErrInvalid) {
+	if _, err := certs.AuditACM(context.Background(), &describeOnly{}, certs.ACMOptions{ExpiryWithin: -1}); !errors.Is(err, certs.ErrInvalid) {
 		t.Errorf("negative threshold: %v; want ErrInvalid", err)
 	}
 }
