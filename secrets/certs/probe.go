@@ -54,7 +54,8 @@ type probeTarget struct {
 // prefers, then one per old protocol version and per weak cipher suite
 // to see whether the server also accepts those; it sends no data. The
 // resource of every finding is addr. An endpoint where no handshake
-// completes returns ErrProbe.
+// completes returns ErrProbe; so does one whose RSA key is below 1024
+// bits, since Go's TLS client refuses those outright.
 func Probe(ctx context.Context, addr string, opts ProbeOptions) ([]Finding, error) {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
@@ -80,7 +81,9 @@ func Probe(ctx context.Context, addr string, opts ProbeOptions) ([]Finding, erro
 		opts.Dial = d.DialContext
 	}
 	t := &probeTarget{addr: addr, name: opts.ServerName, opts: opts, now: opts.Now()}
-	st, err := t.handshake(ctx, &tls.Config{MinVersion: tls.VersionTLS10})
+	// Anything goes in the first handshake, weak suites included, so an
+	// old server is reported on rather than unreachable.
+	st, err := t.handshake(ctx, &tls.Config{MinVersion: tls.VersionTLS10, CipherSuites: allSuites()})
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s: %v", ErrProbe, addr, err)
 	}

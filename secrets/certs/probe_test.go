@@ -105,6 +105,11 @@ func TestTLSProbe(t *testing.T) {
 		{"weak suites", []*x509.Certificate{rsaLeaf, inter.cert}, rsaKey, func(c *tls.Config) {
 			c.CipherSuites = []uint16{tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, tls.TLS_RSA_WITH_AES_128_GCM_SHA256, tls.TLS_RSA_WITH_3DES_EDE_CBC_SHA}
 		}, []string{"cipher"}},
+		// A server that speaks nothing Go offers by default is still
+		// reported on, not unreachable.
+		{"only RSA key exchange", []*x509.Certificate{rsaLeaf, inter.cert}, rsaKey, func(c *tls.Config) {
+			c.MaxVersion, c.CipherSuites = tls.VersionTLS12, []uint16{tls.TLS_RSA_WITH_AES_128_GCM_SHA256}
+		}, []string{"cipher"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -53,8 +53,8 @@ func (r *Result) Warning() string {
 	}
 	var b strings.Builder
 	for _, rv := range r.Revoked {
-		fmt.Fprintf(&b, "%s can no longer decrypt the new versions of %d entries, but the old versions are still in git history and %s's key (%s) still decrypts them: rotate these passwords: %s\n",
-			rv.Member, len(rv.Entries), rv.Member, strings.Join(rv.Fingerprints, ", "), strings.Join(rv.Entries, ", "))
+		fmt.Fprintf(&b, "%s's key %s no longer decrypts the new versions of %d entries, but their old versions stay in git history and that key still decrypts them; rotate these passwords: %s\n",
+			rv.Member, strings.Join(rv.Fingerprints, ", "), len(rv.Entries), strings.Join(rv.Entries, ", "))
 	}
 	return b.String()
 }
