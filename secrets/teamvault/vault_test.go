@@ -377,6 +377,18 @@ func TestVaultBadInput(t *testing.T) {
 	if _, err := v.Get(context.Background(), "db/none", f.alice.id); !errors.Is(err, teamvault.ErrNotFound) {
 		t.Errorf("Get missing: %v; want ErrNotFound", err)
 	}
+	if err := v.Delete(context.Background(), "db/none"); !errors.Is(err, teamvault.ErrNotFound) {
+		t.Errorf("Delete missing: %v; want ErrNotFound", err)
+	}
+	if err := v.Delete(context.Background(), "db/staging"); err != nil {
+		t.Fatal(err)
+	}
+	if names, _ := v.Entries(); !reflect.DeepEqual(names, []string{"db/prod", "web/api-token"}) {
+		t.Errorf("Entries after Delete = %v", names)
+	}
+	if _, err := os.Stat(strings.TrimSuffix(v.Path("db/staging"), ".age") + ".readers"); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("db/staging.readers left behind: %v", err)
+	}
 	for name, team := range map[string]string{
 		"alias":         "teams:\n  ops: &a\nusers:\n  - name: x\n    teams: *a\n",
 		"duplicate key": "teams:\n  ops:\n  ops:\n",
