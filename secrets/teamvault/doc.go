@@ -8,8 +8,9 @@
 // access package reads (teams, and users with their keys and teams; the
 // vault parses it itself), and rules giving entries, by name pattern, to
 // teams and users. Put encrypts an entry to its readers (no identity
-// needed), Get decrypts one, Delete removes one, Plan lists what the config and team file
-// would change, and Sync re-encrypts every entry whose readers changed.
+// needed), Get decrypts one, Delete removes one, Plan lists what the
+// config and team file would change, and Sync re-encrypts every entry
+// whose readers changed.
 //
 // # Adding and removing members
 //
