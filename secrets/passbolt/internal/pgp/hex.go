@@ -1,0 +1,5 @@
+package pgp
+
+import "encoding/hex"
+
+func hexFingerprint(b []byte) string { return hex.EncodeToString(b) }
