@@ -1,0 +1,5 @@
+package passbolt
+
+import "github.com/ProtonMail/go-crypto/openpgp"
+
+type openpgpEntity = openpgp.Entity
