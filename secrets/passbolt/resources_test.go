@@ -80,9 +80,15 @@ func TestResourceErrors(t *testing.T) {
 
 	// Bad input, refused before any request.
 	for name, err := range map[string]error{
-		"empty name":     func() error { _, err := alice.CreateResource(ctx, passbolt.ResourceInput{}, pw("x")); return err }(),
-		"long name":      func() error { _, err := alice.CreateResource(ctx, passbolt.ResourceInput{Name: strings.Repeat("n", 256)}, pw("x")); return err }(),
-		"long password":  func() error { _, err := alice.CreateResource(ctx, passbolt.ResourceInput{Name: "x"}, pw(strings.Repeat("p", 4097))); return err }(),
+		"empty name": func() error { _, err := alice.CreateResource(ctx, passbolt.ResourceInput{}, pw("x")); return err }(),
+		"long name": func() error {
+			_, err := alice.CreateResource(ctx, passbolt.ResourceInput{Name: strings.Repeat("n", 256)}, pw("x"))
+			return err
+		}(),
+		"long password": func() error {
+			_, err := alice.CreateResource(ctx, passbolt.ResourceInput{Name: "x"}, pw(strings.Repeat("p", 4097)))
+			return err
+		}(),
 		"bad id":         func() error { _, _, err := alice.ReadResource(ctx, "db"); return err }(),
 		"no changes":     func() error { _, err := alice.Share(ctx, r.ID); return err }(),
 		"bad permission": func() error { _, err := alice.Share(ctx, r.ID, passbolt.GrantUser(e.users["bob"].ID, 3)); return err }(),
