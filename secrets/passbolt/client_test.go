@@ -61,13 +61,51 @@ func TestLoginUnknownUser(t *testing.T) {
 // Set-Cookie, so a session outlives many access tokens.
 func TestTokenRefresh(t *testing.T) {
 	e := newEnv(t, "alice")
-	c := e.dial("alice")
+	rec := &recorder{}
+	o := e.options("alice")
+	o.HTTP = rec
+	c, err := passbolt.Dial(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
 	ctx := context.Background()
 	for i := 0; i < 4; i++ {
 		e.clock.Advance(4*time.Minute + 30*time.Second)
 		if _, err := c.Me(ctx); err != nil {
 			t.Fatalf("Me after %d refreshes: %v", i, err)
 		}
+	}
+	if got := rec.count("/auth/jwt/refresh.json", 200); got != 4 {
+		t.Errorf("%d refreshes; want 4 (one per 4m30s step)", got)
+	}
+	if got := rec.count("/auth/jwt/login.json", 200); got != 1 {
+		t.Errorf("%d logins; want 1", got)
+	}
+	if got := rec.count("", 401); got != 0 {
+		t.Errorf("%d requests answered 401: the token was not refreshed before it expired", got)
+	}
+}
+
+// TestRetryAfter401: a token the server already considers expired (its
+// clock is ahead) is renewed once and the request sent again.
+func TestRetryAfter401(t *testing.T) {
+	e := newEnv(t, "alice")
+	rec := &recorder{}
+	o := e.options("alice")
+	o.HTTP = rec
+	o.Now = time.Now // the client's clock stays behind the server's
+	c, err := passbolt.Dial(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	e.clock.Advance(6 * time.Minute)
+	if _, err := c.Me(context.Background()); err != nil {
+		t.Fatalf("Me with a token the server has expired: %v", err)
+	}
+	if rec.count("/users/me.json", 401) != 1 || rec.count("/users/me.json", 200) != 1 || rec.count("/auth/jwt/refresh.json", 200) != 1 {
+		t.Fatalf("requests %v; want one 401, one refresh, one 200", rec.log())
 	}
 }
 

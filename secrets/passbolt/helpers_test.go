@@ -2,6 +2,9 @@ package passbolt_test
 
 import (
 	"context"
+	"fmt"
+	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -78,4 +81,40 @@ func (e *env) dial(name string) *passbolt.Client {
 
 func pw(s string) passbolt.Secret {
 	return passbolt.Secret{Password: secrets.NewValue([]byte(s))}
+}
+
+// recorder is a Doer that records each request's path and status.
+type recorder struct {
+	mu   sync.Mutex
+	seen []string
+}
+
+func (r *recorder) Do(req *http.Request) (*http.Response, error) {
+	resp, err := http.DefaultClient.Do(req)
+	if err == nil {
+		r.mu.Lock()
+		r.seen = append(r.seen, fmt.Sprintf("%s %d", req.URL.Path, resp.StatusCode))
+		r.mu.Unlock()
+	}
+	return resp, err
+}
+
+// count is how many requests to path (any path when empty) got status.
+func (r *recorder) count(path string, status int) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	n := 0
+	for _, s := range r.seen {
+		p, code, _ := strings.Cut(s, " ")
+		if (path == "" || p == path) && code == fmt.Sprint(status) {
+			n++
+		}
+	}
+	return n
+}
+
+func (r *recorder) log() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]string(nil), r.seen...)
 }
