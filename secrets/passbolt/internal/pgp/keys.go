@@ -88,7 +88,7 @@ func ArmorPrivate(e *openpgp.Entity) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if err := e.SerializePrivate(w, nil); err != nil {
+	if err := e.SerializePrivateWithoutSigning(w, nil); err != nil {
 		return "", err
 	}
 	if err := w.Close(); err != nil {
