@@ -53,7 +53,7 @@ func (c *Client) login(ctx context.Context) error {
 		"version": protocolVersion, "domain": c.base, "verify_token": token,
 		"verify_token_expiry": c.now().Add(c.challengeTTL).Unix(),
 	})
-	armored, err := pgp.Encrypt(plain, []*openpgpEntity{c.server}, c.key)
+	armored, err := pgp.Encrypt(plain, []*pgp.Entity{c.server}, c.key)
 	if err != nil {
 		return fmt.Errorf("passbolt: login user %s: encrypt challenge: %w", c.userID, err)
 	}

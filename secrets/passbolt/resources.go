@@ -132,7 +132,7 @@ func (c *Client) CreateResource(ctx context.Context, in ResourceInput, secret Se
 		return Resource{}, err
 	}
 	defer clear(plain)
-	data, err := pgp.Encrypt(plain, []*openpgpEntity{c.key}, c.key)
+	data, err := pgp.Encrypt(plain, []*pgp.Entity{c.key}, c.key)
 	if err != nil {
 		return Resource{}, fmt.Errorf("passbolt: create %s: encrypt: %w", label, err)
 	}
@@ -252,7 +252,7 @@ func (c *Client) encryptFor(label string, plain []byte, users []User) ([]secretJ
 		if err != nil {
 			return nil, fmt.Errorf("passbolt: %s: public key of user %s: %w", label, u.ID, err)
 		}
-		data, err := pgp.Encrypt(plain, []*openpgpEntity{k}, c.key)
+		data, err := pgp.Encrypt(plain, []*pgp.Entity{k}, c.key)
 		if err != nil {
 			return nil, fmt.Errorf("passbolt: %s: encrypt for user %s: %w", label, u.ID, err)
 		}

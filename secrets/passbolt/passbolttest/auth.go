@@ -86,7 +86,7 @@ func (s *Server) login(c *call) {
 		"version": ProtocolVersion, "domain": s.URL(), "access_token": access,
 		"refresh_token": refresh, "verify_token": ch.token,
 	})
-	armored, err := pgp.Encrypt(plain, []*openpgpEntity{u.key}, s.key)
+	armored, err := pgp.Encrypt(plain, []*pgp.Entity{u.key}, s.key)
 	if err != nil {
 		s.reply(c.w, c.r, c.action, http.StatusInternalServerError, "Internal error.", nil)
 		return

@@ -38,12 +38,12 @@ func TestLoginRefusals(t *testing.T) {
 
 	// Unsigned challenge.
 	plain := []byte(`{"version":"1.0.0","domain":"` + r.s.URL() + `","verify_token":"` + newUUID() + `","verify_token_expiry":` + strconv.FormatInt(r.now.Add(time.Minute).Unix(), 10) + `}`)
-	armored, _ := pgp.Encrypt(plain, []*openpgpEntity{r.serverKey()}, nil)
+	armored, _ := pgp.Encrypt(plain, []*pgp.Entity{r.serverKey()}, nil)
 	if rep := r.do("POST", "/auth/jwt/login.json", "", map[string]string{"user_id": r.users["alice"].ID, "challenge": armored}); rep.Code != 400 {
 		t.Errorf("unsigned challenge: %d; want 400", rep.Code)
 	}
 	// Armor without the CRC24 line.
-	signed, _ := pgp.Encrypt(plain, []*openpgpEntity{r.serverKey()}, r.keys["alice"])
+	signed, _ := pgp.Encrypt(plain, []*pgp.Entity{r.serverKey()}, r.keys["alice"])
 	noCRC := dropCRC(signed)
 	if rep := r.do("POST", "/auth/jwt/login.json", "", map[string]string{"user_id": r.users["alice"].ID, "challenge": noCRC}); rep.Code != 400 || rep.Header.Message != invalid {
 		t.Errorf("challenge without checksum: %d %q; want 400", rep.Code, rep.Header.Message)

@@ -12,11 +12,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
-
-	"github.com/ProtonMail/go-crypto/openpgp"
 )
-
-type openpgpEntity = openpgp.Entity
 
 var b64 = base64.RawURLEncoding
 
