@@ -70,7 +70,11 @@ func (c *Client) login(ctx context.Context) error {
 	// The answer must be for us and signed by the pinned server key.
 	dec, err := pgp.Decrypt(out.Challenge, c.key, c.server)
 	if err != nil || dec.Signer != c.pinned {
-		return &ServerKeyError{URL: c.base, Pinned: c.pinned, Got: "an unsigned or wrongly signed login reply"}
+		got := ""
+		if err == nil {
+			got = dec.Signer
+		}
+		return &ServerKeyError{URL: c.base, Pinned: c.pinned, Got: got}
 	}
 	var reply struct {
 		Version      string `json:"version"`
@@ -168,6 +172,15 @@ func (c *Client) Logout(ctx context.Context) error {
 		return ErrClosed
 	}
 	c.closed = true
+	if !c.now().Add(c.refreshBefore).Before(c.accessExp) {
+		// An expired access token cannot log out: renew it first. When
+		// that fails the refresh token is spent or expired already, and
+		// there is nothing left to end on the server.
+		if err := c.renew(ctx); err != nil {
+			c.access, c.refresh = "", ""
+			return nil
+		}
+	}
 	in := map[string]string{}
 	if c.refresh != "" {
 		in["refresh_token"] = c.refresh

@@ -136,6 +136,23 @@ func TestLogout(t *testing.T) {
 	if err := c.Close(); err != nil {
 		t.Fatalf("Close after Logout = %v; want nil", err)
 	}
+
+	// A client whose access token has expired renews it to log out, and
+	// the refresh token is spent on the server.
+	rec := &recorder{}
+	o := e.options("alice")
+	o.HTTP = rec
+	c, err := passbolt.Dial(ctx, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Advance(6 * time.Minute)
+	if err := c.Logout(ctx); err != nil {
+		t.Fatalf("Logout with an expired access token: %v", err)
+	}
+	if rec.count("/auth/jwt/refresh.json", 200) != 1 || rec.count("/auth/jwt/logout.json", 200) != 1 {
+		t.Fatalf("requests %v; want a refresh then a logout", rec.log())
+	}
 }
 
 func TestResourceTypes(t *testing.T) {

@@ -141,12 +141,16 @@ func flatten(prefix string, tree map[string]any, out map[string]map[string]strin
 type ServerKeyError struct {
 	// URL is the server's base URL.
 	URL string
-	// Pinned and Got are the pinned and the presented fingerprints.
+	// Pinned and Got are the pinned and the presented fingerprints; Got
+	// is empty when the login reply carried no valid signature at all.
 	Pinned, Got string
 }
 
 // Error implements error.
 func (e *ServerKeyError) Error() string {
+	if e.Got == "" {
+		return fmt.Sprintf("passbolt: server %s answered the login without a valid signature by the pinned key %s", e.URL, e.Pinned)
+	}
 	return fmt.Sprintf("passbolt: server %s presented key %s, not the pinned key %s", e.URL, e.Got, e.Pinned)
 }
 

@@ -140,7 +140,10 @@ func (c *Client) SimulateShare(ctx context.Context, resourceID string, changes .
 
 // Share applies the changes: it simulates them first, encrypts the
 // secret for each user who gains access, and sends both in one request
-// (the server applies them in one transaction).
+// (the server applies them in one transaction). If access changes between
+// the simulation and the share, the server refuses it with a
+// *ValidationError on "secrets" (secrets_provided) and nothing changes;
+// calling Share again simulates afresh.
 func (c *Client) Share(ctx context.Context, resourceID string, changes ...PermissionChange) (ShareResult, error) {
 	res, err := c.SimulateShare(ctx, resourceID, changes...)
 	if err != nil {

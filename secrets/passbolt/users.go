@@ -28,7 +28,8 @@ type PublicKey struct {
 	// Armored is the armored public key.
 	Armored string
 	// Fingerprint is 40 uppercase hex digits, computed by the client from
-	// Armored (a server row that disagrees is refused).
+	// Armored (not taken from the server's row); empty when Armored is
+	// not a readable key.
 	Fingerprint string
 	KeyID       string
 	Bits        int

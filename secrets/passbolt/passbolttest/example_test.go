@@ -48,7 +48,10 @@ func ExampleServer_AddUser() {
 	}
 	fmt.Println(len(alice.Fingerprint), alice.PrivateKey != "")
 
-	resp, _ := http.Get(srv.URL() + "/users/me.json")
+	resp, err := http.Get(srv.URL() + "/users/me.json")
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer resp.Body.Close()
 	var env struct {
 		Header struct {
