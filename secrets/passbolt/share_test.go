@@ -90,3 +90,34 @@ func TestShareUsersAndGroups(t *testing.T) {
 		t.Fatalf("dave's permission %v, %v; want Update", got.Permission, err)
 	}
 }
+
+// TestUpdateReachesGroupMembers: an update encrypts the new secret for
+// every user with access, including those who have it through a group.
+func TestUpdateReachesGroupMembers(t *testing.T) {
+	e := newEnv(t, "alice", "bob", "erin")
+	g, err := e.srv.AddGroup("ops", e.users["bob"].ID, e.users["erin"].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	alice := e.dial("alice")
+	ctx := context.Background()
+	r, err := alice.CreateResource(ctx, passbolt.ResourceInput{Name: "vpn"}, pw("one"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := alice.Share(ctx, r.ID, passbolt.GrantGroup(g.ID, passbolt.Read)); err != nil {
+		t.Fatal(err)
+	}
+	upd := pw("two")
+	if _, err := alice.UpdateResource(ctx, r.ID, passbolt.ResourceInput{Name: "vpn"}, &upd); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []string{"bob", "erin"} {
+		if _, s, err := e.dial(n).ReadResource(ctx, r.ID); err != nil || s.Password.Reveal() != "two" {
+			t.Fatalf("%s after the update: %v", n, err)
+		}
+	}
+	if got := e.srv.SecretUsers(r.ID); len(got) != 3 {
+		t.Fatalf("secrets held by %v; want alice, bob and erin", got)
+	}
+}

@@ -112,21 +112,6 @@ func (s *Server) AddGroup(name string, members ...string) (Group, error) {
 	return Group{ID: g.id, Name: name}, nil
 }
 
-// AddGroupMember adds user id to group id. The resources shared with the
-// group then lack a secret for the new member until someone with access
-// shares or updates them, as on the real server after a group edit
-// without secrets.
-func (s *Server) AddGroupMember(groupID, userID string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	g := s.groups[groupID]
-	if g == nil || s.users[userID] == nil {
-		return fmt.Errorf("passbolttest: no group %q or user %q", groupID, userID)
-	}
-	g.members = append(g.members, groupUser{id: newUUID(), userID: userID, created: s.now()})
-	return nil
-}
-
 // SecretUsers returns the ids of the users who hold a secret for the
 // resource id, sorted: the server's view that tests assert on.
 func (s *Server) SecretUsers(resourceID string) []string {
