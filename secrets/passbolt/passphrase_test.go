@@ -2,8 +2,12 @@ package passbolt_test
 
 import (
 	"context"
+	"crypto"
 	"errors"
 	"testing"
+
+	"github.com/ProtonMail/go-crypto/openpgp/packet"
+	"github.com/ProtonMail/go-crypto/openpgp/s2k"
 
 	"github.com/opskit-dev/opskit/secrets"
 	"github.com/opskit-dev/opskit/secrets/passbolt"
@@ -17,7 +21,9 @@ func protect(t *testing.T, armored, passphrase string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := k.EncryptPrivateKeys([]byte(passphrase), nil); err != nil {
+	// A cheap S2K count keeps the test fast; real keys use far more.
+	cfg := &packet.Config{S2KConfig: &s2k.Config{S2KMode: s2k.IteratedSaltedS2K, Hash: crypto.SHA256, S2KCount: 1024}}
+	if err := k.EncryptPrivateKeys([]byte(passphrase), cfg); err != nil {
 		t.Fatal(err)
 	}
 	out, err := pgp.ArmorPrivate(k)
