@@ -2,7 +2,6 @@ package passbolttest
 
 import (
 	"net/http"
-	"sort"
 	"strings"
 )
 
@@ -87,58 +86,4 @@ func (s *Server) usersView(c *call) {
 		return
 	}
 	s.ok(c.w, c.r, c.action, msgOK, s.renderUser(u))
-}
-
-// groupsIndex serves GET /groups.json; contain[groups_users]=1 adds the
-// memberships; filter[has-users][] keeps groups holding every user given.
-func (s *Server) groupsIndex(c *call) {
-	q := c.r.URL.Query()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	users := q["filter[has-users][]"]
-	out := []map[string]any{}
-	for _, g := range s.sortedGroups() {
-		keep := true
-		for _, uid := range users {
-			found := false
-			for _, m := range g.members {
-				found = found || strings.EqualFold(m.userID, uid)
-			}
-			keep = keep && found
-		}
-		if !keep {
-			continue
-		}
-		row := map[string]any{
-			"id": g.id, "name": g.name, "deleted": false, "created": stamp(g.created), "modified": stamp(g.created),
-			"created_by": nil, "modified_by": nil,
-		}
-		if contains(q, "groups_users") {
-			gu := []map[string]any{}
-			for _, m := range g.members {
-				gu = append(gu, renderGroupUser(g, m))
-			}
-			row["groups_users"] = gu
-		}
-		out = append(out, row)
-	}
-	s.ok(c.w, c.r, c.action, msgOK, out)
-}
-
-func (s *Server) sortedUsers() []*user {
-	out := make([]*user, 0, len(s.users))
-	for _, u := range s.users {
-		out = append(out, u)
-	}
-	sort.Slice(out, func(i, j int) bool { return lessFold(out[i].username, out[j].username) })
-	return out
-}
-
-func (s *Server) sortedGroups() []*group {
-	out := make([]*group, 0, len(s.groups))
-	for _, g := range s.groups {
-		out = append(out, g)
-	}
-	sort.Slice(out, func(i, j int) bool { return lessFold(out[i].name, out[j].name) })
-	return out
 }

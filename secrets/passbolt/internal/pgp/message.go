@@ -2,6 +2,7 @@ package pgp
 
 import (
 	"bytes"
+	"encoding/hex"
 	"errors"
 	"io"
 	"strings"
@@ -87,7 +88,7 @@ func Decrypt(armored string, key *openpgp.Entity, signers ...*openpgp.Entity) (*
 	out := &Decrypted{Plaintext: plain}
 	if md.IsSigned && md.SignedBy != nil && md.SignatureError == nil {
 		out.Signer = Fingerprint(md.SignedBy.Entity)
-		out.SigningKey = strings.ToUpper(hexFingerprint(md.SignedBy.PublicKey.Fingerprint))
+		out.SigningKey = strings.ToUpper(hex.EncodeToString(md.SignedBy.PublicKey.Fingerprint))
 	}
 	if len(signers) == 0 {
 		return out, nil

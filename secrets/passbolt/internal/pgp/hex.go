@@ -1,5 +1,0 @@
-package pgp
-
-import "encoding/hex"
-
-func hexFingerprint(b []byte) string { return hex.EncodeToString(b) }
