@@ -206,3 +206,22 @@ func TestUsersAndGroups(t *testing.T) {
 		t.Fatalf("User(unknown) = %v; want ErrNotFound", err)
 	}
 }
+
+// TestLoginRefused: a challenge the server refuses comes back as
+// ErrUnauthorized with the server's message: signed by a key that is not
+// the user's, or expired because the client's clock is behind.
+func TestLoginRefused(t *testing.T) {
+	e := newEnv(t, "alice", "mallory")
+	o := e.options("alice")
+	o.PrivateKey = secrets.NewValue([]byte(e.users["mallory"].PrivateKey))
+	_, err := passbolt.Dial(context.Background(), o)
+	var ae *passbolt.APIError
+	if !errors.Is(err, passbolt.ErrUnauthorized) || !errors.As(err, &ae) || ae.Status != 400 || ae.Message != "The credentials are invalid." {
+		t.Fatalf("Dial as alice with mallory's key = %v; want 400 The credentials are invalid.", err)
+	}
+	o = e.options("alice")
+	o.Now = func() time.Time { return e.clock.Now().Add(-10 * time.Minute) }
+	if _, err := passbolt.Dial(context.Background(), o); !errors.Is(err, passbolt.ErrUnauthorized) {
+		t.Fatalf("Dial with a clock 10 minutes behind = %v; want ErrUnauthorized (expired challenge)", err)
+	}
+}
