@@ -29,6 +29,8 @@ type Client struct {
 	refreshBefore time.Duration
 	challengeTTL  time.Duration
 
+	keys keyCache // users' public keys, parsed
+
 	mu        sync.Mutex // guards the session below; held while refreshing
 	server    *openpgp.Entity
 	access    string

@@ -248,9 +248,12 @@ func (c *Client) UpdateResource(ctx context.Context, id string, in ResourceInput
 func (c *Client) encryptFor(label string, plain []byte, users []User) ([]secretJSON, error) {
 	out := make([]secretJSON, 0, len(users))
 	for _, u := range users {
-		k, err := pgp.ReadKey(u.Key.Armored)
-		if err != nil {
-			return nil, fmt.Errorf("passbolt: %s: public key of user %s: %w", label, u.ID, err)
+		k := u.entity
+		if k == nil {
+			var err error
+			if k, err = pgp.ReadKey(u.Key.Armored); err != nil {
+				return nil, fmt.Errorf("passbolt: %s: public key of user %s: %w", label, u.ID, err)
+			}
 		}
 		data, err := pgp.Encrypt(plain, []*pgp.Entity{k}, c.key)
 		if err != nil {

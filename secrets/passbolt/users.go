@@ -21,6 +21,8 @@ type User struct {
 	Key PublicKey
 	// Groups are the ids of the groups the user belongs to.
 	Groups []string
+
+	entity *pgp.Entity // Key.Armored, parsed once
 }
 
 // PublicKey is a user's OpenPGP public key as the server stores it.
@@ -58,7 +60,7 @@ type userJSON struct {
 	} `json:"groups_users"`
 }
 
-func (u userJSON) user() User {
+func (u userJSON) user(keys *keyCache) User {
 	out := User{
 		ID: u.ID, Username: u.Username, FirstName: u.Profile.FirstName, LastName: u.Profile.LastName, Active: u.Active,
 		Key: PublicKey{
@@ -66,8 +68,8 @@ func (u userJSON) user() User {
 			Created: parseTime(u.Gpgkey.KeyCreated),
 		},
 	}
-	if k, err := pgp.ReadKey(u.Gpgkey.ArmoredKey); err == nil {
-		out.Key.Fingerprint = pgp.Fingerprint(k)
+	if k, err := keys.read(u.Gpgkey.ArmoredKey); err == nil {
+		out.Key.Fingerprint, out.entity = pgp.Fingerprint(k), k
 	}
 	for _, g := range u.GroupsUsers {
 		out.Groups = append(out.Groups, g.GroupID)
@@ -106,7 +108,7 @@ func (c *Client) Users(ctx context.Context, opts UsersOptions) ([]User, error) {
 	}
 	out := make([]User, 0, len(rows))
 	for _, r := range rows {
-		out = append(out, r.user())
+		out = append(out, r.user(&c.keys))
 	}
 	return out, nil
 }
@@ -118,12 +120,12 @@ func (c *Client) User(ctx context.Context, id string) (User, error) {
 	}
 	var row userJSON
 	err := c.call(ctx, request{op: "read user " + id, method: http.MethodGet, path: "/users/" + id, out: &row})
-	return row.user(), err
+	return row.user(&c.keys), err
 }
 
 // Me returns the logged-in user.
 func (c *Client) Me(ctx context.Context) (User, error) {
 	var row userJSON
 	err := c.call(ctx, request{op: "read user me", method: http.MethodGet, path: "/users/me", out: &row})
-	return row.user(), err
+	return row.user(&c.keys), err
 }

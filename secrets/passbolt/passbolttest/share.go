@@ -21,13 +21,16 @@ type permissionChange struct {
 	Delete        bool   `json:"delete"`
 }
 
-// applyChanges applies the changes to a copy of the permissions and
-// returns it, with the validation errors found. The caller holds s.mu.
+// applyChanges applies the changes to a copy of the resource's
+// permissions and returns it, with the validation errors found. The
+// caller holds s.mu.
 func (s *Server) applyChanges(r *resource, changes []permissionChange, errs fieldErrors) map[string]*permission {
-	next := map[string]*permission{}
+	next := map[string]*permission{} // this resource's permissions only
 	for id, p := range s.perms {
-		cp := *p
-		next[id] = &cp
+		if p.acoID == r.id {
+			cp := *p
+			next[id] = &cp
+		}
 	}
 	now := s.now()
 	for i, ch := range changes {
@@ -163,7 +166,14 @@ func (s *Server) share(c *call) {
 		s.invalid(c.w, c.r, c.action, "The shared resource could not be validated.", errs)
 		return
 	}
-	s.perms = next
+	for id, p := range s.perms {
+		if p.acoID == r.id {
+			delete(s.perms, id)
+		}
+	}
+	for id, p := range next {
+		s.perms[id] = p
+	}
 	s.storeSecrets(r.id, in.Secrets, s.now())
 	for uid := range s.secrets[r.id] {
 		if !held[uid] {
