@@ -65,6 +65,9 @@ func TestDecryptSignatures(t *testing.T) {
 	if d, err := Decrypt(unsigned, a); err != nil || string(d.Plaintext) != "x" || d.Signer != "" {
 		t.Fatalf("unsigned, none required: %+v, %v", d, err)
 	}
+	if d, err := Decrypt(signed, a); err != nil || string(d.Plaintext) != "x" || d.Signer != "" {
+		t.Fatalf("signed, none required: %+v, %v; want the plaintext, signature unchecked", d, err)
+	}
 	if _, err := Decrypt(signed, b); err != ErrDecrypt {
 		t.Fatalf("for a, opened with b: %v; want ErrDecrypt", err)
 	}

@@ -51,8 +51,8 @@ type Decrypted struct {
 	// Plaintext is the message's content.
 	Plaintext []byte
 	// Signer is the fingerprint (uppercase hex) of the primary key of the
-	// verified signer, empty when the message carries no signature by a key
-	// in the keyring given to Decrypt.
+	// verified signer, empty when the message carries no signature by one
+	// of the signers given to Decrypt.
 	Signer string
 	// SigningKey is the fingerprint of the key (primary or subkey) that
 	// made the signature, as GnuPG reports it.
@@ -60,7 +60,8 @@ type Decrypted struct {
 }
 
 // Decrypt decrypts an armored message with key. When signers is not empty,
-// a signature by one of them is required and verified.
+// a signature by one of them is required and verified; otherwise
+// signatures are not checked at all (Signer stays empty).
 func Decrypt(armored string, key *openpgp.Entity, signers ...*openpgp.Entity) (*Decrypted, error) {
 	if err := CheckArmor(armored); err != nil {
 		return nil, err
@@ -69,8 +70,10 @@ func Decrypt(armored string, key *openpgp.Entity, signers ...*openpgp.Entity) (*
 	if err != nil || block.Type != "PGP MESSAGE" {
 		return nil, ErrArmor
 	}
-	ring := openpgp.EntityList{key}
-	ring = append(ring, signers...)
+	var ring openpgp.KeyRing = decryptOnly{openpgp.EntityList{key}}
+	if len(signers) > 0 {
+		ring = append(openpgp.EntityList{key}, signers...)
+	}
 	md, err := openpgp.ReadMessage(block.Body, ring, nil, nil)
 	if err != nil {
 		return nil, ErrDecrypt
@@ -101,3 +104,9 @@ func Decrypt(armored string, key *openpgp.Entity, signers ...*openpgp.Entity) (*
 	}
 	return out, nil
 }
+
+// decryptOnly is a keyring that decrypts but offers no key to verify
+// signatures with, so go-crypto skips verifying them.
+type decryptOnly struct{ openpgp.EntityList }
+
+func (decryptOnly) KeysByIdUsage(uint64, byte) []openpgp.Key { return nil }
