@@ -32,7 +32,9 @@ type Options struct {
 	ServerFingerprint string
 	// HTTP sends the requests (default http.DefaultClient).
 	HTTP Doer
-	// Now is the clock (default time.Now).
+	// Now is the clock (default time.Now). The login challenge expires
+	// ChallengeTTL after Now: a clock behind the server's by more than
+	// that makes every login fail (ErrUnauthorized).
 	Now func() time.Time
 	// RefreshBefore is how long before the access token expires it is
 	// refreshed (default 1 minute; the server's tokens last 5).
