@@ -31,7 +31,7 @@ case "$cmd" in
 up)
 	need_root
 	start=$SECONDS
-	apt_install curl ca-certificates postgresql postgresql-contrib rabbitmq-server docker.io debootstrap shellcheck age
+	apt_install curl ca-certificates gnupg postgresql postgresql-contrib rabbitmq-server docker.io debootstrap shellcheck age
 	postgres_up
 	rabbitmq_up
 	moto_up
