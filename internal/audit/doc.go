@@ -5,7 +5,9 @@
 // A [Check] describes a rule: a stable ID such as "database.pg_hba.trust",
 // a title, a [Severity], remediation and references (CIS ids and the like).
 // Running a check against a target yields [Finding] values, one per
-// resource inspected, each with a [Status]: pass, fail, error or waived.
+// resource inspected, each with a [Status]: pass, fail, error, waived or
+// n/a (the check does not apply to this target, with the reason: a file
+// check on a managed database, say; it never fails a run).
 // [Run] runs a list of [Checker] values against one target and guarantees
 // that a check which errors or panics still produces a finding with
 // [StatusError]; it never vanishes from the report.
