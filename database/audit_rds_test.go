@@ -21,10 +21,9 @@ import (
 // rdsEnv is an RDS instance on moto with a parameter group of its own,
 // standing for the instance the real PostgreSQL plays.
 type rdsEnv struct {
-	api            *awsrds.Client
-	instance       string
-	group          string
-	adminRoleOwned bool
+	api      *awsrds.Client
+	instance string
+	group    string
 }
 
 func newRDSEnv(t *testing.T) *rdsEnv {

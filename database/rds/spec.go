@@ -49,7 +49,19 @@ type InstanceSpec struct {
 	ParameterGroup *ParameterGroupSpec
 	// PubliclyAccessible defaults to false.
 	PubliclyAccessible bool
-	Port               int32
+	// Port is the port the instance listens on, 1150-65535. Zero means
+	// 5432, PostgreSQL's well-known port, which the audit flags
+	// (database.rds.non_default_port); RDS restarts the instance to
+	// change it.
+	Port int32
+	// MonitoringInterval turns on Enhanced Monitoring (OS metrics every
+	// 1, 5, 10, 15, 30 or 60 seconds, into CloudWatch Logs); 0 leaves it
+	// off, which the audit flags (database.rds.enhanced_monitoring_enabled).
+	// MonitoringRoleArn is the IAM role RDS publishes the metrics with
+	// (one with the AmazonRDSEnhancedMonitoringRole policy), required
+	// with an interval and refused without one.
+	MonitoringInterval int32
+	MonitoringRoleArn  string
 	SubnetGroup        string
 	SecurityGroupIDs   []string
 	Tags               map[string]string
@@ -78,6 +90,9 @@ func HardeningParameterGroup(name, family string) *ParameterGroupSpec {
 }
 
 var identRE = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9-]{0,62}$`)
+
+// roleARNRE matches an IAM role ARN in any partition.
+var roleARNRE = regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\w+=,.@/-]{1,512}$`)
 
 func (s *InstanceSpec) defaults() {
 	if s.StorageType == "" {
@@ -125,6 +140,16 @@ func (s InstanceSpec) Validate() error {
 		if l != "postgresql" && l != "upgrade" {
 			return bad("LogExports", "%q is not a PostgreSQL log type (postgresql, upgrade)", l)
 		}
+	}
+	switch {
+	case s.Port < 1150 || s.Port > 65535:
+		return bad("Port", "%d is outside 1150-65535, the ports RDS for PostgreSQL accepts", s.Port)
+	case !slices.Contains([]int32{0, 1, 5, 10, 15, 30, 60}, s.MonitoringInterval):
+		return bad("MonitoringInterval", "%d is not 0, 1, 5, 10, 15, 30 or 60 seconds", s.MonitoringInterval)
+	case s.MonitoringInterval > 0 && !roleARNRE.MatchString(s.MonitoringRoleArn):
+		return bad("MonitoringRoleArn", "an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME) is required with a MonitoringInterval")
+	case s.MonitoringInterval == 0 && s.MonitoringRoleArn != "":
+		return bad("MonitoringRoleArn", "set only with a MonitoringInterval (1-60 seconds)")
 	}
 	return validateStorage(s)
 }
