@@ -34,8 +34,9 @@
 // # Consumers checked
 //
 // SARIF: every report that the tests write from a real audit (database on
-// PostgreSQL 15, the access host audit over SSH, and a report with a
-// check error on no resource) passes Microsoft's SARIF multitool
+// PostgreSQL 15, self-managed and in RDS mode with n/a findings, the
+// access host audit over SSH, and a report with a check error on no
+// resource) passes Microsoft's SARIF multitool
 // (npm @microsoft/sarif-multitool, validate) with its GitHub rules on
 // (GH1001 to GH1007 and the GitHub Advanced Security rules GH1015 to
 // GH1018 and GH2012) with no error, so GitHub code scanning accepts the
