@@ -2,6 +2,7 @@ package rds_test
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -178,5 +179,36 @@ func TestPortAndMonitoringInPlace(t *testing.T) {
 	}
 	if plan, err := p.Plan(ctx, spec); err != nil || !plan.Empty() {
 		t.Errorf("after turning monitoring off: %+v, %v", plan, err)
+	}
+}
+
+// deniedParameters is an RDS that refuses to list a group's parameters,
+// as an account without rds:DescribeDBParameters does.
+type deniedParameters struct{ *rdsfake.RDS }
+
+func (deniedParameters) DescribeDBParameters(context.Context, *awsrds.DescribeDBParametersInput, ...func(*awsrds.Options)) (*awsrds.DescribeDBParametersOutput, error) {
+	return nil, errors.New("AccessDenied: not authorized to perform rds:DescribeDBParameters")
+}
+
+// TestAuditUnreadableGroup: a parameter group the auditor cannot read
+// makes transport_encrypted an error (undecided), never a failure or a
+// pass; the other checks still decide.
+func TestAuditUnreadableGroup(t *testing.T) {
+	region := rdsfake.NewWorld().Region("us-east-1")
+	p := rds.NewProvisioner(region, rds.ProvisionerOptions{PollInterval: time.Millisecond})
+	apply(t, p, rds.InstanceSpec{Identifier: "opskit-denied", Class: "db.t3.micro", EngineVersion: "15.7", AllocatedStorage: 20,
+		BackupRetentionDays: 1, MasterUsername: "opsadmin", MasterPassword: "opskit-test-password"})
+	findings, err := rds.Audit(context.Background(), deniedParameters{region})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range findings {
+		want := rds.StatusPass
+		if f.CheckID == "database.rds.transport_encrypted" {
+			want = rds.StatusError
+		}
+		if f.Status != want && (want == rds.StatusError || f.Status == rds.StatusError) {
+			t.Errorf("%s = %v (%s), want %v", f.CheckID, f.Status, f.Error, want)
+		}
 	}
 }
