@@ -212,3 +212,20 @@ func TestAuditUnreadableGroup(t *testing.T) {
 		}
 	}
 }
+
+// TestReplicaPortAndMonitoringValidated: a replica's port and monitoring
+// are checked like an instance's, before any call to RDS.
+func TestReplicaPortAndMonitoringValidated(t *testing.T) {
+	region := rdsfake.NewWorld().Region("us-east-1")
+	p := rds.NewProvisioner(region, rds.ProvisionerOptions{})
+	for field, rs := range map[string]rds.ReplicaSpec{
+		"Port":               {Identifier: "rep", Source: "src", Port: 80},
+		"MonitoringInterval": {Identifier: "rep", Source: "src", MonitoringInterval: 2, MonitoringRoleArn: rdstest.MonitoringRole},
+		"MonitoringRoleArn":  {Identifier: "rep", Source: "src", MonitoringInterval: 60},
+	} {
+		var ie *rds.InvalidError
+		if err := p.CreateReplica(context.Background(), rs); !errors.As(err, &ie) || ie.Field != field {
+			t.Errorf("%s: %v, want an InvalidError for it", field, err)
+		}
+	}
+}

@@ -141,17 +141,26 @@ func (s InstanceSpec) Validate() error {
 			return bad("LogExports", "%q is not a PostgreSQL log type (postgresql, upgrade)", l)
 		}
 	}
-	switch {
-	case s.Port < 1150 || s.Port > 65535:
-		return bad("Port", "%d is outside 1150-65535, the ports RDS for PostgreSQL accepts", s.Port)
-	case !slices.Contains([]int32{0, 1, 5, 10, 15, 30, 60}, s.MonitoringInterval):
-		return bad("MonitoringInterval", "%d is not 0, 1, 5, 10, 15, 30 or 60 seconds", s.MonitoringInterval)
-	case s.MonitoringInterval > 0 && !roleARNRE.MatchString(s.MonitoringRoleArn):
-		return bad("MonitoringRoleArn", "an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME) is required with a MonitoringInterval")
-	case s.MonitoringInterval == 0 && s.MonitoringRoleArn != "":
-		return bad("MonitoringRoleArn", "set only with a MonitoringInterval (1-60 seconds)")
+	if err := validatePortMonitoring(specInput("instance spec", s.Identifier), s.Port, s.MonitoringInterval, s.MonitoringRoleArn); err != nil {
+		return err
 	}
 	return validateStorage(s)
+}
+
+// validatePortMonitoring checks a port (0 is taken as unset) and the
+// Enhanced Monitoring interval and role, for instances and replicas.
+func validatePortMonitoring(input string, port, interval int32, role string) error {
+	switch {
+	case port != 0 && (port < 1150 || port > 65535):
+		return invalid(input, "Port", "%d is outside 1150-65535, the ports RDS for PostgreSQL accepts", port)
+	case !slices.Contains([]int32{0, 1, 5, 10, 15, 30, 60}, interval):
+		return invalid(input, "MonitoringInterval", "%d is not 0, 1, 5, 10, 15, 30 or 60 seconds", interval)
+	case interval > 0 && !roleARNRE.MatchString(role):
+		return invalid(input, "MonitoringRoleArn", "an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME) is required with a MonitoringInterval")
+	case interval == 0 && role != "":
+		return invalid(input, "MonitoringRoleArn", "set only with a MonitoringInterval (1-60 seconds)")
+	}
+	return nil
 }
 
 // validateVersion checks EngineVersion and that the parameter group's
@@ -248,5 +257,11 @@ type ReplicaSpec struct {
 	// parameter group must exist in the replica's region).
 	DeletionProtection bool
 	ParameterGroup     *ParameterGroupSpec
+	// Port is 0 to inherit the source's port, as RDS does, or a port
+	// 1150-65535; MonitoringInterval and MonitoringRoleArn as for an
+	// instance.
+	Port               int32
+	MonitoringInterval int32
+	MonitoringRoleArn  string
 	Tags               map[string]string
 }

@@ -181,6 +181,10 @@ func (r *RDS) CreateDBInstanceReadReplica(ctx context.Context, in *rds.CreateDBI
 		EnableIAMDatabaseAuthentication: in.EnableIAMDatabaseAuthentication, EnableCloudwatchLogsExports: in.EnableCloudwatchLogsExports,
 		MasterUsername: source.MasterUsername, ManageMasterUserPassword: aws.Bool(true), DBParameterGroupName: in.DBParameterGroupName,
 		PubliclyAccessible: in.PubliclyAccessible, CopyTagsToSnapshot: in.CopyTagsToSnapshot, Tags: in.Tags,
+		Port: in.Port, MonitoringInterval: in.MonitoringInterval, MonitoringRoleArn: in.MonitoringRoleArn,
+	}
+	if create.Port == nil && source.Endpoint != nil {
+		create.Port = source.Endpoint.Port // RDS: inherits the source's port
 	}
 	if create.DBInstanceClass == nil {
 		create.DBInstanceClass = source.DBInstanceClass

@@ -268,6 +268,7 @@ func testNotFound(t *testing.T, h env) {
 func testReplica(t *testing.T, h env) {
 	ctx := context.Background()
 	spec := Spec("opskit-src")
+	spec.Port = 5433
 	_, _ = provision(t, h, spec)
 	src, err := rds.NewProvisioner(h.API(t, h.PrimaryRegion), rds.ProvisionerOptions{}).Describe(ctx, spec.Identifier)
 	if err != nil {
@@ -299,6 +300,10 @@ func testReplica(t *testing.T, h env) {
 	}
 	if !strings.Contains(aws.ToString(rep.DBInstanceArn), ":"+h.ReplicaRegion+":") {
 		t.Fatalf("replica ARN %s is not in %s", aws.ToString(rep.DBInstanceArn), h.ReplicaRegion)
+	}
+	// A replica without a Port inherits the source's, as RDS documents.
+	if rep.Endpoint == nil || aws.ToInt32(rep.Endpoint.Port) != spec.Port {
+		t.Errorf("replica endpoint %+v, want the source's port %d", rep.Endpoint, spec.Port)
 	}
 }
 
