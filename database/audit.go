@@ -129,6 +129,18 @@ func Checks() []Check {
 	return out
 }
 
+// RDSChecks lists the checks as RDS mode runs them: the same IDs and
+// titles as Checks, with the RDS remediation (a parameter-group change
+// instead of ALTER SYSTEM) where it differs. Give it as Report.Checks for
+// an RDS audit, so SARIF rule help says what to do on RDS.
+func RDSChecks() []Check {
+	out := make([]Check, len(rdsCheckers))
+	for i, c := range rdsCheckers {
+		out[i] = c.Check
+	}
+	return out
+}
+
 type auditTarget struct {
 	snap *Snapshot
 	opts AuditOptions

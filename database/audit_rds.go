@@ -71,6 +71,7 @@ func rdsCatalogue(base []checker) []checker {
 		c.Remediation = rdsRemediation(c.ID, "<group>", c.Remediation)
 		switch {
 		case rdsNotApplicable[c.ID] != "":
+			c.Remediation = Remediation{Text: "Nothing to change on RDS: " + rdsNotApplicable[c.ID] + "."}
 			c.Func = notApplicable(c.Check, rdsNotApplicable[c.ID])
 		case c.ID == "database.pg_hba.host_without_ssl":
 			c.Func = rdsForceSSL(c.Check)

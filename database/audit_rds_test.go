@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"net/url"
 	"slices"
 	"strings"
@@ -290,5 +291,45 @@ func testRDSMasterUser(t *testing.T, pg testenv.Postgres, scratch string, params
 	t.Logf("as a non-superuser rds_superuser member: self-managed mode %d errors of %d findings; RDS mode 0 errors, %d n/a of %d", selfErrors, len(self), len(na), len(findings))
 	if selfErrors == 0 {
 		t.Error("self-managed mode had no errors without superuser; the comparison proves nothing")
+	}
+}
+
+// TestAuditRDSModeUnreadableGroup: when the parameter group asked for
+// cannot be read, the setting checks error (undecided) instead of
+// passing on the live values, and the checks RDS manages stay n/a.
+func TestAuditRDSModeUnreadableGroup(t *testing.T) {
+	snap := &Snapshot{Database: "shop", RDS: "role rds_superuser",
+		Settings:      map[string]Setting{"log_connections": {Name: "log_connections", Value: "on"}},
+		ParametersErr: errors.New("rds: parameters of shop-db-params: AccessDenied")}
+	got := map[string]Status{}
+	for _, f := range AuditSnapshot(context.Background(), snap, AuditOptions{}) {
+		got[f.CheckID] = f.Status
+	}
+	if got["database.logging.connections"] != StatusError || got["database.pg_hba.host_without_ssl"] != StatusError {
+		t.Errorf("with an unreadable group: log_connections %v, host_without_ssl %v; want errors", got["database.logging.connections"], got["database.pg_hba.host_without_ssl"])
+	}
+	if got["database.pg_hba.trust"] != StatusNotApplicable {
+		t.Errorf("pg_hba.trust = %v, want n/a", got["database.pg_hba.trust"])
+	}
+}
+
+// TestRDSChecks: RDS mode runs the same checks, in the same order, and
+// gives parameter-group remediation where the self-managed one is ALTER
+// SYSTEM, which RDS refuses.
+func TestRDSChecks(t *testing.T) {
+	self, rdsMode := Checks(), RDSChecks()
+	if len(self) != len(rdsMode) {
+		t.Fatalf("%d checks, %d in RDS mode", len(self), len(rdsMode))
+	}
+	for i := range self {
+		if self[i].ID != rdsMode[i].ID || self[i].Title != rdsMode[i].Title {
+			t.Errorf("check %d: %s / %s", i, self[i].ID, rdsMode[i].ID)
+		}
+		if strings.Contains(rdsMode[i].Remediation.SQL, "ALTER SYSTEM") {
+			t.Errorf("%s: RDS remediation %q uses ALTER SYSTEM", rdsMode[i].ID, rdsMode[i].Remediation.SQL)
+		}
+		if _, ok := rdsFixes[self[i].ID]; ok && !strings.Contains(rdsMode[i].Remediation.Command, "modify-db-parameter-group") {
+			t.Errorf("%s: RDS remediation %+v is no parameter-group change", self[i].ID, rdsMode[i].Remediation)
+		}
 	}
 }

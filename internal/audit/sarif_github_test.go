@@ -232,6 +232,9 @@ func databaseReport(t *testing.T, mode database.AuditMode) *audit.Report {
 	}
 	r := &database.Report{Tool: database.Tool{Name: "opskit", Version: "0.0.0-test", InformationURI: "https://github.com/opskit-dev/opskit"}, Name: "database", Target: "127.0.0.1:5432",
 		Started: start, Finished: time.Now(), Checks: database.Checks(), Findings: findings}
+	if mode == database.AuditRDS {
+		r.Checks = database.RDSChecks()
+	}
 	waive(t, r)
 	return r
 }
