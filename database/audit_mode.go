@@ -13,8 +13,9 @@ type AuditMode int
 
 const (
 	// AuditAuto, the zero value, audits in RDS mode when the server
-	// carries an RDS mark (Snapshot.RDS: the rds.extensions setting or the
-	// rds_superuser role) and in self-managed mode otherwise.
+	// carries an RDS mark (Snapshot.RDS: the rds.extensions setting, or
+	// the rds_superuser role seen by a role that is no superuser) and in
+	// self-managed mode otherwise.
 	AuditAuto AuditMode = iota
 	// AuditSelfManaged audits a PostgreSQL the caller runs: pg_hba.conf
 	// rules, superusers, file modes, listen_addresses.

@@ -7,9 +7,9 @@ import (
 )
 
 // rdsValue returns the value RDS mode judges for a setting: the parameter
-// group's when it sets it (from names the group), else the live value. A
-// group that was asked for but could not be read is an error; a setting
-// visible nowhere gives ok false.
+// group's when it sets it (from names the group), else the live value
+// (from is "live value"). A group that was asked for but could not be
+// read is an error; a setting visible nowhere gives an empty from.
 func (t auditTarget) rdsValue(name string) (v, from string, err error) {
 	if p, ok := t.snap.Parameters[name]; ok {
 		return p, "parameter group " + t.snap.ParameterGroup, nil

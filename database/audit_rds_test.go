@@ -119,9 +119,12 @@ func TestAuditRDSMode(t *testing.T) {
 				t.Errorf("auto mode on an RDS-marked server: %s is %v, want n/a", f.CheckID, f.Status)
 			}
 		}
+		// A superuser beside rds_superuser is a self-managed server (one
+		// restored from an RDS dump has the role); the role marks RDS only
+		// for a role that is no superuser (MasterUserNeverErrors).
 		ensureAdminRole(t, pg.PrimaryDSN)
-		if snap := collect(t, e); snap.RDS != "role rds_superuser" {
-			t.Errorf("with rds_superuser: RDS = %q", snap.RDS)
+		if snap := collect(t, e); snap.RDS != "" {
+			t.Errorf("as a superuser with rds_superuser present: RDS = %q, want none", snap.RDS)
 		}
 	})
 	ensureAdminRole(t, pg.PrimaryDSN)
@@ -224,8 +227,9 @@ func TestAuditRDSMode(t *testing.T) {
 // testRDSMasterUser audits as RDS's master user would: a login role that
 // holds rds_superuser but is no superuser, so pg_hba_file_rules,
 // pg_authid and the file paths are out of reach. Self-managed mode then
-// has errors; RDS mode has none, and says n/a with a reason for exactly
-// the checks RDS manages.
+// has errors; RDS mode, chosen by AuditAuto from the rds_superuser mark,
+// has none, and says n/a with a reason for exactly the checks RDS
+// manages.
 func testRDSMasterUser(t *testing.T, pg testenv.Postgres, scratch string, params rds.InstanceParameters) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -255,7 +259,15 @@ func testRDSMasterUser(t *testing.T, pg testenv.Postgres, scratch string, params
 			selfErrors++
 		}
 	}
-	findings, err := Audit(ctx, conn, AuditOptions{Mode: AuditRDS, Parameters: params})
+	snap, err := CollectSnapshot(ctx, conn, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if snap.RDS != "role rds_superuser" {
+		t.Errorf("as a non-superuser member of rds_superuser: RDS = %q", snap.RDS)
+	}
+	// AuditAuto: the mark above chooses RDS mode.
+	findings, err := Audit(ctx, conn, AuditOptions{Parameters: params})
 	if err != nil {
 		t.Fatal(err)
 	}

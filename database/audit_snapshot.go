@@ -39,8 +39,9 @@ type Snapshot struct {
 	FileModes map[string]fs.FileMode
 	FileErrs  map[string]error
 	// RDS names what marks the server as Amazon RDS or Aurora ("setting
-	// rds.extensions", "role rds_superuser"); empty when nothing does.
-	// AuditAuto audits such a server in RDS mode.
+	// rds.extensions"; "role rds_superuser" when the auditing role is no
+	// superuser, as no one is on RDS); empty when nothing does. AuditAuto
+	// audits such a server in RDS mode.
 	RDS string
 	// ParameterGroup and Parameters are the RDS DB parameter group the
 	// RDS mode read through AuditOptions.Parameters (name, and parameter
@@ -322,7 +323,8 @@ func collectMembership(ctx context.Context, q Querier, roles []Role) error {
 
 // collectRDSMarks reads the settings only RDS defines into s.Settings and
 // records in s.RDS what marks the server as RDS: the rds.extensions
-// setting, or the rds_superuser role every RDS and Aurora PostgreSQL has.
+// setting, or the rds_superuser role every RDS and Aurora PostgreSQL has
+// when the auditing role is no superuser (RDS makes no one superuser).
 func collectRDSMarks(ctx context.Context, q Querier, s *Snapshot) error {
 	for _, name := range rdsSettings {
 		var v *string
@@ -333,14 +335,18 @@ func collectRDSMarks(ctx context.Context, q Querier, s *Snapshot) error {
 			s.Settings[name] = Setting{Name: name, Value: *v, Context: "rds"}
 		}
 	}
-	var admin bool
-	if err := q.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'rds_superuser')").Scan(&admin); err != nil {
+	var admin, super bool
+	err := q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'rds_superuser'),
+		COALESCE((SELECT rolsuper FROM pg_roles WHERE rolname = current_user), false)`).Scan(&admin, &super)
+	if err != nil {
 		return fmt.Errorf("database: audit: rds_superuser: %w", err)
 	}
 	switch {
 	case s.Settings["rds.extensions"].Value != "":
 		s.RDS = "setting rds.extensions"
-	case admin:
+	case admin && !super:
+		// RDS makes no one superuser: a superuser beside an rds_superuser
+		// role is a self-managed server, say one restored from an RDS dump.
 		s.RDS = "role rds_superuser"
 	}
 	return nil
