@@ -16,7 +16,7 @@ type (
 	Check = audit.Check
 	// Severity is how bad a failing check is.
 	Severity = audit.Severity
-	// Status is pass, fail, error or waived.
+	// Status is pass, fail, error, waived or n/a.
 	Status = audit.Status
 	// Remediation says how to fix a failure (text, command, SQL).
 	Remediation = audit.Remediation
@@ -37,6 +37,9 @@ const (
 	StatusFail       = audit.StatusFail
 	StatusError      = audit.StatusError
 	StatusWaived     = audit.StatusWaived
+	// StatusNotApplicable: the check does not apply to this server (in
+	// RDS mode, what RDS manages itself); Finding.Reason says why.
+	StatusNotApplicable = audit.StatusNotApplicable
 )
 
 // FileInspector reports the permission bits of the server's files (data
@@ -66,32 +69,58 @@ type AuditOptions struct {
 	// data_directory_mode and report the configuration files as errors
 	// (unknown), never as passes.
 	Files FileInspector
-	// MaxSuperusers is how many superuser roles are acceptable (default 1).
+	// MaxSuperusers is how many superuser roles are acceptable (default
+	// 1); in RDS mode, how many login roles may hold AdminRole.
 	MaxSuperusers int
+	// Mode chooses between the self-managed and the RDS reading of the
+	// checks; the zero value detects RDS (see AuditAuto).
+	Mode AuditMode
+	// Parameters is the RDS instance's DB parameter group
+	// (rds.InstanceParameters), read in RDS mode: settings it sets are
+	// judged by its value, which is what survives a reboot and what the
+	// remediation changes. Without it RDS mode judges the live values.
+	// A group that cannot be read makes the setting checks that need it
+	// errors, never passes.
+	Parameters ParameterGroup
+	// AdminRole is the role counted instead of superusers in RDS mode
+	// (default DefaultAdminRole, rds_superuser).
+	AdminRole string
 }
 
-// Audit collects a Snapshot of the server q is connected to and runs every
-// check against it. The database-scoped checks (PUBLIC CREATE on schema
-// public, pg_stat_statements installed) look at q's current database.
+// Audit collects a Snapshot of the server q is connected to (and, in RDS
+// mode, the parameter group opts names) and runs every check against it.
+// The database-scoped checks (PUBLIC CREATE on schema public,
+// pg_stat_statements installed) look at q's current database.
 func Audit(ctx context.Context, q Querier, opts AuditOptions) ([]Finding, error) {
 	snap, err := CollectSnapshot(ctx, q, opts.Files)
 	if err != nil {
 		return nil, err
 	}
+	collectParameters(ctx, snap, opts)
 	return AuditSnapshot(ctx, snap, opts), nil
 }
 
 // AuditSnapshot runs every check against a snapshot collected earlier or
-// built by hand (for unit tests of automation built on the audit).
+// built by hand (for unit tests of automation built on the audit). In RDS
+// mode it judges settings by snap.Parameters where they are set.
 func AuditSnapshot(ctx context.Context, snap *Snapshot, opts AuditOptions) []Finding {
 	if opts.MaxSuperusers <= 0 {
 		opts.MaxSuperusers = 1
 	}
+	if opts.AdminRole == "" {
+		opts.AdminRole = DefaultAdminRole
+	}
 	t := auditTarget{snap: snap, opts: opts}
+	if resolveMode(opts.Mode, snap) == AuditRDS {
+		t.rds = true
+		return audit.Run(ctx, t, rdsCheckers...)
+	}
 	return audit.Run(ctx, t, checkers...)
 }
 
-// Checks lists the metadata of every check the audit runs.
+// Checks lists the metadata of every check the audit runs. Both modes run
+// the same checks; RDS mode changes how some are evaluated and remedied
+// (see AuditRDS).
 func Checks() []Check {
 	out := make([]Check, len(checkers))
 	for i, c := range checkers {
@@ -100,9 +129,22 @@ func Checks() []Check {
 	return out
 }
 
+// RDSChecks lists the checks as RDS mode runs them: the same IDs and
+// titles as Checks, with the RDS remediation (a parameter-group change
+// instead of ALTER SYSTEM) where it differs. Give it as Report.Checks for
+// an RDS audit, so SARIF rule help says what to do on RDS.
+func RDSChecks() []Check {
+	out := make([]Check, len(rdsCheckers))
+	for i, c := range rdsCheckers {
+		out[i] = c.Check
+	}
+	return out
+}
+
 type auditTarget struct {
 	snap *Snapshot
 	opts AuditOptions
+	rds  bool // evaluate the way RDS exposes the server
 }
 
 // checkers is the catalogue, assembled from the per-area files.

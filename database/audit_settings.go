@@ -9,8 +9,12 @@ import (
 )
 
 // settingCheck fails when bad reports the effective value of name as bad.
+// In RDS mode the value comes from the parameter group (rdsSetting).
 func settingCheck(c Check, name string, bad func(t auditTarget, v string) (string, bool)) checker {
 	return checker{Check: c, Func: func(_ context.Context, t auditTarget) ([]Finding, error) {
+		if t.rds {
+			return rdsSetting(c, name, t, bad)
+		}
 		st, ok := t.snap.Settings[name]
 		if !ok {
 			return nil, fmt.Errorf("setting %s not visible", name)
@@ -37,6 +41,16 @@ func alterSystem(name, value string) string {
 
 var tlsOrder = []string{"", "TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"}
 
+// isOn reports a true boolean setting as PostgreSQL ("on") or an RDS
+// parameter group ("1") writes it.
+func isOn(v string) bool {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "on", "1", "true", "yes":
+		return true
+	}
+	return false
+}
+
 var settingCheckers = []checker{
 	settingCheck(Check{
 		ID: "database.settings.password_encryption", Title: "passwords are not hashed with SCRAM-SHA-256", Severity: SeverityHigh,
@@ -47,7 +61,7 @@ var settingCheckers = []checker{
 		ID: "database.settings.ssl", Title: "TLS is disabled", Severity: SeverityHigh,
 		Remediation: Remediation{Text: "Install a certificate (ssl_cert_file, ssl_key_file) and enable TLS.", SQL: alterSystem("ssl", "on")},
 		References:  []string{"CIS PostgreSQL 15 6.7"},
-	}, "ssl", func(_ auditTarget, v string) (string, bool) { return "", v != "on" }),
+	}, "ssl", func(_ auditTarget, v string) (string, bool) { return "", !isOn(v) }),
 	settingCheck(Check{
 		ID: "database.settings.ssl_min_protocol_version", Title: "TLS versions older than 1.2 are accepted", Severity: SeverityMedium,
 		Remediation: Remediation{Text: "Require TLS 1.2 or newer (1.3 where every client supports it).", SQL: alterSystem("ssl_min_protocol_version", "TLSv1.2")},
@@ -80,12 +94,12 @@ var settingCheckers = []checker{
 		ID: "database.logging.connections", Title: "successful connections are not logged", Severity: SeverityMedium,
 		Remediation: Remediation{SQL: alterSystem("log_connections", "on")},
 		References:  []string{"CIS PostgreSQL 15 3.1.20"},
-	}, "log_connections", func(_ auditTarget, v string) (string, bool) { return "", v != "on" }),
+	}, "log_connections", func(_ auditTarget, v string) (string, bool) { return "", !isOn(v) }),
 	settingCheck(Check{
 		ID: "database.logging.disconnections", Title: "session ends are not logged", Severity: SeverityMedium,
 		Remediation: Remediation{SQL: alterSystem("log_disconnections", "on")},
 		References:  []string{"CIS PostgreSQL 15 3.1.21"},
-	}, "log_disconnections", func(_ auditTarget, v string) (string, bool) { return "", v != "on" }),
+	}, "log_disconnections", func(_ auditTarget, v string) (string, bool) { return "", !isOn(v) }),
 	settingCheck(Check{
 		ID: "database.logging.statement", Title: "DDL statements are not logged", Severity: SeverityMedium,
 		Remediation: Remediation{SQL: alterSystem("log_statement", "ddl")},
@@ -138,9 +152,17 @@ var settingCheckers = []checker{
 		c := pgssCheck
 		res := "database " + t.snap.Database
 		libs := t.snap.Settings["shared_preload_libraries"].Effective()
+		from := ""
+		if t.rds {
+			v, src, err := t.rdsValue("shared_preload_libraries")
+			if err != nil {
+				return nil, err
+			}
+			libs, from = v, " ("+src+")"
+		}
 		var why []string
 		if !slices.Contains(splitList(libs), "pg_stat_statements") {
-			why = append(why, fmt.Sprintf("shared_preload_libraries = %q", libs))
+			why = append(why, fmt.Sprintf("shared_preload_libraries = %q%s", libs, from))
 		}
 		if !t.snap.Extensions["pg_stat_statements"] {
 			why = append(why, "extension not created in "+t.snap.Database)

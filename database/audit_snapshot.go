@@ -2,11 +2,13 @@ package database
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // Snapshot is everything the audit looks at, read once from the server.
@@ -36,7 +38,24 @@ type Snapshot struct {
 	// missing.
 	FileModes map[string]fs.FileMode
 	FileErrs  map[string]error
+	// RDS names what marks the server as Amazon RDS or Aurora ("setting
+	// rds.extensions"; "role rds_superuser" when the auditing role is no
+	// superuser, as no one is on RDS); empty when nothing does. AuditAuto
+	// audits such a server in RDS mode.
+	RDS string
+	// ParameterGroup and Parameters are the RDS DB parameter group the
+	// RDS mode read through AuditOptions.Parameters (name, and parameter
+	// to value as RDS writes it, "1" for on); ParametersErr says why it
+	// could not be read. Empty outside RDS mode.
+	ParameterGroup string
+	Parameters     map[string]string
+	ParametersErr  error
 }
+
+// rdsSettings are settings that only RDS defines. PostgreSQL hides
+// unknown dotted names from pg_settings, so they are read with
+// current_setting.
+var rdsSettings = []string{"rds.extensions", "rds.force_ssl"}
 
 // Setting is one server parameter.
 type Setting struct {
@@ -96,6 +115,9 @@ type Role struct {
 	// Password is "" (none), "md5", "scram-sha-256" or "unknown" (not
 	// readable without superuser).
 	Password string
+	// MemberOf lists the roles this role is a member of, directly or
+	// through other roles (pg_auth_members), sorted.
+	MemberOf []string
 }
 
 // CollectSnapshot reads settings, pg_hba rules, roles, the public schema's
@@ -110,6 +132,12 @@ func CollectSnapshot(ctx context.Context, q Querier, files FileInspector) (*Snap
 	}
 	s.HBA, s.HBAErr = collectHBA(ctx, q, s.Settings["hba_file"].Value)
 	s.Roles, s.RolesErr = collectRoles(ctx, q)
+	if err := collectMembership(ctx, q, s.Roles); err != nil {
+		return nil, err
+	}
+	if err := collectRDSMarks(ctx, q, s); err != nil {
+		return nil, err
+	}
 	err := q.QueryRow(ctx, `SELECT count(*) > 0, COALESCE(bool_or(EXISTS (SELECT 1 FROM aclexplode(COALESCE(n.nspacl, acldefault('n', n.nspowner))) a
 		WHERE a.grantee = 0 AND a.privilege_type = 'CREATE')), false)
 		FROM pg_namespace n WHERE nspname = 'public'`).Scan(&s.PublicSchemaExists, &s.PublicSchemaCreateByPublic)
@@ -169,11 +197,26 @@ func collectSettings(ctx context.Context, q Querier, s *Snapshot) error {
 		return nil // pg_file_settings is superuser-only; pending values stay unknown
 	}
 	defer frows.Close()
+	err = readFileSettings(frows, s)
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == "42501" { // insufficient_privilege
+		// pgx reports the refusal when the rows are read, not at Query.
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("database: audit: pg_file_settings: %w", err)
+	}
+	return nil
+}
+
+// readFileSettings records configured and pending values from
+// pg_file_settings rows.
+func readFileSettings(frows pgx.Rows, s *Snapshot) error {
 	for frows.Next() {
 		var name, val string
 		var applied bool
 		if err := frows.Scan(&name, &val, &applied); err != nil {
-			return fmt.Errorf("database: audit: pg_file_settings: %w", err)
+			return err
 		}
 		if st, ok := s.Settings[name]; ok {
 			st.File = val
@@ -249,4 +292,62 @@ func scanRoles(rows pgx.Rows) ([]Role, error) {
 		ro.ConnLimit = int(limit)
 		return ro, err
 	})
+}
+
+// collectMembership fills Role.MemberOf from pg_auth_members, which every
+// role may read. pg_has_role is not used: it counts superusers as members
+// of every role.
+func collectMembership(ctx context.Context, q Querier, roles []Role) error {
+	rows, err := q.Query(ctx, `WITH RECURSIVE m(member, roleid) AS (
+			SELECT member, roleid FROM pg_auth_members
+			UNION SELECT m.member, a.roleid FROM m JOIN pg_auth_members a ON a.member = m.roleid)
+		SELECT r.rolname, g.rolname FROM m JOIN pg_roles r ON r.oid = m.member JOIN pg_roles g ON g.oid = m.roleid
+		ORDER BY 1, 2`)
+	if err != nil {
+		return fmt.Errorf("database: audit: role membership: %w", err)
+	}
+	memberOf := map[string][]string{}
+	var role, group string
+	_, err = pgx.ForEachRow(rows, []any{&role, &group}, func() error {
+		memberOf[role] = append(memberOf[role], group)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("database: audit: role membership: %w", err)
+	}
+	for i := range roles {
+		roles[i].MemberOf = memberOf[roles[i].Name]
+	}
+	return nil
+}
+
+// collectRDSMarks reads the settings only RDS defines into s.Settings and
+// records in s.RDS what marks the server as RDS: the rds.extensions
+// setting, or the rds_superuser role every RDS and Aurora PostgreSQL has
+// when the auditing role is no superuser (RDS makes no one superuser).
+func collectRDSMarks(ctx context.Context, q Querier, s *Snapshot) error {
+	for _, name := range rdsSettings {
+		var v *string
+		if err := q.QueryRow(ctx, "SELECT current_setting($1, true)", name).Scan(&v); err != nil {
+			return fmt.Errorf("database: audit: setting %s: %w", name, err)
+		}
+		if v != nil && *v != "" {
+			s.Settings[name] = Setting{Name: name, Value: *v, Context: "rds"}
+		}
+	}
+	var admin, super bool
+	err := q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'rds_superuser'),
+		COALESCE((SELECT rolsuper FROM pg_roles WHERE rolname = current_user), false)`).Scan(&admin, &super)
+	if err != nil {
+		return fmt.Errorf("database: audit: rds_superuser: %w", err)
+	}
+	switch {
+	case s.Settings["rds.extensions"].Value != "":
+		s.RDS = "setting rds.extensions"
+	case admin && !super:
+		// RDS makes no one superuser: a superuser beside an rds_superuser
+		// role is a self-managed server, say one restored from an RDS dump.
+		s.RDS = "role rds_superuser"
+	}
+	return nil
 }

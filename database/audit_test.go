@@ -254,6 +254,7 @@ func collect(t *testing.T, e *auditEnv) *Snapshot {
 	if err != nil {
 		t.Fatal(err)
 	}
+	collectParameters(ctx, s, e.opts)
 	return s
 }
 
@@ -305,19 +306,32 @@ func TestAuditChecks(t *testing.T) {
 	}
 	for _, c := range auditCases {
 		t.Run(c.id, func(t *testing.T) {
-			e := &auditEnv{pg: pg, admin: pg.PrimaryDSN, scratch: scratch, opts: AuditOptions{Files: LocalFiles{}}, resources: map[string]string{}}
-			if c.resource != nil && strings.HasPrefix(c.resource(&auditEnv{role: "x"}), "role ") || c.id == "database.roles.superuser_count" {
-				e.role = strings.ReplaceAll(scratch[strings.LastIndexByte(scratch, '/')+1:], "opskit_db_", "opskit_audit_") + "_" + strings.ReplaceAll(c.id[strings.LastIndexByte(c.id, '.')+1:], "_", "")
-				exec1(t, e.admin, "CREATE ROLE "+pgx.Identifier{e.role}.Sanitize()+" LOGIN CONNECTION LIMIT 5 PASSWORD 'opskit-audit-test'")
-				t.Cleanup(func() { exec1(t, pg.PrimaryDSN, "DROP ROLE IF EXISTS "+pgx.Identifier{e.role}.Sanitize()) })
-			}
-			c.good(t, e)
-			expect(t, e, c, StatusPass)
-			c.bad(t, e)
-			f := expect(t, e, c, StatusFail)
-			t.Logf("fail: %s: %s", f.Resource, f.Evidence)
-			c.good(t, e)
-			expect(t, e, c, StatusPass)
+			e := &auditEnv{pg: pg, admin: pg.PrimaryDSN, scratch: scratch, opts: AuditOptions{Files: LocalFiles{}, Mode: AuditSelfManaged}, resources: map[string]string{}}
+			bothWays(t, e, c)
 		})
 	}
+}
+
+// bothWays proves c on the real server: passing, misconfigured (the
+// finding fails), fixed again (it passes), and returns the failure.
+func bothWays(t *testing.T, e *auditEnv, c auditCase) Finding {
+	t.Helper()
+	if c.resource != nil && strings.HasPrefix(c.resource(&auditEnv{role: "x"}), "role ") || c.id == "database.roles.superuser_count" {
+		db := e.scratch[strings.LastIndexByte(e.scratch, '/')+1:]
+		if i := strings.IndexByte(db, '?'); i >= 0 {
+			db = db[:i]
+		}
+		e.role = strings.ReplaceAll(db, "opskit_db_", "opskit_audit_") + "_" + strings.ReplaceAll(c.id[strings.LastIndexByte(c.id, '.')+1:], "_", "")
+		exec1(t, e.admin, "CREATE ROLE "+pgx.Identifier{e.role}.Sanitize()+" LOGIN CONNECTION LIMIT 5 PASSWORD 'opskit-audit-test'")
+		admin := e.admin
+		t.Cleanup(func() { exec1(t, admin, "DROP ROLE IF EXISTS "+pgx.Identifier{e.role}.Sanitize()) })
+	}
+	c.good(t, e)
+	expect(t, e, c, StatusPass)
+	c.bad(t, e)
+	f := expect(t, e, c, StatusFail)
+	t.Logf("fail: %s: %s", f.Resource, f.Evidence)
+	c.good(t, e)
+	expect(t, e, c, StatusPass)
+	return f
 }

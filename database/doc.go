@@ -17,7 +17,11 @@
 // Everything else takes a Querier (*pgxpool.Pool, *pgx.Conn or pgx.Tx):
 //   - Audit runs hardening checks (pg_hba rules, TLS, password hashing,
 //     logging, roles, schema public, file modes, archiving) and returns the
-//     shared finding model; AuditSnapshot runs them on a Snapshot.
+//     shared finding model; AuditSnapshot runs them on a Snapshot. On
+//     Amazon RDS (detected, or AuditOptions.Mode AuditRDS) the same checks
+//     judge the instance's parameter group (rds.InstanceParameters) and
+//     rds_superuser holders, and are n/a, with the reason, for what RDS
+//     manages itself.
 //   - RolePlan renders a least-privilege layout as reviewable SQL, applies
 //     it in one transaction and reports drift.
 //   - Backup writes pg_dump -Fc through any io.Writer with a checksum

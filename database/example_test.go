@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -149,6 +150,43 @@ func ExampleAuditSnapshot() {
 	//   fix: ALTER SYSTEM SET password_encryption = 'scram-sha-256'; SELECT pg_reload_conf();
 	// high database.settings.listen_addresses listen_addresses = "*" after restart (now "localhost"): wildcard address
 	//   fix: ALTER SYSTEM SET listen_addresses = '<private address>'; -- then restart
+}
+
+// The same checks on RDS: a snapshot marked as RDS (here by its
+// rds_superuser role) is audited in RDS mode, settings are judged by the
+// parameter group, and what RDS manages is n/a with the reason. A real
+// audit reads the group with rds.InstanceParameters.
+func ExampleAuditSnapshot_rds() {
+	snap := &database.Snapshot{
+		Database: "shop",
+		RDS:      "role rds_superuser",
+		Settings: map[string]database.Setting{
+			"rds.force_ssl":   {Name: "rds.force_ssl", Value: "1"},
+			"log_connections": {Name: "log_connections", Value: "on"},
+		},
+		ParameterGroup: "shop-db-params",
+		Parameters:     map[string]string{"rds.force_ssl": "0", "log_connections": "1"},
+		Roles: []database.Role{
+			{Name: "shop_admin", Login: true, MemberOf: []string{"rds_superuser"}},
+			{Name: "ops_alice", Login: true, MemberOf: []string{"rds_superuser"}},
+		},
+		RolesErr: errors.New("permission denied for table pg_authid"),
+	}
+	for _, f := range database.AuditSnapshot(context.Background(), snap, database.AuditOptions{}) {
+		switch {
+		case f.Status == database.StatusFail && f.Severity >= database.SeverityMedium:
+			fmt.Printf("fail %s: %s\n  fix: %s\n", f.CheckID, f.Evidence, f.Remediation.Command+f.Remediation.SQL)
+		case f.CheckID == "database.pg_hba.trust" || f.CheckID == "database.roles.md5_password":
+			fmt.Printf("n/a  %s: %.60s...\n", f.CheckID, f.Reason)
+		}
+	}
+	// Output:
+	// n/a  database.pg_hba.trust: RDS writes pg_hba.conf itself and gives no way to read or ch...
+	// fail database.pg_hba.host_without_ssl: rds.force_ssl = "0" (parameter group shop-db-params): connections without TLS are accepted
+	//   fix: aws rds modify-db-parameter-group --db-parameter-group-name shop-db-params --parameters ParameterName=rds.force_ssl,ParameterValue=1,ApplyMethod=immediate
+	// fail database.roles.superuser_count: 2 login roles hold rds_superuser (at most 1 wanted): shop_admin, ops_alice
+	//   fix: REVOKE rds_superuser FROM <role>;
+	// n/a  database.roles.md5_password: pg_authid, where password hashes are kept, is readable only ...
 }
 
 // Audit a live server and write the findings as SARIF for code scanning;

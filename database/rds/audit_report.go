@@ -21,7 +21,7 @@ type (
 	Check = audit.Check
 	// Severity ranks how bad a failing check is.
 	Severity = audit.Severity
-	// Status is a finding's outcome: pass, fail, error or waived.
+	// Status is a finding's outcome: pass, fail, error, waived or n/a.
 	Status = audit.Status
 	// Remediation says how to fix a failing finding.
 	Remediation = audit.Remediation
@@ -56,6 +56,9 @@ const (
 	StatusFail   = audit.StatusFail
 	StatusError  = audit.StatusError
 	StatusWaived = audit.StatusWaived
+	// StatusNotApplicable: the check does not apply; Finding.Reason says
+	// why.
+	StatusNotApplicable = audit.StatusNotApplicable
 
 	FormatTable = audit.FormatTable
 	FormatJSON  = audit.FormatJSON

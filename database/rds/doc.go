@@ -1,9 +1,12 @@
 // Package rds provisions and audits PostgreSQL on Amazon RDS: an instance
 // from a declarative spec (Multi-AZ, gp3/io1/io2 storage with IOPS checked
 // against AWS's rules, encryption, backups, deletion protection, IAM
-// authentication, CloudWatch log exports, a parameter group carrying the
-// hardening settings), read replicas (also cross-region and cascading),
-// waiting until available, and Prowler's RDS checks as findings.
+// authentication, CloudWatch log exports, Enhanced Monitoring, a port, a
+// parameter group carrying the hardening settings), read replicas (also
+// cross-region and cascading), waiting until available, and Prowler's RDS
+// checks as findings, which an instance provisioned from a spec can all
+// pass. InstanceParameters hands an instance's parameter group to the
+// database audit's RDS mode.
 //
 // The type to hold is *Provisioner (NewProvisioner): Plan compares a spec
 // with the live instance and parameter group, Apply converges them and

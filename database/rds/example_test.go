@@ -115,3 +115,27 @@ func printSARIF(log []byte) {
 		}
 	}
 }
+
+// The parameter group the database audit's RDS mode judges settings by:
+// give InstanceParameters as database.AuditOptions.Parameters. Here it
+// reads the hardening group the Provisioner made on the fake.
+func ExampleInstanceParameters() {
+	ctx := context.Background()
+	region := rdsfake.NewWorld().Region("eu-west-1")
+	p := rds.NewProvisioner(region, rds.ProvisionerOptions{PollInterval: time.Millisecond})
+	spec := rds.InstanceSpec{Identifier: "shop-db", Class: "db.m6g.large", EngineVersion: "16.3", AllocatedStorage: 100,
+		BackupRetentionDays: 7, MasterUsername: "shop_admin", ManageMasterPassword: true,
+		Port: 5433, MonitoringInterval: 60, MonitoringRoleArn: "arn:aws:iam::123456789012:role/rds-monitoring-role"}
+	if _, err := p.Apply(ctx, spec); err != nil {
+		fmt.Println(err)
+		return
+	}
+	group, params, err := rds.InstanceParameters{API: region, Instance: "shop-db"}.DBParameters(ctx)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(group, "rds.force_ssl =", params["rds.force_ssl"], "log_connections =", params["log_connections"])
+	// Output:
+	// shop-db-hardened-postgres16 rds.force_ssl = 1 log_connections = 1
+}

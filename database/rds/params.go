@@ -114,6 +114,9 @@ func (p *Provisioner) CreateReplica(ctx context.Context, spec ReplicaSpec) error
 	if spec.Source == "" {
 		return invalid(specInput("replica spec", spec.Identifier), "Source", "required (identifier or ARN of the source instance)")
 	}
+	if err := validatePortMonitoring(specInput("replica spec", spec.Identifier), spec.Port, spec.MonitoringInterval, spec.MonitoringRoleArn); err != nil {
+		return err
+	}
 	if _, err := p.Describe(ctx, spec.Identifier); err == nil {
 		return nil
 	} else if !errors.As(err, new(*types.DBInstanceNotFoundFault)) {
@@ -137,6 +140,13 @@ func (p *Provisioner) CreateReplica(ctx context.Context, spec ReplicaSpec) error
 	}
 	if spec.KMSKeyID != "" {
 		in.KmsKeyId = aws.String(spec.KMSKeyID)
+	}
+	if spec.Port != 0 {
+		in.Port = aws.Int32(spec.Port)
+	}
+	if spec.MonitoringInterval > 0 {
+		in.MonitoringInterval = aws.Int32(spec.MonitoringInterval)
+		in.MonitoringRoleArn = aws.String(spec.MonitoringRoleArn)
 	}
 	if spec.ParameterGroup != nil {
 		if err := p.ensureParameterGroup(ctx, spec.ParameterGroup, true); err != nil {

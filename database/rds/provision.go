@@ -153,6 +153,13 @@ func (p *Provisioner) Apply(ctx context.Context, spec InstanceSpec) (*Plan, erro
 			in.EnableIAMDatabaseAuthentication = aws.Bool(spec.IAMAuth)
 		case "PubliclyAccessible":
 			in.PubliclyAccessible = aws.Bool(spec.PubliclyAccessible)
+		case "MonitoringInterval", "MonitoringRoleArn":
+			in.MonitoringInterval = aws.Int32(spec.MonitoringInterval)
+			if spec.MonitoringInterval > 0 {
+				in.MonitoringRoleArn = aws.String(spec.MonitoringRoleArn)
+			}
+		case "Port":
+			in.DBPortNumber = aws.Int32(spec.Port)
 		case "DBParameterGroupName":
 			in.DBParameterGroupName = aws.String(spec.ParameterGroup.Name)
 		case "EngineVersion":
@@ -218,6 +225,10 @@ func createInput(s InstanceSpec) *rds.CreateDBInstanceInput {
 	if s.KMSKeyID != "" {
 		in.KmsKeyId = aws.String(s.KMSKeyID)
 	}
+	if s.MonitoringInterval > 0 {
+		in.MonitoringInterval = aws.Int32(s.MonitoringInterval)
+		in.MonitoringRoleArn = aws.String(s.MonitoringRoleArn)
+	}
 	if s.ManageMasterPassword {
 		in.ManageMasterUserPassword = aws.Bool(true)
 	} else {
@@ -268,6 +279,13 @@ func instanceChanges(s InstanceSpec, in *types.DBInstance) []Change {
 	add("DeletionProtection", b(in.DeletionProtection), strconv.FormatBool(s.DeletionProtection), false, "")
 	add("IAMDatabaseAuthenticationEnabled", b(in.IAMDatabaseAuthenticationEnabled), strconv.FormatBool(s.IAMAuth), false, "")
 	add("PubliclyAccessible", b(in.PubliclyAccessible), strconv.FormatBool(s.PubliclyAccessible), false, "")
+	add("MonitoringInterval", i32(in.MonitoringInterval), strconv.Itoa(int(s.MonitoringInterval)), false, "")
+	if s.MonitoringInterval > 0 {
+		add("MonitoringRoleArn", aws.ToString(in.MonitoringRoleArn), s.MonitoringRoleArn, false, "")
+	}
+	if port := instancePort(in); port != 0 { // no endpoint yet while creating
+		add("Port", strconv.Itoa(int(port)), strconv.Itoa(int(s.Port)), false, "RDS restarts the instance to move it to the new port")
+	}
 	versionHeld := false // a version change Apply will not make
 	if cur := aws.ToString(in.EngineVersion); s.EngineVersion != "" && cur != s.EngineVersion {
 		versionHeld = compareVersions(s.EngineVersion, cur) < 0 || isMajorUpgrade(cur, s.EngineVersion) && !s.AllowMajorVersionUpgrade
@@ -298,6 +316,14 @@ func instanceChanges(s InstanceSpec, in *types.DBInstance) []Change {
 	add("DBParameterGroupName", pg, s.ParameterGroup.Name, groupHeld,
 		noteIf(groupHeld, "a "+s.ParameterGroup.Family+" parameter group comes with the EngineVersion change, which is not applied"))
 	return out
+}
+
+// instancePort is the port an instance listens on, 0 while unknown.
+func instancePort(in *types.DBInstance) int32 {
+	if in.Endpoint != nil && aws.ToInt32(in.Endpoint.Port) != 0 {
+		return aws.ToInt32(in.Endpoint.Port)
+	}
+	return aws.ToInt32(in.DbInstancePort)
 }
 
 func noteIf(cond bool, note string) string {

@@ -49,7 +49,19 @@ type InstanceSpec struct {
 	ParameterGroup *ParameterGroupSpec
 	// PubliclyAccessible defaults to false.
 	PubliclyAccessible bool
-	Port               int32
+	// Port is the port the instance listens on, 1150-65535. Zero means
+	// 5432, PostgreSQL's well-known port, which the audit flags
+	// (database.rds.non_default_port); RDS restarts the instance to
+	// change it.
+	Port int32
+	// MonitoringInterval turns on Enhanced Monitoring (OS metrics every
+	// 1, 5, 10, 15, 30 or 60 seconds, into CloudWatch Logs); 0 leaves it
+	// off, which the audit flags (database.rds.enhanced_monitoring_enabled).
+	// MonitoringRoleArn is the IAM role RDS publishes the metrics with
+	// (one with the AmazonRDSEnhancedMonitoringRole policy), required
+	// with an interval and refused without one.
+	MonitoringInterval int32
+	MonitoringRoleArn  string
 	SubnetGroup        string
 	SecurityGroupIDs   []string
 	Tags               map[string]string
@@ -78,6 +90,9 @@ func HardeningParameterGroup(name, family string) *ParameterGroupSpec {
 }
 
 var identRE = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9-]{0,62}$`)
+
+// roleARNRE matches an IAM role ARN in any partition.
+var roleARNRE = regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\w+=,.@/-]{1,512}$`)
 
 func (s *InstanceSpec) defaults() {
 	if s.StorageType == "" {
@@ -126,7 +141,26 @@ func (s InstanceSpec) Validate() error {
 			return bad("LogExports", "%q is not a PostgreSQL log type (postgresql, upgrade)", l)
 		}
 	}
+	if err := validatePortMonitoring(specInput("instance spec", s.Identifier), s.Port, s.MonitoringInterval, s.MonitoringRoleArn); err != nil {
+		return err
+	}
 	return validateStorage(s)
+}
+
+// validatePortMonitoring checks a port (0 is taken as unset) and the
+// Enhanced Monitoring interval and role, for instances and replicas.
+func validatePortMonitoring(input string, port, interval int32, role string) error {
+	switch {
+	case port != 0 && (port < 1150 || port > 65535):
+		return invalid(input, "Port", "%d is outside 1150-65535, the ports RDS for PostgreSQL accepts", port)
+	case !slices.Contains([]int32{0, 1, 5, 10, 15, 30, 60}, interval):
+		return invalid(input, "MonitoringInterval", "%d is not 0, 1, 5, 10, 15, 30 or 60 seconds", interval)
+	case interval > 0 && !roleARNRE.MatchString(role):
+		return invalid(input, "MonitoringRoleArn", "an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME) is required with a MonitoringInterval")
+	case interval == 0 && role != "":
+		return invalid(input, "MonitoringRoleArn", "set only with a MonitoringInterval (1-60 seconds)")
+	}
+	return nil
 }
 
 // validateVersion checks EngineVersion and that the parameter group's
@@ -223,5 +257,11 @@ type ReplicaSpec struct {
 	// parameter group must exist in the replica's region).
 	DeletionProtection bool
 	ParameterGroup     *ParameterGroupSpec
+	// Port is 0 to inherit the source's port, as RDS does, or a port
+	// 1150-65535; MonitoringInterval and MonitoringRoleArn as for an
+	// instance.
+	Port               int32
+	MonitoringInterval int32
+	MonitoringRoleArn  string
 	Tags               map[string]string
 }

@@ -61,6 +61,11 @@ func TestValidateSpec(t *testing.T) {
 		"LogExports":          func(s *InstanceSpec) { s.LogExports = []string{"audit"} },
 		"EngineVersion":       func(s *InstanceSpec) { s.EngineVersion = "" },
 		"ParameterGroup":      func(s *InstanceSpec) { s.ParameterGroup = HardeningParameterGroup("pg", "postgres15") },
+		"Port":                func(s *InstanceSpec) { s.Port = 80 },
+		"MonitoringInterval": func(s *InstanceSpec) {
+			s.MonitoringInterval, s.MonitoringRoleArn = 7, "arn:aws:iam::123456789012:role/em"
+		},
+		"MonitoringRoleArn": func(s *InstanceSpec) { s.MonitoringInterval = 60 },
 	} {
 		s := ok
 		mutate(&s)
@@ -68,6 +73,23 @@ func TestValidateSpec(t *testing.T) {
 		if err := s.Validate(); !errors.As(err, &se) || se.Field != field {
 			t.Errorf("%s: %v", field, err)
 		}
+	}
+	for _, role := range []string{"", "role/em", "arn:aws:iam::12345:role/em", "arn:aws:s3:::bucket"} {
+		s := ok
+		s.MonitoringInterval, s.MonitoringRoleArn = 60, role
+		if err := s.Validate(); err == nil {
+			t.Errorf("monitoring role %q accepted", role)
+		}
+	}
+	roleOnly := ok
+	roleOnly.MonitoringRoleArn = "arn:aws:iam::123456789012:role/em"
+	if err := roleOnly.Validate(); err == nil {
+		t.Error("a monitoring role without an interval accepted")
+	}
+	monitored := ok
+	monitored.Port, monitored.MonitoringInterval, monitored.MonitoringRoleArn = 5433, 60, "arn:aws:iam::123456789012:role/rds-monitoring-role"
+	if err := monitored.Validate(); err != nil {
+		t.Errorf("port 5433 with monitoring every 60s: %v", err)
 	}
 	noBackups := ok
 	noBackups.BackupRetentionDays, noBackups.AllowNoBackups = 0, true

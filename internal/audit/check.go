@@ -93,6 +93,19 @@ func (c Check) Errored(resource string, err error) Finding {
 	return f
 }
 
+// NotApplicable returns a finding of c with [StatusNotApplicable] for
+// resource: the check does not apply to this target, for the reason
+// given (e.g. "RDS manages pg_hba.conf; there is no file to inspect").
+// An empty reason is recorded as "no reason given".
+func (c Check) NotApplicable(resource, reason string) Finding {
+	f := c.finding(StatusNotApplicable, resource)
+	f.Reason = reason
+	if f.Reason == "" {
+		f.Reason = "no reason given"
+	}
+	return f
+}
+
 func (c Check) finding(s Status, resource string) Finding {
 	return Finding{
 		CheckID:     c.ID,

@@ -5,7 +5,9 @@
 // A [Check] describes a rule: a stable ID such as "database.pg_hba.trust",
 // a title, a [Severity], remediation and references (CIS ids and the like).
 // Running a check against a target yields [Finding] values, one per
-// resource inspected, each with a [Status]: pass, fail, error or waived.
+// resource inspected, each with a [Status]: pass, fail, error, waived or
+// n/a (the check does not apply to this target, with the reason: a file
+// check on a managed database, say; it never fails a run).
 // [Run] runs a list of [Checker] values against one target and guarantees
 // that a check which errors or panics still produces a finding with
 // [StatusError]; it never vanishes from the report.
@@ -32,8 +34,9 @@
 // # Consumers checked
 //
 // SARIF: every report that the tests write from a real audit (database on
-// PostgreSQL 15, the access host audit over SSH, and a report with a
-// check error on no resource) passes Microsoft's SARIF multitool
+// PostgreSQL 15, self-managed and in RDS mode with n/a findings, the
+// access host audit over SSH, and a report with a check error on no
+// resource) passes Microsoft's SARIF multitool
 // (npm @microsoft/sarif-multitool, validate) with its GitHub rules on
 // (GH1001 to GH1007 and the GitHub Advanced Security rules GH1015 to
 // GH1018 and GH2012) with no error, so GitHub code scanning accepts the

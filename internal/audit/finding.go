@@ -6,8 +6,8 @@ import (
 )
 
 // Finding is the outcome of one check on one resource. Build one with
-// [Check.Pass], [Check.Fail] or [Check.Errored], which copy the check's
-// metadata, or as a literal.
+// [Check.Pass], [Check.Fail], [Check.Errored] or [Check.NotApplicable],
+// which copy the check's metadata, or as a literal.
 type Finding struct {
 	// CheckID is the [Check.ID] of the check that produced the finding.
 	CheckID string `json:"checkId"`
@@ -36,10 +36,14 @@ type Finding struct {
 	// Error says why the check could not decide; set only when Status is
 	// StatusError.
 	Error string `json:"error,omitempty"`
+	// Reason says why the check does not apply to the resource; set only
+	// when Status is StatusNotApplicable.
+	Reason string `json:"reason,omitempty"`
 }
 
 // Failing reports whether f counts against a threshold: its status is
-// fail or error. Passed and waived findings never fail a run.
+// fail or error. Passed, waived and not applicable findings never fail a
+// run.
 func (f Finding) Failing() bool {
 	return f.Status == StatusFail || f.Status == StatusError
 }

@@ -47,6 +47,11 @@ var (
 			Command: "echo 'X11Forwarding no' > /etc/ssh/sshd_config.d/50-x11.conf # ``` fenced",
 		},
 	}
+	checkHBAMode = Check{
+		ID:       "database.files.hba_file_mode",
+		Title:    "pg_hba.conf is writable by group or readable by others",
+		Severity: SeverityHigh,
+	}
 	checkBanner = Check{
 		ID:       "access.sshd.banner",
 		Title:    "sshd shows no login banner",
@@ -60,15 +65,15 @@ var fixtureWaivers = []Waiver{
 	{CheckID: "access.sshd.permit_root_login", Resource: "host *", Reason: "bootstrap only", Expires: time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC), Source: "waivers.yaml:13"},
 }
 
-// fixtureReport exercises every status, a waived, an expired-waiver and an
-// unused-waiver case, and a hostile resource name.
+// fixtureReport exercises every status (n/a included), a waived, an
+// expired-waiver and an unused-waiver case, and a hostile resource name.
 func fixtureReport() *Report {
 	r := &Report{
 		Tool:     Tool{Name: "opskit", Version: "0.1.0", InformationURI: "https://github.com/opskit-dev/opskit"},
 		Target:   "postgres://db1:5432",
 		Started:  fixtureStart,
 		Finished: fixtureNow,
-		Checks:   []Check{checkTrust, checkSSL, checkRoot, checkAudit, checkX11, checkBanner},
+		Checks:   []Check{checkTrust, checkSSL, checkRoot, checkAudit, checkX11, checkBanner, checkHBAMode},
 		Findings: []Finding{
 			checkBanner.Pass("host db1:22"),
 			checkX11.Fail("host web\x1b[2J\n:22", "X11Forwarding yes\tat line 3"),
@@ -77,6 +82,7 @@ func fixtureReport() *Report {
 			checkAudit.Errored("vault:sys/audit", errString("permission denied")),
 			checkTrust.Fail("pg_hba.conf:12", "host all all 0.0.0.0/0 trust"),
 			checkSSL.Fail("postgres://db1:5432", "ssl = off"),
+			checkHBAMode.NotApplicable("pg_hba.conf", "RDS manages pg_hba.conf; there is no file to inspect"),
 		},
 	}
 	r.ApplyWaivers(fixtureNow, fixtureWaivers)

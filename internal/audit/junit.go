@@ -61,8 +61,9 @@ type junitSkipped struct {
 // WriteJUnit writes r as JUnit XML for CI test reports, in the structure
 // Jenkins' xUnit plugin (junit-10.xsd), the Jenkins junit step and GitLab
 // accept. The root testsuites element is named after the tool and carries
-// the totals of tests, failures and errors (waived findings are counted
-// as skipped on each testsuite only, as the xUnit schema allows) and the
+// the totals of tests, failures and errors (waived and not applicable
+// findings are counted as skipped on each testsuite only, as the xUnit
+// schema allows) and the
 // run time in seconds (from Started and Finished, when not negative). There is one
 // testsuite per check, in order of first appearance, named by check ID,
 // with properties title and severity and the start time as timestamp; and
@@ -74,7 +75,8 @@ type junitSkipped struct {
 //     severity, with resource, evidence, remediation, references and any
 //     expired waiver in its text;
 //   - error: an <error> whose message is the check error;
-//   - waived: a <skipped> whose message gives the waiver reason and expiry.
+//   - waived: a <skipped> whose message gives the waiver reason and expiry;
+//   - n/a: a <skipped> whose message is "not applicable: " and the reason.
 //
 // Characters not allowed in XML are written as U+FFFD.
 func (r *Report) WriteJUnit(w io.Writer) error {
@@ -122,6 +124,9 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 				msg = waivedNote(f.Waiver)
 			}
 			c.Skipped = &junitSkipped{Message: msg}
+			s.Skipped++
+		case StatusNotApplicable:
+			c.Skipped = &junitSkipped{Message: notApplicableNote(f)}
 			s.Skipped++
 		case StatusPass:
 		default:

@@ -98,6 +98,8 @@ func (c Check) complete(f Finding) Finding {
 		f.Status = StatusError
 	case f.Status == StatusError && f.Error == "":
 		f.Error = "unknown error"
+	case f.Status == StatusNotApplicable && f.Reason == "":
+		f.Reason = "no reason given"
 	}
 	return f
 }

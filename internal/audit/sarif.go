@@ -35,6 +35,10 @@ type SARIFOptions struct {
 	// of kind "external", status "accepted" and the waiver reason as
 	// justification. Left out by default: GitHub ignores suppressions.
 	Waived bool
+	// NotApplicable also writes findings whose check did not apply, as
+	// results of kind "notApplicable" and level "none" with the reason in
+	// the message. Left out by default: GitHub ignores kind.
+	NotApplicable bool
 	// Category is written as runs[0].automationDetails.id, which tells two
 	// uploads for one commit apart (GitHub's category; upload-sarif keeps
 	// an id the file has). When empty it is "NAME/TARGET/": the report's
@@ -196,13 +200,15 @@ type sarifResultProps struct {
 //     requires, then Check.Tags).
 //   - automationDetails.id is opts.Category or "NAME/TARGET/" (see
 //     [SARIFOptions]).
-//   - One result per failing or erroring finding, in report order; passing
-//     and waived findings only when opts asks for them. Failures have kind
-//     "fail" and level "error" (critical, high), "warning" (medium) or
-//     "note" (low, info); check errors kind "open" (undecided) and
-//     passes kind "pass", both with level "none" as SARIF requires for
-//     kinds other than fail. The message is one plain sentence: title,
-//     resource, evidence or check error, and an expired waiver.
+//   - One result per failing or erroring finding, in report order;
+//     passing, waived and not applicable findings only when opts asks for
+//     them. Failures have kind "fail" and level "error" (critical, high),
+//     "warning" (medium) or "note" (low, info); check errors kind "open"
+//     (undecided), passes kind "pass" and checks that did not apply kind
+//     "notApplicable", all with level "none" as SARIF requires for kinds
+//     other than fail. The message is one plain sentence: title,
+//     resource, evidence, check error or the reason a check did not
+//     apply, and an expired waiver.
 //   - Every result has one location: a physicalLocation with the URI and
 //     startLine of [SARIFLocation], and the resource as the
 //     fullyQualifiedName of a logical location of kind "resource".
@@ -255,7 +261,8 @@ func (r *Report) WriteSARIF(w io.Writer, opts SARIFOptions) error {
 				AssociatedRule: &sarifRuleRef{ID: f.CheckID, Index: index[f.CheckID]},
 			})
 		}
-		if f.Status == StatusPass && !opts.Passes || f.Status == StatusWaived && !opts.Waived {
+		if f.Status == StatusPass && !opts.Passes || f.Status == StatusWaived && !opts.Waived ||
+			f.Status == StatusNotApplicable && !opts.NotApplicable {
 			continue
 		}
 		run.Results = append(run.Results, sarifResultOf(f, index[f.CheckID], r.Target, fp))
@@ -368,6 +375,8 @@ func sarifResultOf(f Finding, ruleIndex int, target string, fp fingerprinter) sa
 		res.Kind, res.Level = "pass", "none"
 	case StatusError:
 		res.Kind, res.Level = "open", "none"
+	case StatusNotApplicable:
+		res.Kind, res.Level = "notApplicable", "none"
 	case StatusWaived:
 		sup := sarifSuppression{Kind: "external", Status: "accepted", Justification: "waived"}
 		if wv := f.Waiver; wv != nil {
@@ -388,14 +397,19 @@ func sarifResultOf(f Finding, ruleIndex int, target string, fp fingerprinter) sa
 // 2026-01-31; reason was: TLS terminates at the proxy."
 func sarifMessage(f Finding) string {
 	var b strings.Builder
-	if f.Status == StatusPass {
+	switch f.Status {
+	case StatusPass:
 		b.WriteString("Passed: ")
+	case StatusNotApplicable:
+		b.WriteString("Not applicable: ")
 	}
 	b.WriteString(f.Title)
 	b.WriteString(onResource(f.Resource))
 	switch {
 	case f.Status == StatusError:
 		b.WriteString(": check could not decide: " + f.Error)
+	case f.Status == StatusNotApplicable:
+		b.WriteString(": " + f.Reason)
 	case f.Evidence != "":
 		b.WriteString(": " + f.Evidence)
 	}

@@ -145,7 +145,8 @@ func validateSARIF(t *testing.T, bin string, files []string) []validation {
 // TestSARIFGitHub writes real audit reports as SARIF and has Microsoft's
 // SARIF multitool check them with its GitHub rules: the database audit of
 // the PostgreSQL primary, the host audit of an SSH host, and a report
-// whose only finding is a check error on no resource. Each report carries
+// whose only finding is a check error on no resource, and the database
+// audit in RDS mode, with n/a findings. Each report carries
 // an active and an expired waiver where it has failures to waive, and is
 // written twice: as GitHub gets it (the default) and with passes and
 // waived results. GitHub code scanning rejected every file opskit wrote
@@ -153,14 +154,15 @@ func validateSARIF(t *testing.T, bin string, files []string) []validation {
 func TestSARIFGitHub(t *testing.T) {
 	bin := sarifMultitool(t)
 	reports := map[string]*audit.Report{
-		"database":       databaseReport(t),
+		"database":       databaseReport(t, database.AuditSelfManaged),
+		"database-rds":   databaseReport(t, database.AuditRDS),
 		"access-host":    hostReport(t),
 		"resource-error": resourceErrorReport(),
 	}
 	dir := t.TempDir()
 	var files []string
 	for name, r := range reports {
-		for suffix, opts := range map[string]audit.SARIFOptions{"": {}, "-all": {Passes: true, Waived: true}} {
+		for suffix, opts := range map[string]audit.SARIFOptions{"": {}, "-all": {Passes: true, Waived: true, NotApplicable: true}} {
 			var buf bytes.Buffer
 			if err := r.WriteSARIF(&buf, opts); err != nil {
 				t.Fatalf("%s: %v", name, err)
@@ -208,8 +210,9 @@ const controlLog = `{"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "
   "locations": [{"logicalLocations": [{"fullyQualifiedName": "host db1"}]}],
   "partialFingerprints": {"primaryLocationLineHash": "0123456789abcdef:1"}}]}]}`
 
-// databaseReport audits the real PostgreSQL primary.
-func databaseReport(t *testing.T) *audit.Report {
+// databaseReport audits the real PostgreSQL primary, in RDS mode too
+// (whose n/a findings become results of kind notApplicable).
+func databaseReport(t *testing.T, mode database.AuditMode) *audit.Report {
 	t.Helper()
 	pg := testenv.PostgreSQL(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -220,12 +223,18 @@ func databaseReport(t *testing.T) *audit.Report {
 	}
 	defer conn.Close(context.Background())
 	start := time.Now()
-	findings, err := database.Audit(ctx, conn, database.AuditOptions{Files: database.LocalFiles{}})
+	findings, err := database.Audit(ctx, conn, database.AuditOptions{Files: database.LocalFiles{}, Mode: mode})
 	if err != nil {
 		t.Fatal(err)
 	}
+	if mode == database.AuditRDS && audit.Summarize(findings).NotApplicable == 0 {
+		t.Fatal("the RDS-mode report has no n/a finding to validate")
+	}
 	r := &database.Report{Tool: database.Tool{Name: "opskit", Version: "0.0.0-test", InformationURI: "https://github.com/opskit-dev/opskit"}, Name: "database", Target: "127.0.0.1:5432",
 		Started: start, Finished: time.Now(), Checks: database.Checks(), Findings: findings}
+	if mode == database.AuditRDS {
+		r.Checks = database.RDSChecks()
+	}
 	waive(t, r)
 	return r
 }
@@ -302,5 +311,5 @@ func waive(t *testing.T, r *audit.Report) {
 	r.ApplyWaivers(now, waivers)
 	r.Sort()
 	s := r.Summary()
-	t.Logf("%s report: %d findings, %d fail, %d error, %d waived, %d pass", r.Name, s.Total, s.Fail, s.Error, s.Waived, s.Pass)
+	t.Logf("%s report: %d findings, %d fail, %d error, %d waived, %d pass, %d n/a", r.Name, s.Total, s.Fail, s.Error, s.Waived, s.Pass, s.NotApplicable)
 }

@@ -4,11 +4,13 @@ package audit
 type Summary struct {
 	// Total is the number of findings.
 	Total int `json:"total"`
-	// Pass, Fail, Error and Waived count findings by status.
-	Pass   int `json:"pass"`
-	Fail   int `json:"fail"`
-	Error  int `json:"error"`
-	Waived int `json:"waived"`
+	// Pass, Fail, Error, Waived and NotApplicable count findings by
+	// status.
+	Pass          int `json:"pass"`
+	Fail          int `json:"fail"`
+	Error         int `json:"error"`
+	Waived        int `json:"waived"`
+	NotApplicable int `json:"notApplicable"`
 	// Failed counts the findings with StatusFail by severity.
 	Failed SeverityCounts `json:"failed"`
 }
@@ -57,6 +59,8 @@ func (s Summary) Of(st Status) int {
 		return s.Error
 	case StatusWaived:
 		return s.Waived
+	case StatusNotApplicable:
+		return s.NotApplicable
 	}
 	return 0
 }
@@ -78,6 +82,8 @@ func Summarize(findings []Finding) Summary {
 			s.Error++
 		case StatusWaived:
 			s.Waived++
+		case StatusNotApplicable:
+			s.NotApplicable++
 		}
 	}
 	return s

@@ -10,7 +10,8 @@ import (
 // WriteTable writes r for people: one aligned row per finding, in report
 // order, under the header SEVERITY STATUS CHECK RESOURCE TITLE; a blank
 // line and the summary; then, when there are any, a "notes:" section
-// (check errors, waivers applied, waivers expired) and an "unused
+// (check errors, why checks did not apply, waivers applied, waivers
+// expired) and an "unused
 // waivers:" section. An empty resource prints as "-". Control characters
 // in any field print as spaces, so a hostile resource name cannot break
 // the columns or send escape sequences to the terminal.
@@ -59,6 +60,8 @@ func findingNote(f Finding) string {
 	switch {
 	case f.Status == StatusError:
 		return "check error: " + f.Error
+	case f.Status == StatusNotApplicable:
+		return notApplicableNote(f)
 	case f.Status == StatusWaived && f.Waiver != nil:
 		return waivedNote(f.Waiver)
 	case f.ExpiredWaiver != nil:

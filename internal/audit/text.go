@@ -35,6 +35,11 @@ func expiredNote(w *Waiver) string {
 	return fmt.Sprintf("waiver expired on %s; reason was: %s", expiryDate(w.Expires), w.Reason)
 }
 
+// notApplicableNote says why a check did not apply.
+func notApplicableNote(f Finding) string {
+	return "not applicable: " + f.Reason
+}
+
 // waivedNote describes the waiver that accepts a finding.
 func waivedNote(w *Waiver) string {
 	s := fmt.Sprintf("waived until %s: %s", expiryDate(w.Expires), w.Reason)
@@ -59,6 +64,9 @@ func summaryLine(s Summary) string {
 		fmt.Fprintf(&b, " (%s)", strings.Join(parts, ", "))
 	}
 	fmt.Fprintf(&b, ", %d error, %d waived, %d pass", s.Error, s.Waived, s.Pass)
+	if s.NotApplicable > 0 {
+		fmt.Fprintf(&b, ", %d n/a", s.NotApplicable)
+	}
 	return b.String()
 }
 

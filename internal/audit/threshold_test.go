@@ -15,6 +15,7 @@ func TestExitCode(t *testing.T) {
 		{"no findings", nil, SeverityHigh, ExitOK},
 		{"pass never fails", []Finding{f(SeverityCritical, StatusPass)}, SeverityInfo, ExitOK},
 		{"waived never fails", []Finding{f(SeverityCritical, StatusWaived)}, SeverityInfo, ExitOK},
+		{"n/a never fails", []Finding{f(SeverityCritical, StatusNotApplicable)}, 0, ExitOK},
 		{"fail below threshold", []Finding{f(SeverityMedium, StatusFail)}, SeverityHigh, ExitOK},
 		{"fail at threshold", []Finding{f(SeverityHigh, StatusFail)}, SeverityHigh, ExitFindings},
 		{"fail above threshold", []Finding{f(SeverityCritical, StatusFail)}, SeverityHigh, ExitFindings},

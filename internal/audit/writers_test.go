@@ -2,6 +2,7 @@ package audit
 
 import (
 	"bytes"
+	"context"
 	"encoding/xml"
 	"errors"
 	"flag"
@@ -11,6 +12,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden from the current output")
@@ -23,7 +25,7 @@ var writers = []struct {
 	{"json", func(r *Report, w io.Writer) error { return r.Write(w, FormatJSON) }},
 	{"sarif", func(r *Report, w io.Writer) error { return r.Write(w, FormatSARIF) }},
 	{"sarif-all", func(r *Report, w io.Writer) error {
-		return r.WriteSARIF(w, SARIFOptions{Passes: true, Waived: true, Category: "opskit-fixture"})
+		return r.WriteSARIF(w, SARIFOptions{Passes: true, Waived: true, NotApplicable: true, Category: "opskit-fixture"})
 	}},
 	{"junit", func(r *Report, w io.Writer) error { return r.Write(w, FormatJUnit) }},
 }
@@ -116,9 +118,12 @@ func TestJUnitParsesBack(t *testing.T) {
 		t.Errorf("totals tests=%d failures=%d errors=%d; want %d %d %d",
 			doc.Tests, doc.Failures, doc.Errors, s.Total, s.Fail, s.Error)
 	}
-	var expired, skipped bool
+	var expired, skipped, notApplicable bool
 	for _, suite := range doc.Suites {
 		for _, c := range suite.Cases {
+			if c.Skipped != nil && strings.HasPrefix(c.Skipped.Message, "not applicable: RDS manages pg_hba.conf") {
+				notApplicable = true
+			}
 			if c.Failure != nil && strings.Contains(c.Failure.Text, "waiver expired on 2026-01-31") {
 				expired = true
 			}
@@ -130,8 +135,8 @@ func TestJUnitParsesBack(t *testing.T) {
 			}
 		}
 	}
-	if !expired || !skipped {
-		t.Errorf("expired waiver noted = %v, waiver reason on skipped = %v; want both", expired, skipped)
+	if !expired || !skipped || !notApplicable {
+		t.Errorf("expired waiver noted = %v, waiver reason on skipped = %v, n/a reason on skipped = %v; want all", expired, skipped, notApplicable)
 	}
 }
 
@@ -152,10 +157,63 @@ func TestJSONRoundTrip(t *testing.T) {
 }
 
 func TestReadJSONRejectsOtherSchema(t *testing.T) {
-	for _, in := range []string{`{"schema":"opskit.audit/v2","findings":[]}`, `{"findings":[]}`} {
+	for _, in := range []string{`{"schema":"opskit.audit/v3","findings":[]}`, `{"findings":[]}`} {
 		if _, err := ReadJSON(strings.NewReader(in)); !errors.Is(err, ErrUnsupportedSchema) {
 			t.Errorf("ReadJSON(%s) error = %v; want ErrUnsupportedSchema", in, err)
 		}
+	}
+}
+
+// TestReadJSONV1 reads a document written before the n/a status: v1 is
+// v2 without it, so older reports stay readable.
+func TestReadJSONV1(t *testing.T) {
+	in := `{"schema":"opskit.audit/v1","tool":{"name":"opskit"},"summary":{"total":1,"pass":0,"fail":1,"error":0,"waived":0,"failed":{"critical":0,"high":1,"medium":0,"low":0,"info":0}},
+		"findings":[{"checkId":"database.ssl.disabled","title":"server accepts connections without TLS","severity":"high","status":"fail","resource":"db1"}]}`
+	r, err := ReadJSON(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Findings) != 1 || r.Findings[0].Status != StatusFail || r.Summary().Fail != 1 {
+		t.Errorf("ReadJSON(v1) = %+v; want one failing finding", r.Findings)
+	}
+}
+
+// TestNotApplicable: a finding of a check that does not apply carries its
+// reason through every writer, never fails the gate and is never waived.
+func TestNotApplicable(t *testing.T) {
+	f := checkHBAMode.NotApplicable("pg_hba.conf", "RDS manages pg_hba.conf")
+	r := &Report{Findings: []Finding{f}}
+	if code := r.ExitCode(SeverityInfo); code != ExitOK {
+		t.Errorf("ExitCode(info) with only n/a = %d; want %d", code, ExitOK)
+	}
+	r.ApplyWaivers(fixtureNow, []Waiver{{CheckID: checkHBAMode.ID, Resource: "*", Reason: "x", Expires: fixtureNow.Add(time.Hour)}})
+	if r.Findings[0].Status != StatusNotApplicable || len(r.UnusedWaivers) != 1 {
+		t.Errorf("after waivers: %v, unused %d; want n/a and the waiver unused", r.Findings[0].Status, len(r.UnusedWaivers))
+	}
+	if s := r.Summary(); s.NotApplicable != 1 || s.Of(StatusNotApplicable) != 1 || s.Total != 1 {
+		t.Errorf("Summary() = %+v; want one n/a", s)
+	}
+	table := string(render(t, r, FormatTable))
+	for _, want := range []string{"high      n/a", "1 n/a", "not applicable: RDS manages pg_hba.conf"} {
+		if !strings.Contains(table, want) {
+			t.Errorf("table lacks %q:\n%s", want, table)
+		}
+	}
+	if strings.Contains(string(render(t, r, FormatSARIF)), "notApplicable\"") {
+		t.Error("default SARIF writes a n/a result; GitHub would show it as an alert")
+	}
+	all := string(renderSARIF(t, r, SARIFOptions{NotApplicable: true}))
+	for _, want := range []string{`"kind": "notApplicable"`, `"level": "none"`, `Not applicable: pg_hba.conf is writable by group or readable by others on pg_hba.conf: RDS manages pg_hba.conf.`} {
+		if !strings.Contains(all, want) {
+			t.Errorf("SARIF with NotApplicable lacks %s:\n%s", want, all)
+		}
+	}
+	// Run fills in a missing reason, as it does a missing error.
+	c := Checker[int]{Check: checkHBAMode, Func: func(context.Context, int) ([]Finding, error) {
+		return []Finding{{Status: StatusNotApplicable}}, nil
+	}}
+	if got := Run(context.Background(), 0, c); len(got) != 1 || got[0].Reason != "no reason given" {
+		t.Errorf("Run with a reasonless n/a = %+v", got)
 	}
 }
 

@@ -17,7 +17,11 @@
 // storage-optimization state or six-hour wait between storage changes, no
 // rounding of a storage increase up to 10%); engine versions are not
 // checked against the versions RDS offers; parameters are stored as given,
-// without their allowed values or apply types.
+// without their allowed values or apply types; RDS's default parameter
+// groups ("default.postgres16") list no parameters, where RDS lists the
+// engine defaults (rds.force_ssl is 1 from PostgreSQL 15 on); Enhanced
+// Monitoring is recorded (interval, role, resource ARN) but publishes
+// nothing.
 package rdsfake
 
 import (
@@ -183,6 +187,9 @@ func (r *RDS) DescribeDBParameters(ctx context.Context, in *rds.DescribeDBParame
 	defer r.w.mu.Unlock()
 	name := aws.ToString(in.DBParameterGroupName)
 	g, ok := r.groups[name]
+	if !ok && strings.HasPrefix(name, "default.") {
+		g, ok = &group{name: name}, true // RDS's own groups always exist
+	}
 	if !ok {
 		return nil, r.groupNotFound(name)
 	}
@@ -236,6 +243,9 @@ func (r *RDS) CreateDBInstance(ctx context.Context, in *rds.CreateDBInstanceInpu
 	if port == 0 {
 		port = 5432
 	}
+	if err := checkMonitoring(in.MonitoringInterval, in.MonitoringRoleArn); err != nil {
+		return nil, err
+	}
 	retention := int32(1)
 	if in.BackupRetentionPeriod != nil {
 		retention = *in.BackupRetentionPeriod
@@ -266,8 +276,12 @@ func (r *RDS) CreateDBInstance(ctx context.Context, in *rds.CreateDBInstanceInpu
 		DbInstancePort:                   aws.Int32(0),
 		Endpoint:                         &types.Endpoint{Address: aws.String(strings.ToLower(id) + ".fake." + r.region + ".rds.amazonaws.com"), Port: aws.Int32(port)},
 		TagList:                          slices.Clone(in.Tags),
+		MonitoringInterval:               aws.Int32(aws.ToInt32(in.MonitoringInterval)),
+		MonitoringRoleArn:                in.MonitoringRoleArn,
+		DbiResourceId:                    aws.String(resourceID(r.region, strings.ToLower(id))),
 		InstanceCreateTime:               aws.Time(time.Now().UTC()),
 	}
+	setMonitoringARN(&db, r.region)
 	r.instances[strings.ToLower(id)] = &instance{db: db, createdAt: time.Now()}
 	return &rds.CreateDBInstanceOutput{DBInstance: &db}, nil
 }

@@ -51,6 +51,22 @@ func (r *RDS) ModifyDBInstance(ctx context.Context, in *rds.ModifyDBInstanceInpu
 	if err := r.checkModify(db, in); err != nil {
 		return nil, err
 	}
+	if in.MonitoringInterval != nil {
+		role := in.MonitoringRoleArn
+		if role == nil {
+			role = db.MonitoringRoleArn
+		}
+		if err := checkMonitoring(in.MonitoringInterval, role); err != nil {
+			return nil, err
+		}
+		db.MonitoringInterval, db.MonitoringRoleArn = in.MonitoringInterval, role
+		setMonitoringARN(db, r.region)
+	}
+	if p := aws.ToInt32(in.DBPortNumber); p != 0 && db.Endpoint != nil {
+		ep := *db.Endpoint
+		ep.Port = aws.Int32(p)
+		db.Endpoint = &ep
+	}
 	set := func(dst **string, v *string) {
 		if v != nil {
 			*dst = v
@@ -165,6 +181,10 @@ func (r *RDS) CreateDBInstanceReadReplica(ctx context.Context, in *rds.CreateDBI
 		EnableIAMDatabaseAuthentication: in.EnableIAMDatabaseAuthentication, EnableCloudwatchLogsExports: in.EnableCloudwatchLogsExports,
 		MasterUsername: source.MasterUsername, ManageMasterUserPassword: aws.Bool(true), DBParameterGroupName: in.DBParameterGroupName,
 		PubliclyAccessible: in.PubliclyAccessible, CopyTagsToSnapshot: in.CopyTagsToSnapshot, Tags: in.Tags,
+		Port: in.Port, MonitoringInterval: in.MonitoringInterval, MonitoringRoleArn: in.MonitoringRoleArn,
+	}
+	if create.Port == nil && source.Endpoint != nil {
+		create.Port = source.Endpoint.Port // RDS: inherits the source's port
 	}
 	if create.DBInstanceClass == nil {
 		create.DBInstanceClass = source.DBInstanceClass
