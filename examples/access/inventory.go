@@ -75,8 +75,9 @@ func (f *hostFlags) load(ctx context.Context, env *cli.Env) (*world, error) {
 	}
 	var inv inventory
 	cfg, err := cli.LoadYAML(f.inventory, &inv)
-	if err != nil {
-		return nil, err
+	var errs cli.ConfigErrors
+	if err != nil && !errors.As(err, &errs) {
+		return nil, err // unreadable, or not YAML at all
 	}
 	teamPath := f.team
 	if teamPath == "" {
@@ -97,7 +98,8 @@ func (f *hostFlags) load(ctx context.Context, env *cli.Env) (*world, error) {
 		}
 		return nil, err
 	}
-	if errs := inv.check(cfg, tf); len(errs) > 0 {
+	// Field errors from decoding and from the checks, all at once.
+	if errs = append(errs, inv.check(cfg, tf)...); len(errs) > 0 {
 		return nil, errs
 	}
 	conn, err := f.sshConfig(cfg, inv.SSH)
