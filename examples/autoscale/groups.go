@@ -143,7 +143,11 @@ func swarmGroup(ctx context.Context, docker *client.Client, name string, o optio
 	if backlog != nil {
 		m["backlog"] = backlog
 	}
-	return scaling.GroupConfig{Name: name, Group: svc, Spec: spec, Metrics: m}, nil
+	display := res.Service.Spec.Name
+	if display == "" {
+		display = name
+	}
+	return scaling.GroupConfig{Name: display, Group: svc, Spec: spec, Metrics: m}, nil
 }
 
 // queueBacklog reads the queue's ready plus unacknowledged messages: from
