@@ -21,7 +21,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 
@@ -84,9 +83,6 @@ func run(ctx context.Context, env *cli.Env, args []string) error {
 		return cli.Usagef("unknown command %q (want plan, grant, revoke, reconcile, audit, cert or krl)", cmd)
 	}
 }
-
-// errStop is returned by a command that printed its own failure.
-var errStop = errors.New("stopped")
 
 func plural(n int, one, many string) string {
 	if n == 1 {

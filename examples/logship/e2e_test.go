@@ -14,6 +14,7 @@ import (
 
 	"github.com/opskit-dev/opskit/examples/internal/e2e"
 	"github.com/opskit-dev/opskit/internal/testenv"
+	"github.com/opskit-dev/opskit/logging/bulk/bulkfake"
 	"github.com/opskit-dev/opskit/logging/cloudwatch"
 )
 
@@ -60,6 +61,34 @@ func TestLogshipE2E(t *testing.T) {
 		} {
 			if r.Code != 2 || !strings.Contains(r.Stderr, want) {
 				t.Errorf("exit %d, stderr lacks %q:\n%s", r.Code, want, r.Stderr)
+			}
+		}
+	})
+
+	t.Run("no-secrets", func(t *testing.T) {
+		// An OpenSearch sink with a password, -v and --json: the password
+		// reaches the server and never the output.
+		const secret = "pa55-w0rd-e2e"
+		for _, extra := range [][]string{{"-v"}, {"-v", "--json"}} {
+			srv := bulkfake.NewServer(bulkfake.Options{})
+			defer srv.Close()
+			dir := t.TempDir()
+			logFile := filepath.Join(dir, "app.log")
+			writeFile(t, logFile, "one\ntwo\nthree\n")
+			cfg := filepath.Join(dir, "logship.yaml")
+			writeFile(t, cfg, fmt.Sprintf("state_dir: %s\nsources:\n  - {kind: file, paths: [%q]}\nsinks:\n  - {kind: opensearch, url: %q, username: shipper, password_env: E2E_ES_PASSWORD}\n", filepath.Join(dir, "state"), logFile, srv.URL))
+			p := e2e.Start(t, bin, []string{"E2E_ES_PASSWORD=" + secret}, append([]string{"--config", cfg, "--stats", "100ms"}, extra...)...)
+			deadline := time.Now().Add(20 * time.Second)
+			for len(srv.Docs("")) < 3 && time.Now().Before(deadline) {
+				time.Sleep(50 * time.Millisecond)
+			}
+			p.Signal(syscall.SIGTERM)
+			r := p.Wait(30 * time.Second)
+			if r.Code != 0 || len(srv.Docs("")) != 3 {
+				t.Fatalf("%v: exit %d, %d docs\n%s\n%s", extra, r.Code, len(srv.Docs("")), r.Stdout, r.Stderr)
+			}
+			if strings.Contains(r.Stdout+r.Stderr, secret) {
+				t.Fatalf("%v: the password was printed:\n%s\n%s", extra, r.Stdout, r.Stderr)
 			}
 		}
 	})
