@@ -24,10 +24,12 @@ type Env struct {
 	// Verbose is set by -v: more detail (never a secret value).
 	Verbose bool
 	// Log receives diagnostics: text on Stderr (warnings, or info with -v),
-	// or JSON records on Stdout with --json.
+	// or JSON records on Stdout with --json. It is made once and may be
+	// used from any goroutine; Parse changes where it writes.
 	Log *slog.Logger
 
 	terminal bool
+	handler  switchHandler
 }
 
 // NewEnv returns an Env over the given streams, with a logger for warnings
@@ -35,6 +37,7 @@ type Env struct {
 func NewEnv(name string, stdout, stderr io.Writer) *Env {
 	e := &Env{Name: name, Stdout: stdout, Stderr: stderr, terminal: isTerminal(stderr)}
 	e.setLogger()
+	e.Log = slog.New(&e.handler)
 	return e
 }
 
@@ -74,14 +77,14 @@ func (e *Env) setLogger() {
 		if e.Verbose {
 			lvl = slog.LevelDebug
 		}
-		e.Log = slog.New(slog.NewJSONHandler(e.Stdout, &slog.HandlerOptions{Level: lvl}))
+		e.handler.set(slog.NewJSONHandler(e.Stdout, &slog.HandlerOptions{Level: lvl}))
 		return
 	}
 	lvl := slog.LevelWarn
 	if e.Verbose {
 		lvl = slog.LevelDebug
 	}
-	e.Log = slog.New(slog.NewTextHandler(e.Stderr, &slog.HandlerOptions{Level: lvl}))
+	e.handler.set(slog.NewTextHandler(e.Stderr, &slog.HandlerOptions{Level: lvl}))
 }
 
 // Printf prints a line for people on Stdout; with --json it prints nothing.

@@ -16,7 +16,8 @@ import (
 )
 
 // Build compiles the main package in the test's directory into a temporary
-// directory and returns the binary's path.
+// directory (with -race when the test runs with it) and returns the
+// binary's path.
 func Build(t testing.TB) string {
 	t.Helper()
 	dir, err := os.Getwd()
@@ -26,7 +27,11 @@ func Build(t testing.TB) string {
 	bin := filepath.Join(t.TempDir(), filepath.Base(dir))
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	out, err := exec.CommandContext(ctx, "go", "build", "-o", bin, ".").CombinedOutput()
+	args := []string{"build", "-o", bin}
+	if race {
+		args = append(args, "-race")
+	}
+	out, err := exec.CommandContext(ctx, "go", append(args, ".")...).CombinedOutput()
 	if err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
