@@ -15,6 +15,7 @@ import (
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/knownhosts"
 
+	"github.com/opskit-dev/opskit/access"
 	"github.com/opskit-dev/opskit/examples/internal/e2e"
 	"github.com/opskit-dev/opskit/internal/testenv"
 )
@@ -69,6 +70,46 @@ func TestAccessE2E(t *testing.T) {
 			if !strings.Contains(r.Stderr, want) {
 				t.Errorf("stderr lacks %q:\n%s", want, r.Stderr)
 			}
+		}
+	})
+
+	t.Run("cert-krl", func(t *testing.T) {
+		dir := t.TempDir()
+		ca := filepath.Join(dir, "ca")
+		if r := e2e.Run(t, 30*time.Second, bin, nil, "cert", "--new-ca", ca); r.Code != 0 || strings.Contains(r.Stdout, "PRIVATE KEY") {
+			t.Fatalf("new-ca: exit %d\n%s\n%s", r.Code, r.Stdout, r.Stderr)
+		}
+		if r := e2e.Run(t, 30*time.Second, bin, nil, "cert", "--new-ca", ca); r.Code != 2 {
+			t.Fatalf("new-ca over an existing key: exit %d (want 2)\n%s", r.Code, r.Stderr)
+		}
+		_, line := newKey(t, dir, "alice")
+		writeFile(t, filepath.Join(dir, "alice.pub"), line+" alice@laptop\n")
+		r := e2e.Run(t, 30*time.Second, bin, nil, "cert", "--ca-key", ca, "--key", filepath.Join(dir, "alice.pub"), "--principal", "alice", "--ttl", "1h")
+		if r.Code != 0 || !strings.Contains(r.Stdout, `certificate "alice@laptop"`) {
+			t.Fatalf("cert: exit %d\n%s\n%s", r.Code, r.Stdout, r.Stderr)
+		}
+		certFile := filepath.Join(dir, "alice-cert.pub")
+		k, err := readPublicKey(certFile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, ok := k.(*ssh.Certificate)
+		caPub, _ := readPublicKey(ca + ".pub")
+		if !ok || c.ValidPrincipals[0] != "alice" || string(c.SignatureKey.Marshal()) != string(caPub.Marshal()) || time.Until(time.Unix(int64(c.ValidBefore), 0)) > time.Hour+time.Minute {
+			t.Fatalf("certificate %+v", c)
+		}
+		if r := e2e.Run(t, 30*time.Second, bin, nil, "cert", "--ca-key", ca, "--key", filepath.Join(dir, "alice.pub"), "--principal", "alice", "--ttl", "48h"); r.Code != 2 {
+			t.Fatalf("cert beyond --max-ttl: exit %d (want 2)\n%s", r.Code, r.Stderr)
+		}
+		krlFile := filepath.Join(dir, "revoked")
+		r = e2e.Run(t, 30*time.Second, bin, nil, "krl", "--out", krlFile, "--revoke-cert", certFile)
+		if r.Code != 0 {
+			t.Fatalf("krl: exit %d\n%s\n%s", r.Code, r.Stdout, r.Stderr)
+		}
+		data, _ := os.ReadFile(krlFile)
+		rl, err := access.ParseRevocationList(data)
+		if err != nil || !rl.IsRevoked(c) {
+			t.Fatalf("revocation list does not revoke the certificate: %v", err)
 		}
 	})
 

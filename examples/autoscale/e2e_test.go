@@ -10,6 +10,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
+	astypes "github.com/aws/aws-sdk-go-v2/service/autoscaling/types"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/moby/moby/client"
 	amqp "github.com/rabbitmq/amqp091-go"
 
@@ -48,6 +53,8 @@ func TestAutoscaleE2E(t *testing.T) {
 			t.Fatalf("exit %d (want 2)\n%s", r.Code, r.Stderr)
 		}
 	})
+
+	t.Run("asg", func(t *testing.T) { asgE2E(t, bin) })
 
 	t.Run("swarm", func(t *testing.T) {
 		rmq := testenv.RabbitMQ(t)
@@ -132,6 +139,52 @@ func waitReady(t *testing.T, ctx context.Context, rmq testenv.RabbitCluster, que
 			t.Fatalf("management API never reported %d messages in %s: %v", n, queue, err)
 		case <-time.After(250 * time.Millisecond):
 		}
+	}
+}
+
+// asgE2E scales a real (moto) Auto Scaling group on a RabbitMQ backlog.
+func asgE2E(t *testing.T, bin string) {
+	cfg := testenv.AWS(t)
+	rmq := testenv.RabbitMQ(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	name := fmt.Sprintf("autoscale-e2e-%d", time.Now().UnixNano())
+	if _, err := ec2.NewFromConfig(cfg).CreateLaunchTemplate(ctx, &ec2.CreateLaunchTemplateInput{
+		LaunchTemplateName: aws.String(name),
+		LaunchTemplateData: &ec2types.RequestLaunchTemplateData{ImageId: aws.String("ami-12c6146b"), InstanceType: ec2types.InstanceTypeT3Micro},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	asg := autoscaling.NewFromConfig(cfg)
+	if _, err := asg.CreateAutoScalingGroup(ctx, &autoscaling.CreateAutoScalingGroupInput{
+		AutoScalingGroupName: aws.String(name), MinSize: aws.Int32(1), MaxSize: aws.Int32(3), DesiredCapacity: aws.Int32(1),
+		AvailabilityZones: []string{"us-east-1a"},
+		LaunchTemplate:    &astypes.LaunchTemplateSpecification{LaunchTemplateName: aws.String(name), Version: aws.String("$Latest")},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_, _ = asg.DeleteAutoScalingGroup(context.Background(), &autoscaling.DeleteAutoScalingGroupInput{AutoScalingGroupName: aws.String(name), ForceDelete: aws.Bool(true)})
+	})
+	ch := declareQueue(t, rmq.Nodes[0].AMQPURL, name)
+	for i := range 250 {
+		if err := ch.PublishWithContext(ctx, "", name, false, false, amqp.Publishing{Body: []byte(fmt.Sprint(i))}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	env := []string{"AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test", "AWS_REGION=us-east-1",
+		"AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null", "AWS_EC2_METADATA_DISABLED=true"}
+	// Without --rabbitmq-api the backlog is the ready count, by a passive
+	// declare: no waiting for the management API's sampling.
+	r := e2e.Run(t, time.Minute, bin, env, "--asg", name, "--aws-endpoint", testenv.AWSEndpoint(),
+		"--amqp", rmq.Nodes[0].AMQPURL, "--queue", name, "--per-instance", "100", "--rounds", "1")
+	if r.Code != 0 || !strings.Contains(r.Stdout, "1 -> 3   out: scale out from 1 to 3") {
+		t.Fatalf("exit %d\n%s\n%s", r.Code, r.Stdout, r.Stderr)
+	}
+	t.Logf("real run on an Auto Scaling group, 1 round: %s\n%s", r.Took, r.Stdout)
+	out, err := asg.DescribeAutoScalingGroups(ctx, &autoscaling.DescribeAutoScalingGroupsInput{AutoScalingGroupNames: []string{name}})
+	if err != nil || len(out.AutoScalingGroups) != 1 || *out.AutoScalingGroups[0].DesiredCapacity != 3 {
+		t.Fatalf("group after the run: %v, %v", out, err)
 	}
 }
 
