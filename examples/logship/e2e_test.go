@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"os"
+	"net"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -11,6 +13,7 @@ import (
 	"time"
 
 	cwl "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	amqp "github.com/rabbitmq/amqp091-go"
 
 	"github.com/opskit-dev/opskit/examples/internal/e2e"
 	"github.com/opskit-dev/opskit/internal/testenv"
@@ -90,6 +93,76 @@ func TestLogshipE2E(t *testing.T) {
 			if strings.Contains(r.Stdout+r.Stderr, secret) {
 				t.Fatalf("%v: the password was printed:\n%s\n%s", extra, r.Stdout, r.Stderr)
 			}
+		}
+	})
+
+	t.Run("rabbitmq-to-tcp", func(t *testing.T) {
+		// RabbitMQ's event exchange to a TCP receiver: declaring a queue
+		// is an event that arrives as a JSON line.
+		rmq := testenv.RabbitMQ(t)
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ln.Close()
+		lines := make(chan string, 1024)
+		go func() {
+			for {
+				c, err := ln.Accept()
+				if err != nil {
+					return
+				}
+				go func() {
+					defer c.Close()
+					sc := bufio.NewScanner(c)
+					for sc.Scan() {
+						select {
+						case lines <- sc.Text():
+						default: // the test stopped reading
+						}
+					}
+				}()
+			}
+		}()
+		dir := t.TempDir()
+		cfg := filepath.Join(dir, "logship.yaml")
+		writeFile(t, cfg, fmt.Sprintf("state_dir: %s\nsources:\n  - {kind: rabbitmq, urls: [%q], exchange: event, stream: events}\nsinks:\n  - {kind: tcp, addr: %q, framing: json}\n",
+			filepath.Join(dir, "state"), rmq.Nodes[0].AMQPURL, ln.Addr().String()))
+		p := e2e.Start(t, bin, nil, "--config", cfg, "--stats", "0")
+		queue := fmt.Sprintf("logship-e2e-%d", time.Now().UnixNano())
+		conn, err := amqp.Dial(rmq.Nodes[0].AMQPURL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		ch, err := conn.Channel()
+		if err != nil {
+			t.Fatal(err)
+		}
+		deadline := time.After(30 * time.Second)
+		tick := time.NewTicker(500 * time.Millisecond)
+		defer tick.Stop()
+	wait:
+		for n := 0; ; n++ {
+			select {
+			case l := <-lines:
+				if strings.Contains(l, queue) && strings.Contains(l, "queue.created") {
+					break wait
+				}
+			case <-tick.C:
+				// The source may still be connecting: declare a fresh queue
+				// of the same family until one is seen.
+				q := fmt.Sprintf("%s-%d", queue, n)
+				if _, err := ch.QueueDeclare(q, false, true, false, false, nil); err != nil {
+					t.Fatal(err)
+				}
+			case <-deadline:
+				t.Fatalf("no queue.created event arrived\n%s", p.Stdout())
+			}
+		}
+		p.Signal(syscall.SIGTERM)
+		if r := p.Wait(30 * time.Second); r.Code != 0 {
+			t.Fatalf("exit %d\n%s\n%s", r.Code, r.Stdout, r.Stderr)
 		}
 	})
 
