@@ -94,7 +94,7 @@ func TestAutoscaleE2E(t *testing.T) {
 		}
 		// Scale-in waits for starting tasks and the management API's
 		// sampling, so give it rounds.
-		p := e2e.Start(t, bin, nil, append(args, "--rounds", "40", "--scale-in-window", "0s")...)
+		p := e2e.Start(t, bin, nil, append(args, "--rounds", "100", "--scale-in-window", "0s")...)
 		deadline := time.Now().Add(45 * time.Second)
 		for replicas(t, docker, id) != 1 && time.Now().Before(deadline) {
 			time.Sleep(500 * time.Millisecond)

@@ -201,13 +201,14 @@ func TestLogshipE2E(t *testing.T) {
 		}()
 
 		p := e2e.Start(t, bin, env, args...)
-		time.Sleep(1200 * time.Millisecond)
+		p.WaitOutput("shipping;", 30*time.Second)
+		time.Sleep(time.Second)
 		p.Signal(syscall.SIGTERM)
 		r1 := p.Wait(time.Minute)
 		if r1.Code != 0 || !strings.Contains(r1.Stdout, "terminated: stopping sources, draining") {
 			t.Fatalf("first run: exit %d\n%s\n%s", r1.Code, r1.Stdout, r1.Stderr)
 		}
-		t.Logf("first run, SIGTERM after 1.2 s: %s\n%s", r1.Took, r1.Stdout)
+		t.Logf("first run, SIGTERM 1 s after it started shipping: %s\n%s", r1.Took, r1.Stdout)
 
 		start := time.Now()
 		p = e2e.Start(t, bin, env, args...)

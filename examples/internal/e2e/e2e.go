@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -88,6 +89,24 @@ func Start(t testing.TB, bin string, env []string, args ...string) *Proc {
 func (p *Proc) Signal(sig syscall.Signal) {
 	if err := p.cmd.Process.Signal(sig); err != nil {
 		p.t.Fatalf("signal %v: %v", sig, err)
+	}
+}
+
+// WaitOutput waits at most timeout until the process printed want on
+// standard output (then its signal handler is installed too), failing the
+// test otherwise.
+func (p *Proc) WaitOutput(want string, timeout time.Duration) {
+	p.t.Helper()
+	deadline := time.Now().Add(timeout)
+	for !strings.Contains(p.stdout.String(), want) {
+		select {
+		case <-p.done:
+			p.t.Fatalf("%s exited before printing %q\nstdout:\n%s\nstderr:\n%s", p.cmd.Path, want, p.stdout.String(), p.stderr.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			p.t.Fatalf("%s did not print %q within %s\nstdout:\n%s", p.cmd.Path, want, timeout, p.stdout.String())
+		}
 	}
 }
 
