@@ -108,6 +108,16 @@ func TestAutoscaleE2E(t *testing.T) {
 			t.Fatalf("replicas %d after scale-in; want 1", n)
 		}
 		t.Logf("real run to scale-in and SIGTERM: %s", r.Took)
+
+		// A second service opted in by labels: bounds and policy come from
+		// them (dry run, JSON records).
+		lid := testenv.SwarmService(t, docker, "autoscale-labels", image, 1,
+			map[string]string{"opskit.scaling.min": "1", "opskit.scaling.max": "2", "opskit.scaling.cpu-target": "50"}, "idle")
+		lr := e2e.Run(t, time.Minute, bin, nil, "--service", lid, "--labels", "--rounds", "1", "--dry-run", "--json")
+		if lr.Code != 0 || !strings.Contains(lr.Stdout, `"msg":"decision"`) || !strings.Contains(lr.Stdout, `"min":1,"max":2`) || !strings.Contains(lr.Stdout, "target-tracking cpu") {
+			t.Fatalf("labels: exit %d\n%s\n%s", lr.Code, lr.Stdout, lr.Stderr)
+		}
+		t.Logf("labels, dry run:\n%s", lr.Stdout)
 		for _, out := range []string{r.Stdout, r.Stderr} {
 			if strings.Contains(out, rmq.Password+"@") {
 				t.Fatalf("the AMQP password was printed:\n%s", out)
