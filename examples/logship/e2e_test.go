@@ -13,6 +13,8 @@ import (
 	"time"
 
 	cwl "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/client"
 	amqp "github.com/rabbitmq/amqp091-go"
 
 	"github.com/opskit-dev/opskit/examples/internal/e2e"
@@ -93,6 +95,42 @@ func TestLogshipE2E(t *testing.T) {
 			if strings.Contains(r.Stdout+r.Stderr, secret) {
 				t.Fatalf("%v: the password was printed:\n%s\n%s", extra, r.Stdout, r.Stderr)
 			}
+		}
+	})
+
+	t.Run("docker-to-opensearch", func(t *testing.T) {
+		// A container's logs (DOCKER_HOST) to an OpenSearch _bulk server:
+		// the source ends when the container does, and logship exits 0
+		// once everything is shipped, with the checkpoint saved.
+		docker := testenv.Docker(t)
+		image := testenv.GoImage(t, docker, "../../logging/docker/testdata/numbered", "logging-numbered")
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		created, err := docker.ContainerCreate(ctx, client.ContainerCreateOptions{
+			Config: &container.Config{Image: image, Cmd: []string{"500", "2ms"}, Labels: map[string]string{"opskit.testenv": "logship"}},
+			Name:   fmt.Sprintf("opskit-logship-%d", time.Now().UnixNano()),
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			_, _ = docker.ContainerRemove(context.Background(), created.ID, client.ContainerRemoveOptions{Force: true})
+		})
+		srv := bulkfake.NewServer(bulkfake.Options{})
+		defer srv.Close()
+		dir := t.TempDir()
+		cfg := filepath.Join(dir, "logship.yaml")
+		writeFile(t, cfg, fmt.Sprintf("state_dir: %s\nsources:\n  - {name: numbered, kind: docker, container: %q, stream: numbered}\nsinks:\n  - {kind: elasticsearch, url: %q}\n",
+			filepath.Join(dir, "state"), created.ID, srv.URL))
+		if _, err := docker.ContainerStart(ctx, created.ID, client.ContainerStartOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		r := e2e.Run(t, time.Minute, bin, nil, "--config", cfg, "--stats", "0")
+		if r.Code != 0 || len(srv.Docs("")) != 500 {
+			t.Fatalf("exit %d, %d docs (want 500)\n%s\n%s", r.Code, len(srv.Docs("")), r.Stdout, r.Stderr)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "state", "numbered.json")); err != nil {
+			t.Fatalf("no checkpoint: %v", err)
 		}
 	})
 
