@@ -104,11 +104,8 @@ func (o options) groups(ctx context.Context, env *cli.Env) ([]scaling.GroupConfi
 			if err != nil {
 				return nil, cleanup, cli.Usagef("--asg %q: %v", name, err)
 			}
-			m := map[string]scaling.MetricFunc{"cpu": metrics.CPU(name)}
-			if backlog != nil {
-				m["backlog"] = backlog
-			}
-			out = append(out, scaling.GroupConfig{Name: name, Group: g, Spec: spec, Metrics: m})
+			m := map[string]scaling.MetricFunc{"cpu": metrics.CPU(name), "backlog": backlog}
+			out = append(out, scaling.GroupConfig{Name: name, Group: g, Spec: spec, Metrics: used(spec, m)})
 		}
 	}
 	return out, cleanup, nil
@@ -139,15 +136,12 @@ func swarmGroup(ctx context.Context, docker *client.Client, name string, o optio
 	if err != nil {
 		return scaling.GroupConfig{}, cli.Usagef("service %q: %v", name, err)
 	}
-	m := map[string]scaling.MetricFunc{"cpu": swarm.NewMetrics(docker, svc).CPU()}
-	if backlog != nil {
-		m["backlog"] = backlog
-	}
+	m := map[string]scaling.MetricFunc{"cpu": swarm.NewMetrics(docker, svc).CPU(), "backlog": backlog}
 	display := res.Service.Spec.Name
 	if display == "" {
 		display = name
 	}
-	return scaling.GroupConfig{Name: display, Group: svc, Spec: spec, Metrics: m}, nil
+	return scaling.GroupConfig{Name: display, Group: svc, Spec: spec, Metrics: used(spec, m)}, nil
 }
 
 // queueBacklog reads the queue's ready plus unacknowledged messages: from
@@ -200,4 +194,25 @@ func amqpUser(u string) (*url.Userinfo, error) {
 		return nil, err
 	}
 	return p.User, nil
+}
+
+// used keeps the metrics spec's policies read: the controller reads every
+// metric it is given each round, and a Swarm CPU read takes a second.
+func used(spec scaling.Spec, all map[string]scaling.MetricFunc) map[string]scaling.MetricFunc {
+	out := map[string]scaling.MetricFunc{}
+	for _, p := range spec.Policies {
+		var name string
+		switch p := p.(type) {
+		case *scaling.TargetTracking:
+			name = p.Metric
+		case *scaling.Backlog:
+			name = p.Metric
+		case *scaling.StepScaling:
+			name = p.Metric
+		}
+		if f := all[name]; f != nil {
+			out[name] = f
+		}
+	}
+	return out
 }

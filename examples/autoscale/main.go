@@ -118,19 +118,16 @@ func control(ctx context.Context, env *cli.Env, o options, groups []scaling.Grou
 		mode = "dry run: deciding only"
 	}
 	env.Printf("autoscale: %d group(s), a round every %s, %s\n", len(groups), o.interval, mode)
-	for round := 1; o.rounds == 0 || round <= o.rounds; round++ {
-		if err := c.Tick(ctx); err != nil {
-			break
-		}
-		if o.rounds != 0 && round == o.rounds {
+rounds:
+	for round := 1; ; round++ {
+		if err := c.Tick(ctx); err != nil || (o.rounds > 0 && round >= o.rounds) {
 			break
 		}
 		select {
 		case <-ctx.Done():
+			break rounds
 		case <-time.After(o.interval):
-			continue
 		}
-		break
 	}
 	if s := cli.Signal(ctx); s != nil {
 		env.Printf("autoscale: stopped by %s\n", s)

@@ -48,7 +48,8 @@ func (e *FindingsError) Error() string {
 
 // PartialError reports that some resources failed while the rest was done.
 type PartialError struct {
-	// Failed names each failed host or resource with its error.
+	// Failed names each failed host or resource (with its error where the
+	// program's output has not said it already).
 	Failed []string
 }
 
