@@ -98,6 +98,9 @@ func run(ctx context.Context, env *cli.Env, args []string) error {
 // control runs the controller over groups on the wall clock.
 func control(ctx context.Context, env *cli.Env, o options, groups []scaling.GroupConfig) error {
 	p := newPrinter(env, false)
+	for _, g := range groups {
+		p.width = max(p.width, len(g.Name))
+	}
 	c, err := scaling.NewController(scaling.ControllerOptions{
 		Interval:   o.interval,
 		Logger:     env.Log,

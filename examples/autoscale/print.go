@@ -16,6 +16,8 @@ type printer struct {
 	// sim prints simulated time since start, and only changes.
 	sim   bool
 	start time.Time
+	// width is the group column's width.
+	width int
 
 	mu      sync.Mutex
 	failed  map[string]string
@@ -23,7 +25,7 @@ type printer struct {
 }
 
 func newPrinter(env *cli.Env, sim bool) *printer {
-	return &printer{env: env, sim: sim, failed: map[string]string{}, changes: map[scaling.Direction]int{}}
+	return &printer{env: env, sim: sim, width: 10, failed: map[string]string{}, changes: map[scaling.Direction]int{}}
 }
 
 func (p *printer) decision(d scaling.Decision) {
@@ -62,9 +64,9 @@ func (p *printer) decision(d scaling.Decision) {
 	case d.DryRun && d.Direction != scaling.Hold:
 		tag += " (dry run, not applied)"
 	}
-	p.env.Printf("%s  %-10s %-8s %s: %s\n", when, d.Group, arrow, tag, d.Reason)
+	p.env.Printf("%s  %-*s %-8s %s: %s\n", when, p.width, d.Group, arrow, tag, d.Reason)
 	if d.Err != nil {
-		p.env.Printf("%s  %-10s %v\n", when, d.Group, d.Err)
+		p.env.Printf("%s  %-*s %v\n", when, p.width, d.Group, d.Err)
 	}
 	if p.env.Verbose {
 		for _, r := range d.Policies {
