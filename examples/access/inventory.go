@@ -82,7 +82,7 @@ func (f *hostFlags) load(ctx context.Context, env *cli.Env) (*world, error) {
 	teamPath := f.team
 	if teamPath == "" {
 		if inv.TeamFile == "" {
-			return nil, cfg.Errorf("team_file", "required (or pass --team)")
+			return nil, append(errs, cfg.Errorf("team_file", "required (or pass --team)"))
 		}
 		teamPath = inv.TeamFile
 		if !filepath.IsAbs(teamPath) {
@@ -91,12 +91,7 @@ func (f *hostFlags) load(ctx context.Context, env *cli.Env) (*world, error) {
 	}
 	tf, err := access.LoadTeamFile(ctx, teamPath, access.LoadOptions{Fetcher: access.NewGitHubKeys(access.GitHubOptions{})})
 	if err != nil {
-		var ve access.ValidationErrors
-		var one *access.ValidationError
-		if errors.As(err, &ve) || errors.As(err, &one) || errors.Is(err, access.ErrInvalid) {
-			return nil, &cli.ConfigError{File: teamPath, Reason: strings.TrimPrefix(err.Error(), "access: ")}
-		}
-		return nil, err
+		return nil, append(errs, teamFileErrors(cfg, teamPath, err)...)
 	}
 	// Field errors from decoding and from the checks, all at once.
 	if errs = append(errs, inv.check(cfg, tf)...); len(errs) > 0 {
@@ -180,4 +175,28 @@ func expandHome(p string) string {
 		}
 	}
 	return p
+}
+
+// teamFileErrors turns the team file's validation errors into config
+// errors naming its file, line and field; a file that cannot be read is
+// reported at the inventory's team_file.
+func teamFileErrors(cfg *cli.Config, path string, err error) cli.ConfigErrors {
+	var ves access.ValidationErrors
+	var one *access.ValidationError
+	switch {
+	case errors.As(err, &ves):
+	case errors.As(err, &one):
+		ves = access.ValidationErrors{one}
+	default:
+		return cli.ConfigErrors{cfg.Errorf("team_file", "%s: %s", path, strings.TrimPrefix(err.Error(), "access: "))}
+	}
+	out := make(cli.ConfigErrors, len(ves))
+	for i, ve := range ves {
+		field := ve.Field
+		if ve.User != "" {
+			field = fmt.Sprintf("user %q: %s", ve.User, ve.Field)
+		}
+		out[i] = &cli.ConfigError{File: ve.File, Line: ve.Line, Field: field, Reason: strings.TrimPrefix(ve.Err.Error(), "access: ")}
+	}
+	return out
 }

@@ -32,3 +32,23 @@ func TestUsageInventory(t *testing.T) {
 		t.Errorf("inventory %+v", inv)
 	}
 }
+
+// TestTeamFileErrors checks that team file problems come out as config
+// errors naming the team file's line and the user's field.
+func TestTeamFileErrors(t *testing.T) {
+	_, err := access.ParseTeamFile(t.Context(), "team.yaml", []byte("users:\n  - name: Eve\n    keys: [nope]\n"), access.LoadOptions{})
+	if err == nil {
+		t.Fatal("bad team file accepted")
+	}
+	cfg, _ := cli.DecodeYAML("hosts.yaml", []byte("team_file: team.yaml\n"), &inventory{})
+	errs := teamFileErrors(cfg, "team.yaml", err)
+	got := errs.Error()
+	for _, want := range []string{`team.yaml:2: user "Eve": name: invalid user name`, `team.yaml:3: user "Eve": key 1: invalid public key`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("errors lack %q:\n%s", want, got)
+		}
+	}
+	if cli.ExitCode(errs) != cli.ExitUsage {
+		t.Errorf("exit code %d; want %d", cli.ExitCode(errs), cli.ExitUsage)
+	}
+}
