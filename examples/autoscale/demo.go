@@ -54,7 +54,7 @@ func demo(ctx context.Context, env *cli.Env, o options) error {
 	}
 	p := newPrinter(env, true)
 	p.start = start
-	c, err := scaling.NewController(scaling.ControllerOptions{Clock: clk, Interval: demoStep, OnDecision: p.decision, Logger: env.Log})
+	c, err := scaling.NewController(scaling.ControllerOptions{Clock: clk, Interval: demoStep, OnDecision: p.decision, Logger: controllerLog(env)})
 	if err != nil {
 		return err
 	}

@@ -22,6 +22,7 @@ package main
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"time"
 
 	"github.com/opskit-dev/opskit/examples/internal/cli"
@@ -103,7 +104,7 @@ func control(ctx context.Context, env *cli.Env, o options, groups []scaling.Grou
 	}
 	c, err := scaling.NewController(scaling.ControllerOptions{
 		Interval:   o.interval,
-		Logger:     env.Log,
+		Logger:     controllerLog(env),
 		OnDecision: p.decision,
 		Holder:     o.holder,
 	})
@@ -148,5 +149,14 @@ type multi []string
 func (m *multi) String() string { return "" }
 func (m *multi) Set(v string) error {
 	*m = append(*m, v)
+	return nil
+}
+
+// controllerLog is the controller's own decision log with -v; without it
+// the printer reports every decision (and its error) once.
+func controllerLog(env *cli.Env) *slog.Logger {
+	if env.Verbose {
+		return env.Log
+	}
 	return nil
 }
