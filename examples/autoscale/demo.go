@@ -67,7 +67,8 @@ func demo(ctx context.Context, env *cli.Env, o options) error {
 	env.Printf("Policies: CPU at 60%% per worker, and at most 30 s of backlog (300 messages) per worker; scale-in window %s.\n", o.scaleInWindow)
 	env.Printf("New workers take 30 s to start and 1 min to warm up. Real groups: autoscale -h.\n\n")
 
-	bar := env.Progress(int(demoDuration/demoStep), "simulating")
+	// No progress bar: the simulated hour takes milliseconds and prints as
+	// it goes.
 	var queued float64
 	for t := time.Duration(0); t < demoDuration; t += demoStep {
 		if ctx.Err() != nil {
@@ -91,9 +92,7 @@ func demo(ctx context.Context, env *cli.Env, o options) error {
 		if err := c.Tick(ctx); err != nil {
 			break
 		}
-		bar.Add(1)
 	}
-	bar.Finish()
 	env.Printf("\n%d scale-outs and %d scale-ins in a simulated hour", p.changes[scaling.Out], p.changes[scaling.In])
 	if o.dryRun {
 		env.Printf(" (dry run: decided, never applied; the group stayed at 2)")
