@@ -1,0 +1,107 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/rds"
+
+	"github.com/opskit-dev/opskit/examples/internal/cli"
+	"github.com/opskit-dev/opskit/logging"
+	"github.com/opskit-dev/opskit/logging/docker"
+	"github.com/opskit-dev/opskit/logging/file"
+	"github.com/opskit-dev/opskit/logging/rabbitmq"
+	"github.com/opskit-dev/opskit/logging/rdslogs"
+)
+
+// newSource builds the source of one sources[i] entry, with its checkpoint
+// in stateDir. This switch is where a source kind plugs in.
+func newSource(ctx context.Context, d *deps, cfg *cli.Config, i int, sc sourceConfig, stateDir string) (logging.Source, saver, error) {
+	field := fmt.Sprintf("sources[%d]", i)
+	state := stateFile{path: filepath.Join(stateDir, sc.Name+".json")}
+	switch sc.Kind {
+	case "file", "syslog", "ossec", "postgresql":
+		var o file.Options
+		switch sc.Kind {
+		case "file":
+			o = file.Options{Paths: sc.Paths}
+		case "syslog":
+			o = file.Syslog(sc.Paths...)
+		case "ossec":
+			o = file.Ossec(sc.Paths...)
+		case "postgresql":
+			o = file.PostgreSQL(sc.Paths...)
+		}
+		if sc.MultilineStart != "" {
+			o.Multiline = &file.Multiline{Start: regexp.MustCompile(sc.MultilineStart)}
+		}
+		o.Stream = sc.Stream
+		o.Checkpoint = state.path
+		src, err := file.NewSource(o)
+		if err != nil {
+			return nil, nil, cfg.Errorf(field, "%v", err)
+		}
+		return src, nil, nil // the file source keeps its own checkpoint
+
+	case "docker":
+		api, err := d.dockerClient()
+		if err != nil {
+			return nil, nil, err
+		}
+		var st struct{ Since time.Time }
+		if err := state.load(&st); err != nil {
+			return nil, nil, err
+		}
+		src, err := docker.NewSource(api, docker.Options{Container: sc.Container, Stream: sc.Stream, Since: st.Since})
+		if err != nil {
+			return nil, nil, cfg.Errorf(field, "%v", err)
+		}
+		return src, saveFunc(func() error {
+			if t := src.Acked(); !t.IsZero() {
+				return state.store(struct{ Since time.Time }{t})
+			}
+			return nil
+		}), nil
+
+	case "rds":
+		ac, err := d.awsConfig(ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		var st struct{ Markers map[string]string }
+		if err := state.load(&st); err != nil {
+			return nil, nil, err
+		}
+		src, err := rdslogs.NewSource(rds.NewFromConfig(ac), rdslogs.Options{Instance: sc.Instance, NameContains: sc.NameContains, Stream: sc.Stream, Markers: st.Markers})
+		if err != nil {
+			return nil, nil, cfg.Errorf(field, "%v", err)
+		}
+		return src, saveFunc(func() error {
+			return state.store(struct{ Markers map[string]string }{src.Markers()})
+		}), nil
+
+	case "rabbitmq":
+		exchange := rabbitmq.EventExchange
+		if sc.Exchange == "log" {
+			exchange = rabbitmq.LogExchange
+		}
+		// A durable queue (queue:) keeps what arrives while logship is
+		// down; that is this source's checkpoint.
+		src, err := rabbitmq.NewSource(rabbitmq.Options{URLs: sc.URLs, Exchange: exchange, Queue: sc.Queue, Stream: sc.Stream})
+		if err != nil {
+			return nil, nil, cfg.Errorf(field, "%v", err)
+		}
+		return src, nil, nil
+
+	case "journald":
+		// The journald source (systemd's journal, with its cursor as the
+		// checkpoint in state) plugs in here once package logging has it.
+		return nil, nil, cfg.Errorf(field+".kind", "journald is not available in this build yet")
+
+	default:
+		return nil, nil, cfg.Errorf(field+".kind", "unknown kind %q", sc.Kind)
+	}
+}
