@@ -51,7 +51,7 @@ type API interface {
 
 // The real client implements every operation.
 var (
-	_ API             = (*cwl.Client)(nil)
+	_ API                   = (*cwl.Client)(nil)
 	_ GetLogEventsAPI       = (*cwl.Client)(nil)
 	_ DescribeLogStreamsAPI = (*cwl.Client)(nil)
 	_ SourceAPI             = (*cwl.Client)(nil)
