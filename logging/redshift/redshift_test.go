@@ -74,7 +74,9 @@ func TestRedshiftLogs(t *testing.T) {
 		if _, err := cw.CreateLogGroup(ctx, &cwl.CreateLogGroupInput{LogGroupName: aws.String(group)}); err != nil {
 			t.Fatalf("CreateLogGroup %s: %v", group, err)
 		}
-		t.Cleanup(func() { _, _ = cw.DeleteLogGroup(context.Background(), &cwl.DeleteLogGroupInput{LogGroupName: aws.String(group)}) })
+		t.Cleanup(func() {
+			_, _ = cw.DeleteLogGroup(context.Background(), &cwl.DeleteLogGroupInput{LogGroupName: aws.String(group)})
+		})
 		if _, err := cw.CreateLogStream(ctx, &cwl.CreateLogStreamInput{LogGroupName: aws.String(group), LogStreamName: aws.String(cluster)}); err != nil {
 			t.Fatal(err)
 		}
