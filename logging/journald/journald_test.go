@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -146,23 +147,47 @@ func TestJournalSource(t *testing.T) {
 }
 
 // TestJournalTail starts at the tail: entries already in the journal are
-// not read, those written after the start are.
+// not read, those written after the start are, in order.
 func TestJournalTail(t *testing.T) {
 	testenv.Journald(t)
 	id := fmt.Sprintf("opskit-jtail-%d", time.Now().UnixNano())
 	writeLines(t, id, 0, 10)
-	time.Sleep(200 * time.Millisecond)
+	time.Sleep(200 * time.Millisecond) // journald has read the stream
 	src, err := journald.NewSource(journald.Options{Identifiers: []string{id}})
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Write one line every 100 ms until 5 arrived: when journalctl starts
+	// following is not known, so the first lines may come before it.
+	stop, stopped := make(chan struct{}), make(chan struct{})
 	go func() {
-		time.Sleep(time.Second) // journalctl is following by then
-		writeLines(t, id, 10, 5)
+		defer close(stopped)
+		for i := 10; ; i++ {
+			select {
+			case <-stop:
+				return
+			case <-time.After(100 * time.Millisecond):
+				if err := exec.Command("systemd-cat", "-t", id, "echo", fmt.Sprintf("seq=%07d journald test line", i)).Run(); err != nil {
+					t.Errorf("systemd-cat: %v", err)
+					return
+				}
+			}
+		}
 	}()
 	got := run(t, src, 5)
-	if len(got) != 5 || got[0].Message != "seq=0000010 journald test line" {
-		t.Fatalf("tail start got %d events %v; want seq 10-14", len(got), got)
+	close(stop)
+	<-stopped
+	if len(got) < 5 {
+		t.Fatalf("tail start got %d events; want at least 5", len(got))
+	}
+	var first int
+	if _, err := fmt.Sscanf(got[0].Message, "seq=%d", &first); err != nil || first < 10 {
+		t.Fatalf("tail start read %q first; want a line written after the start (seq >= 10)", got[0].Message)
+	}
+	for i, r := range got {
+		if want := fmt.Sprintf("seq=%07d journald test line", first+i); r.Message != want {
+			t.Fatalf("event %d = %q; want %q", i, r.Message, want)
+		}
 	}
 }
 
