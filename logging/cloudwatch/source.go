@@ -79,17 +79,22 @@ func (s *Source) Run(ctx context.Context, out logging.Emitter) error {
 				}
 				continue
 			}
-			full, err := s.readPage(ctx, r, out)
+			n, full, err := s.readPage(ctx, r, out)
 			if err != nil {
 				return err
 			}
-			if full {
+			switch {
+			case full:
 				wake = time.Now()
-			} else {
-				r.nextPoll = time.Now().Add(s.opts.Poll)
-				if r.nextPoll.Before(wake) {
-					wake = r.nextPoll
-				}
+				continue
+			case n > 0 || r.interval == 0:
+				r.interval = s.opts.Poll
+			default: // idle: read it less and less often
+				r.interval = min(2*r.interval, s.opts.MaxPoll)
+			}
+			r.nextPoll = time.Now().Add(r.interval)
+			if r.nextPoll.Before(wake) {
+				wake = r.nextPoll
 			}
 		}
 		t := time.NewTimer(time.Until(wake))
@@ -162,9 +167,9 @@ func (s *Source) add(group, stream string) {
 	s.stats.streams.Add(1)
 }
 
-// readPage reads and emits one page of r; full reports a full page (more
-// is probably waiting).
-func (s *Source) readPage(ctx context.Context, r *streamReader, out logging.Emitter) (full bool, err error) {
+// readPage reads and emits one page of r: n events emitted; full reports
+// a full page (more is probably waiting).
+func (s *Source) readPage(ctx context.Context, r *streamReader, out logging.Emitter) (n int, full bool, err error) {
 	in := &cwl.GetLogEventsInput{LogGroupName: aws.String(r.group), LogStreamName: aws.String(r.stream),
 		StartFromHead: aws.Bool(true), Limit: aws.Int32(int32(s.opts.PageSize))}
 	if r.token != "" {
@@ -190,7 +195,7 @@ func (s *Source) readPage(ctx context.Context, r *streamReader, out logging.Emit
 		}
 	}
 	if err != nil {
-		return false, &Error{Op: "GetLogEvents", Group: r.group, Stream: r.stream, Err: err}
+		return 0, false, &Error{Op: "GetLogEvents", Group: r.group, Stream: r.stream, Err: err}
 	}
 	s.stats.gets.Add(1)
 	evs := page.Events
@@ -201,7 +206,7 @@ func (s *Source) readPage(ctx context.Context, r *streamReader, out logging.Emit
 		r.token, r.skip = aws.ToString(page.NextForwardToken), 0
 	}
 	if len(evs) == 0 {
-		return len(page.Events) >= s.opts.PageSize, nil
+		return 0, len(page.Events) >= s.opts.PageSize, nil
 	}
 	batch := make([]logging.Event, len(evs))
 	mark.times = make([]int64, 0, len(page.Events))
@@ -219,9 +224,9 @@ func (s *Source) readPage(ctx context.Context, r *streamReader, out logging.Emit
 	r.addPage(mark)
 	s.stats.events.Add(int64(len(evs)))
 	if err := out.Emit(ctx, batch...); err != nil {
-		return false, err
+		return 0, false, err
 	}
-	return len(page.Events) >= s.opts.PageSize, nil
+	return len(evs), len(page.Events) >= s.opts.PageSize, nil
 }
 
 // call runs f, retrying throttling with the backoff until ctx ends.

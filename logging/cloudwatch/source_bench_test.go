@@ -33,7 +33,8 @@ func (c *countingSink) Write(ctx context.Context, batch []logging.Event) (loggin
 // moto in pages of 1,000 (the backlog: events per GetLogEvents call beside
 // the minimum, 3 calls a stream), then follows them for 10 s while each
 // stream gets 10 events a second, reporting calls per minute and events
-// per call for the default 1 s poll.
+// per call for the default 1 s poll, then idles for 15 s (calls per minute
+// while the idle streams' intervals grow).
 func BenchmarkCloudWatchSource(b *testing.B) {
 	cw := cwl.NewFromConfig(testenv.AWS(b))
 	const streams, backlog, page = 10, 2500, 1000
@@ -83,6 +84,13 @@ func BenchmarkCloudWatchSource(b *testing.B) {
 		b.ReportMetric(float64(calls)/mins, "follow-calls/min")
 		b.ReportMetric(float64(after.DescribeLogStreams-before.DescribeLogStreams)/mins, "follow-describes/min")
 		b.ReportMetric(float64(after.Events-before.Events)/float64(calls), "follow-events/call")
+
+		// Idle: no writes for 15 s; idle streams are read less and less
+		// often, up to MaxPoll (30 s) apart.
+		idleStart := time.Now()
+		time.Sleep(15 * time.Second)
+		idle := src.Stats()
+		b.ReportMetric(float64(idle.GetLogEvents-after.GetLogEvents)/time.Since(idleStart).Minutes(), "idle-calls/min")
 		cancel()
 		_ = p.Close(context.Background())
 	}

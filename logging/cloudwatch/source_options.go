@@ -28,10 +28,13 @@ type SourceOptions struct {
 	// PageSize is GetLogEvents' limit per call (default and maximum
 	// 10,000; AWS also stops a page at 1 MB).
 	PageSize int
-	// Poll is how often a stream that had no new events is read again
-	// (default 1 s); a stream that returned a full page is read again at
-	// once.
+	// Poll is how soon a stream that returned events, but not a full
+	// page, is read again (default 1 s); a full page is followed at once.
 	Poll time.Duration
+	// MaxPoll bounds how far apart an idle stream is read: each empty
+	// page doubles the stream's interval from Poll up to MaxPoll (default
+	// 30 s; set it to Poll for a fixed interval), and an event resets it.
+	MaxPoll time.Duration
 	// Discover is how often the groups' streams are listed to find new
 	// ones (default 10 s; DescribeLogStreams is limited to 5 calls per
 	// second per account).
@@ -66,6 +69,12 @@ func (o *SourceOptions) fill() error {
 	}
 	if o.Poll <= 0 {
 		o.Poll = time.Second
+	}
+	if o.MaxPoll <= 0 {
+		o.MaxPoll = 30 * time.Second
+	}
+	if o.MaxPoll < o.Poll {
+		return &logging.InvalidError{Input: "cloudwatch.SourceOptions", Field: "MaxPoll", Reason: fmt.Sprintf("%v is less than Poll (%v)", o.MaxPoll, o.Poll)}
 	}
 	if o.Discover <= 0 {
 		o.Discover = 10 * time.Second

@@ -20,6 +20,7 @@ type streamReader struct {
 	skip     int    // events of the next page already acknowledged
 	count    int64  // events read so far (acknowledged before the start included)
 	nextPoll time.Time
+	interval time.Duration // until the next read when not a full page
 
 	mu    sync.Mutex
 	pages []pageMark // emitted pages not wholly acknowledged, in order
