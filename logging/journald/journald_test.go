@@ -131,7 +131,15 @@ func TestJournalSource(t *testing.T) {
 	}
 
 	// A restart resumes after the checkpoint: new lines only, none repeated.
+	// Options.Cursor, without a checkpoint, starts at the same place.
 	writeLines(t, run1, lines, 200)
+	byCursor, err := journald.NewSource(journald.Options{Identifiers: []string{run1}, Cursor: cur})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := run(t, byCursor, 200); len(c) != 200 || c[0].Message != fmt.Sprintf("seq=%07d journald test line", lines) {
+		t.Fatalf("Options.Cursor start got %d events; want 200 starting at seq=%07d", len(c), lines)
+	}
 	again, err := journald.NewSource(journald.Options{Start: journald.Head, Identifiers: []string{run1}, Checkpoint: cp})
 	if err != nil {
 		t.Fatal(err)
