@@ -27,20 +27,52 @@ import (
 // rotating hands out temporary credentials that expire after ttl, a new
 // key each time, like STS behind the SDK's default chain.
 type rotating struct {
-	mu   sync.Mutex
-	n    int
-	ttl  time.Duration
-	keys map[string][2]string // access key -> secret, session token
+	mu      sync.Mutex
+	n       int
+	ttl     time.Duration
+	keys    map[string][2]string // access key -> secret, session token
+	issued  []time.Time          // when key n+1 was handed out
+	expires []time.Time          // when key n+1 expires
 }
 
 func (r *rotating) Retrieve(context.Context) (aws.Credentials, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.n++
-	c := aws.Credentials{AccessKeyID: fmt.Sprintf("ASIAOPSKIT%06d", r.n), SecretAccessKey: fmt.Sprintf("secret/%d/%d", r.n, time.Now().UnixNano()),
-		SessionToken: fmt.Sprintf("token-%d", r.n), CanExpire: true, Expires: time.Now().Add(r.ttl)}
+	now := time.Now()
+	c := aws.Credentials{AccessKeyID: fmt.Sprintf("ASIAOPSKIT%06d", r.n), SecretAccessKey: fmt.Sprintf("secret/%d/%d", r.n, now.UnixNano()),
+		SessionToken: fmt.Sprintf("token-%d", r.n), CanExpire: true, Expires: now.Add(r.ttl)}
 	r.keys[c.AccessKeyID] = [2]string{c.SecretAccessKey, c.SessionToken}
+	r.issued, r.expires = append(r.issued, now), append(r.expires, c.Expires)
 	return c, nil
+}
+
+// checkRefresh reports a key fetched before the one before it expired
+// (a needless refresh) and fewer than want keys.
+func (r *rotating) checkRefresh(t *testing.T, want int) {
+	t.Helper()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.n < want {
+		t.Fatalf("the provider handed out %d keys; want at least %d (expired credentials fetched again)", r.n, want)
+	}
+	for i := 1; i < r.n; i++ {
+		if r.issued[i].Before(r.expires[i-1]) {
+			t.Fatalf("key %d was fetched at %v, before key %d expired at %v", i+1, r.issued[i], i, r.expires[i-1])
+		}
+	}
+}
+
+// expiry returns when akid expires.
+func (r *rotating) expiry(akid string) time.Time {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var n int
+	fmt.Sscanf(akid, "ASIAOPSKIT%d", &n)
+	if n < 1 || n > len(r.expires) {
+		return time.Time{}
+	}
+	return r.expires[n-1]
 }
 
 func (r *rotating) lookup(akid string) (secret, token string, ok bool) {
@@ -62,6 +94,11 @@ func botocoreCheck(t *testing.T, py, region, service string, creds *rotating, ac
 		secret, token, ok := creds.lookup(akid)
 		if !ok {
 			return fmt.Errorf("unknown access key %q", akid)
+		}
+		// Like AWS, refuse a request signed after its key expired.
+		signed, err := time.Parse("20060102T150405Z", r.Header.Get("X-Amz-Date"))
+		if exp := creds.expiry(akid); err != nil || signed.After(exp) {
+			return fmt.Errorf("ExpiredToken: %s signed at %s expired at %v", akid, r.Header.Get("X-Amz-Date"), exp)
 		}
 		headers := map[string][]string{"host": {r.Host}}
 		if r.ContentLength > 0 {
@@ -122,7 +159,7 @@ func TestSigV4Botocore(t *testing.T) {
 			}
 			write(0)
 			write(100)
-			time.Sleep(1200 * time.Millisecond) // the first key expires
+			time.Sleep(1200 * time.Millisecond) // the key in use expires
 			write(200)
 			if n := len(es.Docs("signed")); n != 300 {
 				t.Fatalf("%d documents stored; want 300", n)
@@ -130,29 +167,38 @@ func TestSigV4Botocore(t *testing.T) {
 			mu.Lock()
 			keys := append([]string(nil), accepted...)
 			mu.Unlock()
-			if len(keys) != 3 || keys[0] != keys[1] || keys[2] == keys[0] {
-				t.Fatalf("accepted requests signed with %v; want the same key twice, then a fresh one", keys)
+			// Each request signed with a valid key, a fresh one after the
+			// sleep, and no key fetched before the previous one expired.
+			// (How many keys the first two requests used depends on how
+			// long botocore took to check them: a second on a busy machine.)
+			if len(keys) != 3 || keys[2] == keys[1] {
+				t.Fatalf("accepted requests signed with %v; want a fresh key after the first expired", keys)
 			}
+			creds.checkRefresh(t, 2)
 
-			// A signature made with the wrong secret is refused.
-			_, token, _ := creds.lookup(keys[2])
+			// A signature made with the wrong secret, and a body changed
+			// after signing, are refused (keys that do not expire here).
+			long := &rotating{ttl: time.Hour, keys: map[string][2]string{}}
+			strict := bulkfake.NewServer(bulkfake.Options{})
+			defer strict.Close()
+			strict.Authenticate(botocoreCheck(t, py, "eu-west-1", service, long, &accepted, &mu))
+			good, _ := long.Retrieve(context.Background())
 			bad, _ := bulk.NewSigV4Transport(bulk.SigV4{Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
-				return aws.Credentials{AccessKeyID: keys[2], SecretAccessKey: "not-the-secret", SessionToken: token}, nil
+				return aws.Credentials{AccessKeyID: good.AccessKeyID, SecretAccessKey: "not-the-secret", SessionToken: good.SessionToken}, nil
 			}), Region: "eu-west-1", Service: service})
-			badSink, _ := bulk.NewSink(bulk.Options{URL: es.URL, IndexPrefix: "signed", Client: &http.Client{Transport: bad}, MaxAttempts: 1})
+			badSink, _ := bulk.NewSink(bulk.Options{URL: strict.URL, IndexPrefix: "signed", Client: &http.Client{Transport: bad}, MaxAttempts: 1})
 			_, err = badSink.Write(context.Background(), []logging.Event{{Time: time.Now(), Message: []byte("forged")}})
 			var be *bulk.Error
 			if !errors.As(err, &be) || be.Status != http.StatusForbidden || !strings.Contains(err.Error(), "signature mismatch") {
 				t.Fatalf("wrong secret: Write = %v; want 403 signature mismatch", err)
 			}
-			// A body changed after signing is refused.
-			tampered, _ := bulk.NewSigV4Transport(bulk.SigV4{Credentials: creds, Region: "eu-west-1", Service: service, Base: tamper{}})
-			tSink, _ := bulk.NewSink(bulk.Options{URL: es.URL, IndexPrefix: "signed", Client: &http.Client{Transport: tampered}, MaxAttempts: 1})
+			tampered, _ := bulk.NewSigV4Transport(bulk.SigV4{Credentials: long, Region: "eu-west-1", Service: service, Base: tamper{}})
+			tSink, _ := bulk.NewSink(bulk.Options{URL: strict.URL, IndexPrefix: "signed", Client: &http.Client{Transport: tampered}, MaxAttempts: 1})
 			if _, err = tSink.Write(context.Background(), []logging.Event{{Time: time.Now(), Message: []byte("original")}}); !errors.As(err, &be) || be.Status != http.StatusForbidden {
 				t.Fatalf("tampered body: Write = %v; want 403", err)
 			}
-			if n := len(es.Docs("signed")); n != 300 {
-				t.Fatalf("%d documents stored after refused requests; want 300", n)
+			if n := len(strict.Docs("signed")); n != 0 {
+				t.Fatalf("%d documents stored from refused requests; want 0", n)
 			}
 		})
 	}
