@@ -80,6 +80,13 @@ func (s *Source) Run(ctx context.Context, out logging.Emitter) error {
 				continue
 			}
 			n, full, err := s.readPage(ctx, r, out)
+			if errorCode(err) == "ResourceNotFoundException" {
+				// The stream (or its group) was deleted: stop reading it.
+				// Discovery finds it again if it is created anew.
+				delete(s.readers, [2]string{r.group, r.stream})
+				s.stats.streams.Add(-1)
+				continue
+			}
 			if err != nil {
 				return err
 			}
