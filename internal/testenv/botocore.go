@@ -2,7 +2,6 @@ package testenv
 
 import (
 	"bufio"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -54,7 +53,7 @@ func botocorePython() (string, error) {
 			return c, nil
 		}
 	}
-	return "", errors.New(fmt.Sprint("no python3 that imports botocore among ", candidates))
+	return "", fmt.Errorf("no python3 that imports botocore among %q", candidates)
 }
 
 // shebang returns the interpreter named on the first line of path.

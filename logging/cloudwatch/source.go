@@ -85,6 +85,10 @@ func (s *Source) Run(ctx context.Context, out logging.Emitter) error {
 				// Discovery finds it again if it is created anew.
 				delete(s.readers, [2]string{r.group, r.stream})
 				s.stats.streams.Add(-1)
+				if r.idle() {
+					s.states.remove(r.group, r.stream) // nothing left to acknowledge
+					_ = s.states.sync()                // retried at the next acknowledged batch if it fails
+				}
 				continue
 			}
 			if err != nil {

@@ -83,6 +83,15 @@ func (st *states) set(s StreamState) {
 	st.mu.Unlock()
 }
 
+func (st *states) remove(group, stream string) {
+	st.mu.Lock()
+	if _, ok := st.m[[2]string{group, stream}]; ok {
+		delete(st.m, [2]string{group, stream})
+		st.dirty = true
+	}
+	st.mu.Unlock()
+}
+
 func (st *states) snapshot() []StreamState {
 	st.mu.Lock()
 	defer st.mu.Unlock()

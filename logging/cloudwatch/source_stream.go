@@ -70,3 +70,11 @@ func (r *streamReader) addPage(p pageMark) {
 	r.pages = append(r.pages, p)
 	r.mu.Unlock()
 }
+
+// idle reports whether every event emitted from the stream was
+// acknowledged.
+func (r *streamReader) idle() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.pages) == 0
+}
