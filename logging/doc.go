@@ -13,8 +13,11 @@
 // Backends live in subpackages, each with its own client library, so this
 // package needs nothing outside the standard library but opskit's own
 // internal backoff: sinks in logging/cloudwatch, logging/bulk
-// (Elasticsearch/OpenSearch _bulk) and logging/tcp; sources in
-// logging/file, logging/docker, logging/rdslogs and logging/rabbitmq.
+// (Elasticsearch/OpenSearch _bulk, SigV4-signed for Amazon OpenSearch) and
+// logging/tcp; sources in logging/file, logging/journald, logging/docker,
+// logging/rdslogs, logging/rabbitmq and logging/cloudwatch (log groups,
+// such as Redshift's audit logs from logging/redshift). logging/cwagent
+// writes a CloudWatch agent configuration from file-source settings.
 //
 // The fakes are logging/loggingfake, an in-memory sink with a backend's
 // limits, and logging/bulk/bulkfake, an in-process _bulk server. The

@@ -24,11 +24,21 @@ type (
 	PutRetentionPolicyAPI interface {
 		PutRetentionPolicy(context.Context, *cwl.PutRetentionPolicyInput, ...func(*cwl.Options)) (*cwl.PutRetentionPolicyOutput, error)
 	}
-	// GetLogEventsAPI reads a stream (ReadStream).
+	// GetLogEventsAPI reads a stream (ReadStream, Source).
 	GetLogEventsAPI interface {
 		GetLogEvents(context.Context, *cwl.GetLogEventsInput, ...func(*cwl.Options)) (*cwl.GetLogEventsOutput, error)
 	}
+	// DescribeLogStreamsAPI lists a group's streams (Source).
+	DescribeLogStreamsAPI interface {
+		DescribeLogStreams(context.Context, *cwl.DescribeLogStreamsInput, ...func(*cwl.Options)) (*cwl.DescribeLogStreamsOutput, error)
+	}
 )
+
+// SourceAPI is what a Source uses; *cloudwatchlogs.Client implements it.
+type SourceAPI interface {
+	GetLogEventsAPI
+	DescribeLogStreamsAPI
+}
 
 // API is what the sink uses: the operations above but GetLogEvents.
 // *cloudwatchlogs.Client implements it.
@@ -41,6 +51,8 @@ type API interface {
 
 // The real client implements every operation.
 var (
-	_ API             = (*cwl.Client)(nil)
-	_ GetLogEventsAPI = (*cwl.Client)(nil)
+	_ API                   = (*cwl.Client)(nil)
+	_ GetLogEventsAPI       = (*cwl.Client)(nil)
+	_ DescribeLogStreamsAPI = (*cwl.Client)(nil)
+	_ SourceAPI             = (*cwl.Client)(nil)
 )

@@ -18,7 +18,8 @@
 // index settings); documents are kept as sent, with no mapping, field type
 // checks or analysis, and visible at once (no refresh interval); no shards,
 // replicas or partial cluster failures; update takes a partial "doc" only
-// (no scripts, upserts or retry_on_conflict); no authentication (basic auth
-// and API-key headers are accepted and ignored); no optimistic concurrency
+// (no scripts, upserts or retry_on_conflict); no authentication of its own
+// (basic auth and API-key headers are accepted and ignored; Authenticate
+// installs a check, such as a SigV4 verifier); no optimistic concurrency
 // (if_seq_no, version) and no routing.
 package bulkfake

@@ -47,6 +47,10 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 		requestError(w, http.StatusBadRequest, "io_exception", err.Error())
 		return
 	}
+	if err := s.authenticate(r, body); err != nil {
+		writeJSON(w, http.StatusForbidden, map[string]any{"message": err.Error()})
+		return
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.requests++

@@ -33,6 +33,7 @@ type Server struct {
 	failStatus     int
 	autoID         int64
 	itemsProcessed int
+	auth           func(r *http.Request, body []byte) error // see Authenticate
 }
 
 // Options configures a Server.
