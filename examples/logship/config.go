@@ -41,6 +41,17 @@ type sourceConfig struct {
 	URLs     []string `yaml:"urls"`
 	Exchange string   `yaml:"exchange"`
 	Queue    string   `yaml:"queue"`
+	// journald:
+	Units       []string `yaml:"units"`
+	Identifiers []string `yaml:"identifiers"`
+	Priority    string   `yaml:"priority"`
+	// Start is where a journald source without a checkpoint begins: tail
+	// (default) or head.
+	Start string `yaml:"start"`
+	// cloudwatch (a source reading log groups, e.g. to forward them to
+	// OpenSearch):
+	Groups       []string `yaml:"groups"`
+	StreamPrefix string   `yaml:"stream_prefix"`
 }
 
 type sinkConfig struct {
@@ -57,12 +68,17 @@ type sinkConfig struct {
 	// PasswordEnv names the environment variable holding the password, so
 	// the file never holds it.
 	PasswordEnv string `yaml:"password_env"`
+	// SigV4 signs requests for Amazon OpenSearch Service ("es") or
+	// OpenSearch Serverless ("aoss") with the AWS default credential chain;
+	// Region is the domain's region (default: the chain's).
+	SigV4  string `yaml:"sigv4"`
+	Region string `yaml:"region"`
 	// tcp:
 	Addr    string `yaml:"addr"`
 	Framing string `yaml:"framing"`
 }
 
-var sourceKinds = []string{"file", "syslog", "ossec", "postgresql", "docker", "rds", "rabbitmq"}
+var sourceKinds = []string{"file", "syslog", "ossec", "postgresql", "journald", "docker", "rds", "cloudwatch", "rabbitmq"}
 
 // check validates what decoding cannot, naming field and line.
 func (c *config) check(cfg *cli.Config) cli.ConfigErrors {
@@ -119,7 +135,13 @@ func (c *config) check(cfg *cli.Config) cli.ConfigErrors {
 				add(p+".exchange", "%q: want event or log", s.Exchange)
 			}
 		case "journald":
-			// Accepted here; newSource says whether this build has it.
+			switch s.Start {
+			case "", "tail", "head":
+			default:
+				add(p+".start", "%q: want tail or head", s.Start)
+			}
+		case "cloudwatch":
+			need("groups", len(s.Groups) > 0)
 		case "":
 			add(p+".kind", "required (want %s)", strings.Join(sourceKinds, ", "))
 		default:
@@ -140,6 +162,15 @@ func (c *config) check(cfg *cli.Config) cli.ConfigErrors {
 			need("url", s.URL != "")
 			if s.PasswordEnv != "" && s.Username == "" {
 				add(p+".password_env", "needs username")
+			}
+			switch s.SigV4 {
+			case "":
+			case "es", "aoss":
+				if s.Username != "" || s.PasswordEnv != "" {
+					add(p+".sigv4", "signed requests carry no username or password")
+				}
+			default:
+				add(p+".sigv4", "%q: want es or aoss", s.SigV4)
 			}
 		case "tcp":
 			need("addr", s.Addr != "")

@@ -21,24 +21,30 @@ func TestUsageConfig(t *testing.T) {
 	if errs := c.check(cfg); len(errs) > 0 {
 		t.Fatal(errs)
 	}
-	if len(c.Sources) != 7 || len(c.Sinks) != 3 {
-		t.Errorf("%d sources, %d sinks; want 7 and 3", len(c.Sources), len(c.Sinks))
+	if len(c.Sources) != 9 || len(c.Sinks) != 4 {
+		t.Errorf("%d sources, %d sinks; want 9 and 4", len(c.Sources), len(c.Sinks))
 	}
 }
 
-// TestConfigJournald checks that journald is a known kind whose absence
-// is reported at its line, where the source plugs in.
+// TestConfigJournald checks that journald and cloudwatch sources and a
+// signed OpenSearch sink are configured with their fields checked.
 func TestConfigJournald(t *testing.T) {
 	var c config
-	cfg, err := cli.DecodeYAML("j.yaml", []byte("state_dir: /x\nsources:\n  - kind: journald\nsinks:\n  - {kind: tcp, addr: '127.0.0.1:1'}\n"), &c)
+	cfg, err := cli.DecodeYAML("j.yaml", []byte("state_dir: /x\nsources:\n  - {kind: journald, start: middle}\n  - {kind: cloudwatch}\nsinks:\n  - {kind: opensearch, url: 'https://x', sigv4: es, username: u}\n  - {kind: opensearch, url: 'https://x', sigv4: iam}\n"), &c)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if errs := c.check(cfg); len(errs) > 0 {
-		t.Fatal(errs)
+	var got []string
+	for _, e := range c.check(cfg) {
+		got = append(got, e.Error())
 	}
-	_, _, err = newSource(t.Context(), &deps{}, cfg, 0, c.Sources[0], t.TempDir())
-	if err == nil || err.Error() != "j.yaml:3: sources[0].kind: journald is not available in this build yet" {
-		t.Fatalf("err = %v", err)
+	want := []string{
+		`j.yaml:3: sources[0].start: "middle": want tail or head`,
+		"j.yaml:4: sources[1].groups: required for kind cloudwatch",
+		"j.yaml:6: sinks[0].sigv4: signed requests carry no username or password",
+		`j.yaml:7: sinks[1].sigv4: "iam": want es or aoss`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("errors:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

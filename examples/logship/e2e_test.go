@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -196,6 +197,64 @@ func TestLogshipE2E(t *testing.T) {
 				}
 			case <-deadline:
 				t.Fatalf("no queue.created event arrived\n%s", p.Stdout())
+			}
+		}
+		p.Signal(syscall.SIGTERM)
+		if r := p.Wait(30 * time.Second); r.Code != 0 {
+			t.Fatalf("exit %d\n%s\n%s", r.Code, r.Stdout, r.Stderr)
+		}
+	})
+
+	t.Run("journald-to-tcp", func(t *testing.T) {
+		// The system journal to a TCP receiver: lines written with
+		// systemd-cat under an identifier of this run all arrive, in order.
+		testenv.Journald(t)
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ln.Close()
+		lines := make(chan string, 4096)
+		go func() {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close()
+			sc := bufio.NewScanner(c)
+			for sc.Scan() {
+				lines <- sc.Text()
+			}
+		}()
+		id := fmt.Sprintf("logship-e2e-%d", time.Now().UnixNano())
+		const n = 500
+		var msgs strings.Builder
+		for i := range n {
+			fmt.Fprintf(&msgs, "journal line %d of %s\n", i, id)
+		}
+		cat := exec.Command("systemd-cat", "-t", id)
+		cat.Stdin = strings.NewReader(msgs.String())
+		if out, err := cat.CombinedOutput(); err != nil {
+			t.Fatalf("systemd-cat: %v\n%s", err, out)
+		}
+		dir := t.TempDir()
+		cfg := filepath.Join(dir, "logship.yaml")
+		writeFile(t, cfg, fmt.Sprintf("state_dir: %s\nsources:\n  - {kind: journald, identifiers: [%q], start: head, stream: journal}\nsinks:\n  - {kind: tcp, addr: %q}\n",
+			filepath.Join(dir, "state"), id, ln.Addr().String()))
+		p := e2e.Start(t, bin, nil, "--config", cfg, "--stats", "0")
+		deadline := time.After(60 * time.Second)
+		for i := 0; i < n; {
+			select {
+			case l := <-lines:
+				if !strings.Contains(l, id) {
+					continue
+				}
+				if want := fmt.Sprintf("journal line %d of %s", i, id); !strings.Contains(l, want) {
+					t.Fatalf("line %d: got %q, want it to contain %q", i, l, want)
+				}
+				i++
+			case <-deadline:
+				t.Fatalf("%d of %d journal lines arrived\n%s", i, n, p.Stdout())
 			}
 		}
 		p.Signal(syscall.SIGTERM)

@@ -41,12 +41,15 @@ The config file (YAML):
     - {kind: ossec, paths: [/var/ossec/logs/ossec.log], stream: ossec}
     - {kind: file, paths: ["/var/log/app/*.log"], stream: app, multiline_start: '^\d{4}-'}
     - {kind: postgresql, paths: [/var/log/postgresql/postgresql-15-main.log]}
+    - {kind: journald, units: [nginx.service], priority: info, stream: journal}
     - {kind: docker, container: web}
     - {kind: rds, instance: db1, name_contains: postgresql.log}
+    - {kind: cloudwatch, groups: [/aws/redshift/cluster/dw1/useractivitylog], stream: redshift}
     - {kind: rabbitmq, urls: ["amqp://logship@rabbit:5672/"], exchange: event, queue: logship-events}
   sinks:
     - {kind: cloudwatch, group: /opskit/app, stream: host1, retention_days: 14}
     - {kind: opensearch, url: "https://search:9200", username: logship, password_env: LOGSHIP_ES_PASSWORD}
+    - {kind: opensearch, url: "https://search-logs.eu-west-1.es.amazonaws.com", sigv4: es, region: eu-west-1}
     - {kind: tcp, addr: "127.0.0.1:5140", framing: json}`
 
 func main() { cli.Main("logship", run) }

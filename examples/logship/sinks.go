@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"os"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 
@@ -36,6 +38,21 @@ func newSink(ctx context.Context, d *deps, cfg *cli.Config, i int, sc sinkConfig
 				return nil, "", cfg.Errorf(field+".password_env", "environment variable %s is not set", sc.PasswordEnv)
 			}
 			o.Password = pw
+		}
+		if sc.SigV4 != "" {
+			ac, err := d.awsConfig(ctx)
+			if err != nil {
+				return nil, "", err
+			}
+			region := sc.Region
+			if region == "" {
+				region = ac.Region
+			}
+			rt, err := bulk.NewSigV4Transport(bulk.SigV4{Credentials: ac.Credentials, Region: region, Service: sc.SigV4})
+			if err != nil {
+				return nil, "", cfg.Errorf(field+".sigv4", "%v", err)
+			}
+			o.Client = &http.Client{Transport: rt, Timeout: time.Minute}
 		}
 		s, err := bulk.NewSink(o)
 		if err != nil {

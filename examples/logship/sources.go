@@ -7,12 +7,15 @@ import (
 	"regexp"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 
 	"github.com/opskit-dev/opskit/examples/internal/cli"
 	"github.com/opskit-dev/opskit/logging"
+	"github.com/opskit-dev/opskit/logging/cloudwatch"
 	"github.com/opskit-dev/opskit/logging/docker"
 	"github.com/opskit-dev/opskit/logging/file"
+	"github.com/opskit-dev/opskit/logging/journald"
 	"github.com/opskit-dev/opskit/logging/rabbitmq"
 	"github.com/opskit-dev/opskit/logging/rdslogs"
 )
@@ -97,9 +100,30 @@ func newSource(ctx context.Context, d *deps, cfg *cli.Config, i int, sc sourceCo
 		return src, nil, nil
 
 	case "journald":
-		// The journald source (systemd's journal, with its cursor as the
-		// checkpoint in state) plugs in here once package logging has it.
-		return nil, nil, cfg.Errorf(field+".kind", "journald is not available in this build yet")
+		o := journald.Options{Checkpoint: state.path, Units: sc.Units, Identifiers: sc.Identifiers, Priority: sc.Priority, Stream: sc.Stream}
+		if sc.Start == "head" {
+			o.Start = journald.Head
+		}
+		src, err := journald.NewSource(o)
+		if err != nil {
+			return nil, nil, cfg.Errorf(field, "%v", err)
+		}
+		return src, nil, nil // the journal cursor is the source's own checkpoint
+
+	case "cloudwatch":
+		ac, err := d.awsConfig(ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		follow := make([]cloudwatch.Follow, len(sc.Groups))
+		for j, g := range sc.Groups {
+			follow[j] = cloudwatch.Follow{Group: g, StreamPrefix: sc.StreamPrefix}
+		}
+		src, err := cloudwatch.NewSource(cloudwatchlogs.NewFromConfig(ac), cloudwatch.SourceOptions{Follow: follow, Checkpoint: state.path, Stream: sc.Stream})
+		if err != nil {
+			return nil, nil, cfg.Errorf(field, "%v", err)
+		}
+		return src, nil, nil // per-stream positions are the source's own checkpoint
 
 	default:
 		return nil, nil, cfg.Errorf(field+".kind", "unknown kind %q", sc.Kind)
