@@ -18,10 +18,11 @@ type commandRule struct {
 }
 
 var commandRules = []commandRule{
-	{"password flag", regexp.MustCompile(`(?i)(?:^|\s)--?(?:password|passwd|pass|token|api-?key|secret|client-secret|access-token|auth-token|private-key|db-password|admin-password|root-password|secret-key)(?:=|\s+)` + shellWord), false},
+	{"password flag", regexp.MustCompile(`(?i)(?:^|\s)--?(?:password|passwd|pass|token|api-?key|secret|client-secret|access-token|auth-token|private-key|db-password|admin-password|root-password|secret-key|requirepass|masterauth)(?:=|\s+)` + shellWord), false},
 	{"mysql -p password", regexp.MustCompile(`\bmysql(?:dump|admin|sh)?\b[^;&|\n]*?\s-p([^\s;&|'"-][^\s;&|'"]*)`), false},
 	{"docker login -p password", regexp.MustCompile(`\b(?:docker|podman|buildah)\s+login\b[^;&|\n]*?\s-p\s+` + shellWord), false},
 	{"sshpass -p password", regexp.MustCompile(`\bsshpass\s+-p\s*` + shellWord), false},
+	{"lftp -u user,password", regexp.MustCompile(`\blftp\b[^;&|\n]*?\s-u\s+[^,\s]+,([^\s;&|'"]+)`), false},
 	{"user:password credentials", regexp.MustCompile(`(?:^|\s)(?:-u|--user|--proxy-user)\s+` + shellWord), true},
 	{"Authorization header", regexp.MustCompile(`(?i)authorization:\s*(?:bearer|basic|token)\s+([^\s"'\\;&|]+)`), false},
 	{"password piped to chpasswd", regexp.MustCompile(`\becho\s+(?:-e\s+)?["']?[A-Za-z0-9_.-]+:([^\s"'|]+)["']?\s*\|\s*(?:sudo\s+)?chpasswd`), false},

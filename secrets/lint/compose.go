@@ -112,9 +112,6 @@ func (c *composeLint) command(n *yaml.Node) {
 	switch n.Kind {
 	case yaml.ScalarNode:
 		cmd = n.Value
-		if n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
-			line++
-		}
 	case yaml.SequenceNode:
 		var words []string
 		for _, w := range n.Content {
@@ -125,24 +122,22 @@ func (c *composeLint) command(n *yaml.Node) {
 		return
 	}
 	for _, s := range findInCommand(cmd, c.l.names) {
-		at := line
-		if n.Kind == yaml.ScalarNode {
-			at += strings.Count(cmd[:s.start], "\n")
-		} else {
-			at = c.itemLine(n, s.text(cmd))
-		}
+		at := c.lineOf(line, s.text(cmd))
 		c.hits.add(checkComposeCommand, at, c.line(at), []string{s.kind}, secretsOf([]span{s}, cmd))
 	}
 }
 
-// itemLine returns the line of the list item holding secret.
-func (c *composeLint) itemLine(n *yaml.Node, secret string) int {
-	for _, w := range n.Content {
-		if strings.Contains(resolve(w).Value, secret) {
-			return w.Line
+// lineOf returns the first line from line on that holds the first line of
+// secret: block scalars and list items put a command's words on lines
+// after the key's, and folding loses the line breaks.
+func (c *composeLint) lineOf(line int, secret string) int {
+	secret, _, _ = strings.Cut(secret, "\n")
+	for i := line; i >= 1 && i <= len(c.lines); i++ {
+		if strings.Contains(c.lines[i-1], secret) {
+			return i
 		}
 	}
-	return n.Line
+	return line
 }
 
 // resolve follows aliases.

@@ -54,7 +54,7 @@ var notSecretAfter = map[string]bool{
 	"LIMIT": true, "RETRIES": true, "INTERVAL": true, "PERIOD": true, "DAYS": true, "HOURS": true, "MINUTES": true,
 	"SECONDS": true, "CHARS": true, "FIELD": true, "PARAM": true, "KEYRING": true, "MOUNT": true, "VAULT": true,
 	"MANAGER": true, "CMD": true, "COMMAND": true, "HELPER": true, "SOURCE": true, "ENV": true, "VAR": true,
-	"EXPIRE": true, "LOGIN": true, "RESET": true, "CHANGE": true, "PROMPT": true,
+	"EXPIRE": true, "LOGIN": true, "HASHER": true, "HASHERS": true, "VALIDATOR": true, "VALIDATORS": true, "ENCODER": true, "RESET": true, "CHANGE": true, "PROMPT": true,
 }
 
 // notSecretNames are whole names that look secret but are not: the shell's
@@ -67,7 +67,7 @@ var notSecretNames = map[string]bool{"PWD": true, "OLDPWD": true, "GPG_KEY": tru
 // fingerprints are public.
 var notSecretWords = map[string]bool{"SHA": true, "SHA1": true, "SHA256": true, "SHA512": true, "CHECKSUM": true,
 	"DIGEST": true, "HASH": true, "INTEGRITY": true, "FINGERPRINT": true, "COMMIT": true, "REVISION": true,
-	"PUBLIC": true, "PUB": true, "GPG": true, "PGP": true, "NO": true, "SKIP": true, "USE": true, "IS": true, "HAS": true}
+	"PUBLIC": true, "PUB": true, "PUBLISHABLE": true, "GPG": true, "PGP": true, "NO": true, "SKIP": true, "USE": true, "IS": true, "HAS": true}
 
 // classifyName says what name tells about its value.
 func classifyName(name string) nameClass {

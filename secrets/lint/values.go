@@ -18,9 +18,9 @@ func unquote(v string) string {
 }
 
 // refPattern matches a variable reference: $VAR, ${VAR}, ${VAR:?msg},
-// ${VAR:-default} (default in group 2), a command substitution $(...) or
-// a template {{ ... }}.
-var refPattern = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-=?+]([^}]*))?\}|\$[A-Za-z_][A-Za-z0-9_]*|\$\([^)]*\)|\{\{[^}]*\}\}|%[A-Za-z_][A-Za-z0-9_]*%`)
+// ${VAR:+alt}, ${VAR:-default} (default in group 2), a command
+// substitution $(...) or a template {{ ... }}.
+var refPattern = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-=]([^}]*)|:?[?+][^}]*)?\}|\$[A-Za-z_][A-Za-z0-9_]*|\$\([^)]*\)|\{\{[^}]*\}\}|%[A-Za-z_][A-Za-z0-9_]*%`)
 
 // onlyRefName returns the variable a value consists of, such as "TOKEN"
 // for "${TOKEN}" or "$TOKEN", or "".
@@ -44,7 +44,7 @@ var (
 	placeholder  = regexp.MustCompile(`(?i)^(?:<[^<>]*>|\[[^\[\]]*\]|__[A-Z0-9_]+__|@[A-Za-z_]+@|x{3,}|\*{3,}|\.{3,}|-|\?|0+|` +
 		`change[-_.]?(?:me|it|this)[-_.a-z0-9]*|replace[-_.]?me[-_.a-z0-9]*|placeholder|dummy|todo|tbd|fixme|redacted|notset|unset|empty|` +
 		`secret|password|passwd|token|apikey|api[-_]key|s3cr3t|pass|changeit|notasecret|not[-_]a[-_]secret)$`)
-	placeholderWords = regexp.MustCompile(`(?i)example|your[-_ ]?[a-z]|[-_]here$|^insert[-_]|^put[-_]|^enter[-_]|^set[-_]?me|^fake[-_]|^dummy[-_]|^sample[-_]|^test[-_]?(?:token|key|secret|password)`)
+	placeholderWords = regexp.MustCompile(`(?i)\.{3}$|…|example|your[-_ ]?[a-z]|[-_]here$|^insert[-_]|^put[-_]|^enter[-_]|^set[-_]?me|^fake[-_]|^dummy[-_]|^sample[-_]|^test[-_]?(?:token|key|secret|password)`)
 	pathValue        = regexp.MustCompile(`^(?:/|\./|\.\./|~/)[^\s:]*$`)
 	storeRef         = regexp.MustCompile(`(?i)^(?:vault:|vault://|secretsmanager://|ssm://|arn:aws:(?:secretsmanager|ssm|kms):|op://|gcp-?sm://|sm://|azure-?keyvault://|keyvault://|awssm:|secret://|file://|env:)`)
 	urlPattern       = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*://`)
@@ -62,6 +62,11 @@ func harmless(v string) bool {
 	}
 	if refPattern.MatchString(v) {
 		return refsHarmless(v)
+	}
+	if strings.HasPrefix(v, "$(") || strings.HasPrefix(v, "${") || strings.HasPrefix(v, "`") {
+		// The start of a command substitution or reference cut at a
+		// space by the caller: "$(cat /run/secrets/token)".
+		return true
 	}
 	if urlPattern.MatchString(v) && urlPassword(v) == "" {
 		return true
