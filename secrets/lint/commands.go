@@ -27,7 +27,7 @@ var commandRules = []commandRule{
 	{"Authorization header", regexp.MustCompile(`(?i)authorization:\s*(?:bearer|basic|token)\s+([^\s"'\\;&|]+)`), false},
 	{"password piped to chpasswd", regexp.MustCompile(`\becho\s+(?:-e\s+)?["']?[A-Za-z0-9_.-]+:([^\s"'|]+)["']?\s*\|\s*(?:sudo\s+)?chpasswd`), false},
 	{"secret piped to a login", regexp.MustCompile(`\b(?:echo|printf)\s+(?:-n\s+)?` + shellWord + `\s*\|\s*(?:docker|podman|helm|oras)\s+(?:registry\s+)?login\b`), false},
-	{"npm registry token", regexp.MustCompile(`(?:_authToken|_auth|_password)\s*=\s*([^\s"'\\;&|]+)`), false},
+	{"npm registry token", regexp.MustCompile(`(?:_authToken|_auth|_password)(?:\s*=\s*|\s+)([^\s"'\\;&|]+)`), false},
 	{"htpasswd -b password", regexp.MustCompile(`\bhtpasswd\s+-[A-Za-z]*b[A-Za-z]*\s+\S+\s+\S+\s+` + shellWord), false},
 	{"OpenSSL pass phrase", regexp.MustCompile(`-pass(?:in|out)?\s+pass:([^\s;&|'"]+)`), false},
 }

@@ -10,7 +10,6 @@ import (
 type hit struct {
 	check   Check
 	line    int
-	label   string // the instruction or key, e.g. "ENV", "environment"
 	text    string
 	kinds   []string
 	secrets []secretText
