@@ -33,8 +33,10 @@ var commandRules = []commandRule{
 }
 
 // assignment matches NAME=value in a command (env prefixes, export,
-// aws configure set, --build-arg).
-var assignment = regexp.MustCompile(`(?:^|[\s;&|(])(?:export\s+|--build-arg[=\s]+|-e\s+|--env[=\s]+)?([A-Za-z_][A-Za-z0-9_]*)=` + shellWord)
+// --build-arg, docker run -e).
+// It also finds name=value inside quoted form data and query strings
+// (-d "token=...", ?api_key=...).
+var assignment = regexp.MustCompile(`(?:^|[\s;&|("'?])(?:export\s+|--build-arg[=\s]+|-e\s+|--env[=\s]+)?([A-Za-z_][A-Za-z0-9_]*)=` + shellWord)
 
 // awsConfigureSet matches `aws configure set NAME VALUE`.
 var awsConfigureSet = regexp.MustCompile(`\baws\s+configure\s+set\s+([A-Za-z_.]+)\s+` + shellWord)

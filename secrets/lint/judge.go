@@ -15,9 +15,9 @@ func (j nameJudge) class(name string) nameClass {
 	return classifyName(name)
 }
 
-// connPassword matches the password of a connection string
-// ("Server=db;User Id=sa;Password=...;").
-var connPassword = regexp.MustCompile(`(?i)(?:^|[;\s?&])(?:password|pwd|passwd)=([^;&\s'"]+)`)
+// connPassword matches the password or key of a connection string
+// ("Server=db;User Id=sa;Password=...;", Azure's "AccountKey=...;").
+var connPassword = regexp.MustCompile(`(?i)(?:^|[;\s?&])(?:password|pwd|passwd|accountkey|sharedaccesskey|accesskey)=([^;&\s'"]+)`)
 
 // judgeVar returns the secrets in value, the value of a variable named
 // name (ENV, ARG default, compose environment, an env file line). Spans

@@ -44,7 +44,7 @@ var keyQualifiers = map[string]bool{"API": true, "ACCESS": true, "SECRET": true,
 var notSecretAfter = map[string]bool{
 	"FILE": true, "FILES": true, "PATH": true, "DIR": true, "DIRECTORY": true, "LOCATION": true, "URL": true, "URI": true,
 	"ENDPOINT": true, "HOST": true, "PORT": true, "NAME": true, "NAMES": true, "USER": true, "USERNAME": true, "ID": true,
-	"IDS": true, "LENGTH": true, "LEN": true, "SIZE": true, "MIN": true, "MAX": true, "TTL": true, "TIMEOUT": true,
+	"IDS": true, "SID": true, "LENGTH": true, "LEN": true, "SIZE": true, "MIN": true, "MAX": true, "TTL": true, "TIMEOUT": true,
 	"EXPIRY": true, "EXPIRES": true, "EXPIRATION": true, "LIFETIME": true, "AGE": true, "ROUNDS": true,
 	"ITERATIONS": true, "COUNT": true, "ENABLED": true, "DISABLED": true, "ENABLE": true, "DISABLE": true,
 	"REQUIRED": true, "POLICY": true, "ALGORITHM": true, "ALGO": true, "HEADER": true, "TYPE": true, "MODE": true,
@@ -87,6 +87,10 @@ func classifyName(name string) nameClass {
 			if notSecretWords[w] {
 				return nameNotSecret
 			}
+		}
+		// CLIENT_ID, ACCOUNT_SID, API_URL: an identifier, an address.
+		if len(words) > 0 && notSecretAfter[words[len(words)-1]] {
+			return nameNotSecret
 		}
 		return nameNeutral
 	}

@@ -22,6 +22,8 @@ func TestJudgeVar(t *testing.T) {
 		{"STRIPE_PUBLISHABLE_KEY", "pk_live_Zq8rT2mWx9LpV4sKd7NfB3hJ", false},
 		{"CACHE_KEY", "deps-0123456789abcdef", false},
 		{"APP_ID", "7f9c1b2e-4d3a-4e5f-a6b7-c8d9e0f1a2b3", false},
+		{"PAYPAL_CLIENT_ID", "Zq8rT2mWx9LpV4sKd7NfB3hJa1b2c3d4", false},
+		{"TWILIO_ACCOUNT_SID", "AC0123456789abcdef0123456789abcdef", false},
 		// Values that are clearly not secret under a secret-looking name.
 		{"DB_PASSWORD", "", false},
 		{"DB_PASSWORD", "${DB_PASSWORD}", false},
@@ -44,6 +46,7 @@ func TestJudgeVar(t *testing.T) {
 		{"X", "AKIAQ2DRKB7ZWNH4LP3M", true},
 		{"DATABASE_URL", "postgres://app:Summer2024@db/app", true},
 		{"CONN", "Server=db;User Id=sa;Password=Summer2024;", true},
+		{"AZURE_STORAGE_CONNECTION_STRING", "DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=Zq8rT2mWx9LpV4sK+d7NfB3hJ==;EndpointSuffix=core.windows.net", true},
 		{"SOME_SETTING", "Zq8rT2mWx9LpV4sKd7NfB3hJa1b2", true},
 		{"LICENSE", "-----BEGIN PRIVATE KEY-----\nMIIEv\n-----END PRIVATE KEY-----", true},
 	} {
@@ -90,6 +93,9 @@ func TestFindInCommand(t *testing.T) {
 		{`echo "//registry.npmjs.org/:_authToken=Zq8rT2mWx9LpV4sK" > .npmrc`, "Zq8rT2mWx9LpV4sK"},
 		{`git clone https://oauth2:Zq8rT2mWx9@gitlab.com/x.git`, "Zq8rT2mWx9"},
 		{`git clone https://x-access-token:${GH_TOKEN}@github.com/x.git`, ""},
+		{`curl -X POST -d "token=Zq8rT2mWx9LpV4sK" https://hooks.acme.dev/x`, "Zq8rT2mWx9LpV4sK"},
+		{`curl "https://api.acme.dev/v1/x?api_key=Zq8rT2mWx9LpV4sK&q=1"`, "Zq8rT2mWx9LpV4sK"},
+		{`curl -d "status=started" https://hooks.acme.dev/x`, ""},
 		{`htpasswd -bc /etc/nginx/.htpasswd admin Summer2024`, "Summer2024"},
 		{`apt-get install -y passwd && echo "app ALL=(ALL) NOPASSWD: ALL" >> /etc/sudoers`, ""},
 	} {
