@@ -43,7 +43,11 @@ func (h *hits) findings(name string, checks []Check, resource func(line int) str
 				continue
 			}
 			failed = true
-			ev := strings.Join(x.kinds, ", ") + ": " + redactText(x.text, x.secrets)
+			shown := redactText(x.text, x.secrets)
+			if showsSecret(shown, x.secrets) {
+				shown = "(the line is not shown: part of the secret is written on it in a form that cannot be redacted)"
+			}
+			ev := strings.Join(x.kinds, ", ") + ": " + shown
 			out = append(out, c.Fail(resource(x.line), ev))
 		}
 		if !failed {

@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"regexp"
 	"strings"
 	"unicode/utf8"
 )
@@ -30,6 +31,48 @@ func redactToken(secret string, keep int) string {
 	return redacted
 }
 
+// pemArmor matches a PEM BEGIN or END line.
+var pemArmor = regexp.MustCompile(`-----(?:BEGIN|END)[ A-Z0-9]*-----`)
+
+// escaper writes a value the way it appears inside double quotes.
+var escaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`, "$", `\$`, "`", "\\`")
+
+// showsSecret reports whether text still shows part of a secret: a piece
+// of 8 or more characters of it past its public prefix, or all of a
+// shorter one. It guards evidence against a secret written in a form
+// redactText did not recognise (split by a line continuation, escaped in
+// some other way).
+func showsSecret(text string, secrets []secretText) bool {
+	for _, s := range secrets {
+		body := s.s
+		if s.keep > 0 && s.keep < len(body) {
+			body = body[s.keep:]
+		}
+		// PEM armor lines are public and kept in evidence; the key is
+		// between them, on real lines or on one line with \n escapes.
+		body = pemArmor.ReplaceAllString(strings.ReplaceAll(body, `\n`, "\n"), "\n")
+		const piece = 8
+		for _, line := range strings.Split(body, "\n") {
+			line = strings.TrimSpace(line)
+			if len(line) < piece {
+				if len(line) >= 4 && strings.Contains(text, line) {
+					return true
+				}
+				continue
+			}
+			for i := 0; i+piece <= len(line); i += piece / 2 {
+				if strings.Contains(text, line[i:i+piece]) {
+					return true
+				}
+			}
+			if strings.Contains(text, line[len(line)-piece:]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // maxEvidence bounds the length of the excerpt in evidence.
 const maxEvidence = 160
 
@@ -43,6 +86,11 @@ func redactText(text string, secrets []secretText) string {
 			continue
 		}
 		out = strings.ReplaceAll(out, s.s, redactToken(s.s, s.keep))
+		// The same secret as the source writes it, escaped inside
+		// quotes: ENV P="a\"b" holds a"b.
+		if esc := escaper.Replace(s.s); esc != s.s {
+			out = strings.ReplaceAll(out, esc, redacted)
+		}
 		// A secret on several lines (a PEM key) may appear one line at a
 		// time in text.
 		for _, line := range strings.Split(s.s, "\n") {
