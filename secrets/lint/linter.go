@@ -44,6 +44,7 @@ type Kind int
 
 // The kinds of file, as KindOf tells them by name.
 const (
+	// KindUnknown: none of the kinds below.
 	KindUnknown Kind = iota
 	// KindDockerfile: Dockerfile, Containerfile, Dockerfile.NAME,
 	// NAME.Dockerfile.
