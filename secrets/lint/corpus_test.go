@@ -237,6 +237,9 @@ func opskitLocations(t *testing.T, corpus []corpusFile) []location {
 // internal/testenv/services.sh installs it to, or $PATH.
 func gitleaksPath() (string, error) {
 	if p := os.Getenv("OPSKIT_GITLEAKS"); p != "" {
+		if _, err := os.Stat(p); err != nil {
+			return "", err
+		}
 		return p, nil
 	}
 	if _, err := os.Stat("/opt/opskit/bin/gitleaks"); err == nil {
