@@ -125,7 +125,7 @@ func ExampleLinter_Image() {
 		}},
 		history: []string{
 			`CMD ["/app"]`,
-			`|1 NPM_TOKEN=npm_Fak3T0kenF0rTheD0csOnly0123456789ABC /bin/sh -c npm ci # buildkit`,
+			`RUN |1 NPM_TOKEN=npm_Fak3T0kenF0rTheD0csOnly0123456789ABC /bin/sh -c npm ci # buildkit`,
 			`ARG NPM_TOKEN`,
 		},
 	}
@@ -137,7 +137,7 @@ func ExampleLinter_Image() {
 	printFailures(findings)
 	// Output:
 	// secrets.lint.image.history image acme/web:1.4 history 1
-	//   build argument NPM_TOKEN: npm token: |1 NPM_TOKEN=npm_…[redacted] /bin/sh -c npm ci # buildkit
+	//   build argument NPM_TOKEN: npm token: RUN |1 NPM_TOKEN=npm_…[redacted] /bin/sh -c npm ci # buildkit
 }
 
 // A report for CI: the findings of a directory walk as a table, and an

@@ -21,6 +21,9 @@ var (
 func (l *Linter) historyEntry(createdBy string) ([]string, []secretText) {
 	s := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(createdBy), "# buildkit"))
 	s = nopPrefix.ReplaceAllString(s, "")
+	// BuildKit writes "RUN |1 NAME=value /bin/sh -c cmd # buildkit"; the
+	// classic builder leaves RUN out.
+	s = strings.TrimPrefix(s, "RUN ")
 	var kinds []string
 	var secrets []secretText
 	if m := buildArgsPrefix.FindStringSubmatch(s); m != nil {
