@@ -27,17 +27,27 @@ func (l *Linter) EnvFile(name string, src []byte) ([]Finding, error) {
 		key = strings.TrimSpace(key)
 		value = strings.TrimSpace(value)
 		switch {
-		case strings.HasPrefix(value, `"`) && (len(value) == 1 || !strings.HasSuffix(value, `"`)):
+		case strings.HasPrefix(value, `"`) || strings.HasPrefix(value, "'"):
+			q := value[:1]
+			if end := closingQuote(value, q[0], 1); end > 0 {
+				value = value[:end+1] // a comment may follow
+				break
+			}
+			if q == "'" {
+				break
+			}
 			// A double-quoted value continues to the line ending
 			// with the closing quote.
 			for i+1 < len(lines) {
 				i++
-				value += "\n" + strings.TrimSuffix(lines[i], "\r")
-				if strings.HasSuffix(strings.TrimSpace(lines[i]), `"`) {
+				next := strings.TrimSuffix(lines[i], "\r")
+				if end := closingQuote(next, '"', 0); end >= 0 {
+					value += "\n" + next[:end+1]
 					break
 				}
+				value += "\n" + next
 			}
-		case !strings.HasPrefix(value, `"`) && !strings.HasPrefix(value, "'"):
+		default:
 			if j := strings.Index(value, " #"); j >= 0 {
 				value = strings.TrimSpace(value[:j])
 			}
@@ -47,4 +57,18 @@ func (l *Linter) EnvFile(name string, src []byte) ([]Finding, error) {
 		}
 	}
 	return h.findings(name, envFileChecks, fileLine(name)), nil
+}
+
+// closingQuote returns the index of the first quote q in s at or after
+// from that no backslash escapes, or -1.
+func closingQuote(s string, q byte, from int) int {
+	for i := from; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			i++
+		case q:
+			return i
+		}
+	}
+	return -1
 }
