@@ -2,11 +2,7 @@ package lint_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
-	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -74,117 +70,5 @@ func TestEvidenceRedacted(t *testing.T) {
 			lo := max(0, i-80)
 			t.Errorf("a planted value leaked into the output: ...%s...", strings.ReplaceAll(sink.String()[lo:i], c, "<canary>"))
 		}
-	}
-}
-
-// TestSARIFLocation: a finding on a file line becomes a SARIF result at
-// that file and line, which is what code scanning annotates.
-func TestSARIFLocation(t *testing.T) {
-	f, err := lint.New(lint.Options{}).Dockerfile("build/Dockerfile", []byte("FROM scratch\n\nENV DB_PASSWORD=Summer2024!\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := &lint.Report{Tool: lint.Tool{Name: "opskit"}, Checks: lint.Checks(), Findings: f}
-	var buf bytes.Buffer
-	if err := r.WriteSARIF(&buf, lint.SARIFOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	var doc struct {
-		Runs []struct {
-			Results []struct {
-				RuleID    string `json:"ruleId"`
-				Locations []struct {
-					PhysicalLocation struct {
-						ArtifactLocation struct {
-							URI string `json:"uri"`
-						} `json:"artifactLocation"`
-						Region struct {
-							StartLine int `json:"startLine"`
-						} `json:"region"`
-					} `json:"physicalLocation"`
-				} `json:"locations"`
-			} `json:"results"`
-		} `json:"runs"`
-	}
-	if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
-		t.Fatal(err)
-	}
-	if len(doc.Runs) != 1 || len(doc.Runs[0].Results) != 1 {
-		t.Fatalf("want one result, got %s", buf.String())
-	}
-	res := doc.Runs[0].Results[0]
-	loc := res.Locations[0].PhysicalLocation
-	if res.RuleID != "secrets.lint.dockerfile.env" || loc.ArtifactLocation.URI != "build/Dockerfile" || loc.Region.StartLine != 3 {
-		t.Errorf("result %s at %s:%d, want secrets.lint.dockerfile.env at build/Dockerfile:3", res.RuleID, loc.ArtifactLocation.URI, loc.Region.StartLine)
-	}
-}
-
-// TestInvalidInput: input the linter cannot read is an *InvalidError
-// that names the input and does not quote it.
-func TestInvalidInput(t *testing.T) {
-	l := lint.New(lint.Options{})
-	secret := "Zq8rT2mWx9LpV4sKd7NfB3hJ"
-	for name, call := range map[string]func() error{
-		"unknown kind": func() error { _, err := l.File("notes.txt", []byte(secret)); return err },
-		"bad Dockerfile": func() error {
-			_, err := l.Dockerfile("Dockerfile", []byte("FROM scratch\nRUN <<EOF\necho "+secret+"\n"))
-			return err
-		},
-		"bad YAML":    func() error { _, err := l.Compose("compose.yaml", []byte("services: [\n  "+secret)); return err },
-		"empty image": func() error { _, err := l.Image(context.Background(), nil, " "); return err },
-	} {
-		err := call()
-		var ie *lint.InvalidError
-		if !errors.As(err, &ie) || !errors.Is(err, lint.ErrInvalid) {
-			t.Errorf("%s: %v, want an *InvalidError matching ErrInvalid", name, err)
-			continue
-		}
-		if !strings.HasPrefix(err.Error(), "lint: ") || strings.Contains(err.Error(), secret) {
-			t.Errorf("%s: %q", name, err)
-		}
-	}
-}
-
-// TestPaths walks a directory, lints the files of known kinds only, and
-// stops when the context is cancelled.
-func TestPaths(t *testing.T) {
-	dir := t.TempDir()
-	write := func(name, content string) {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	write("Dockerfile", "FROM scratch\nENV DB_PASSWORD=Summer2024!\n")
-	write("deploy/docker-compose.yml", "services:\n  a:\n    environment:\n      TOKEN: Summer2024!\n")
-	write("deploy/.env.prod", "SECRET=Summer2024!\n")
-	write("README.md", "DB_PASSWORD=Summer2024!\n")
-	write("node_modules/x/Dockerfile", "FROM scratch\nENV DB_PASSWORD=Summer2024!\n")
-	var seen []string
-	l := lint.New(lint.Options{Progress: func(done int, p string) { seen = append(seen, p) }})
-	got, err := l.Paths(context.Background(), dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(seen) != 3 {
-		t.Errorf("linted %v, want the Dockerfile, the compose file and the env file", seen)
-	}
-	var fails []string
-	for _, f := range got {
-		if f.Status == lint.StatusFail {
-			fails = append(fails, strings.TrimPrefix(f.Resource, dir+"/"))
-		}
-	}
-	want := "Dockerfile:2 deploy/.env.prod:1 deploy/docker-compose.yml:4"
-	if strings.Join(fails, " ") != want {
-		t.Errorf("failures %v, want %s", fails, want)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	if _, err := l.Paths(ctx, dir); !errors.Is(err, context.Canceled) {
-		t.Errorf("cancelled walk: %v, want context.Canceled", err)
 	}
 }
