@@ -316,9 +316,7 @@ func TestLintCorpus(t *testing.T) {
 	if len(corpus) < 200 || secret < len(corpus)*2/5 || clean < len(corpus)*2/5 {
 		t.Fatalf("corpus has %d files (%d with secrets, %d clean): want at least 200, about half each", len(corpus), secret, clean)
 	}
-	start := time.Now()
 	oursLocs := opskitLocations(t, corpus)
-	oursTime := time.Since(start)
 	ours := scoreTool("opskit secrets/lint", corpus, oursLocs)
 	scores := []score{ours}
 	heldOut := heldOutOnly(corpus)
@@ -326,12 +324,9 @@ func TestLintCorpus(t *testing.T) {
 
 	bin, err := gitleaksPath()
 	var theirs *score
-	var theirsTime time.Duration
 	switch {
 	case err == nil:
-		start = time.Now()
 		locs := gitleaksLocations(t, bin)
-		theirsTime = time.Since(start)
 		s := scoreTool("gitleaks 8 (default rules)", corpus, locs)
 		theirs = &s
 		scores = append(scores, s)
@@ -346,7 +341,6 @@ func TestLintCorpus(t *testing.T) {
 		len(corpus), docker, compose, env, secret, ours.total, clean)
 	logTable(t, "whole corpus", scores)
 	logTable(t, fmt.Sprintf("batch 2 (%d files, %d secrets)", len(heldOut), heldOutScores[0].total), heldOutScores)
-	t.Logf("time: opskit %v, gitleaks %v", oursTime.Round(time.Millisecond), theirsTime.Round(time.Millisecond))
 	for _, s := range scores {
 		t.Logf("%s missed: %s", s.tool, strings.Join(s.misses, " "))
 		t.Logf("%s false alarms: %s", s.tool, strings.Join(s.falseAlarms, " "))
