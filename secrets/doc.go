@@ -15,4 +15,13 @@
 // (secrets/rotation/pgrotate for PostgreSQL role passwords), and
 // secrets/inject resolves references such as secretsmanager://NAME#key in
 // an application's environment at start-up.
+//
+// For people and for what ships: secrets/passbolt is a Passbolt API client
+// (JWT login with the server key pinned, resources, sharing) and
+// secrets/passbolt/passbolttest a Passbolt server to test against;
+// secrets/teamvault keeps team passwords in a git repository, each file
+// encrypted with age to the SSH keys of the team members who may read it;
+// secrets/lint finds secrets leaked into Dockerfiles, compose files, env
+// files and built images; secrets/certs audits ACM certificates and probes
+// TLS endpoints.
 package secrets
