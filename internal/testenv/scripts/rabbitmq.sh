@@ -1,11 +1,17 @@
 # RabbitMQ: a 3-node cluster on one machine, AMQP on 127.0.0.1:5672-5674,
-# management API on 15672-15674. Sourced by services.sh.
+# management API on 15672-15674; beside them AMQP over TLS on 5671, 5675 and
+# 5676 and the management API over HTTPS on 15671, 15675 and 15676, with the
+# test CA's certificate (tls.sh, sourced before this file). Client
+# certificates log in with EXTERNAL as their CN (user opskit-client).
+# Sourced by services.sh.
 # shellcheck shell=bash
 
 RMQ_BIN=/usr/lib/rabbitmq/bin
 RMQ_BASE=/var/lib/rabbitmq/opskit
 RMQ_NODES=(rabbit1@localhost rabbit2@localhost rabbit3@localhost)
-RMQ_PLUGINS="rabbitmq_management rabbitmq_event_exchange rabbitmq_consistent_hash_exchange"
+RMQ_PLUGINS="rabbitmq_management rabbitmq_event_exchange rabbitmq_consistent_hash_exchange rabbitmq_auth_mechanism_ssl"
+RMQ_TLS_PORTS=(5671 5675 5676)
+RMQ_MGMT_TLS_PORTS=(15671 15675 15676)
 
 # rmq runs a RabbitMQ CLI tool as the rabbitmq user, so it finds the cookie.
 rmq() {
@@ -29,6 +35,17 @@ rmq_node_env() {
 		ERL_EPMD_ADDRESS=127.0.0.1
 }
 
+# rmq_start_args prints node i's Erlang arguments: its management listener
+# (HTTP and HTTPS) and its AMQP-over-TLS listener, all on 127.0.0.1.
+rmq_start_args() {
+	local i=$1 d="\"$TLS_DIR/rabbitmq"
+	local certs="{cacertfile,$d/ca.crt\"},{certfile,$d/server.crt\"},{keyfile,$d/server.key\"}"
+	printf '%s' "-rabbitmq_management listener [{port,$((15671 + i))},{ip,\"127.0.0.1\"}]" \
+		" -rabbitmq_management ssl_config [{port,${RMQ_MGMT_TLS_PORTS[$((i - 1))]}},{ip,\"127.0.0.1\"},$certs]" \
+		" -rabbit ssl_listeners [{\"127.0.0.1\",${RMQ_TLS_PORTS[$((i - 1))]}}]" \
+		" -kernel inet_dist_use_interface {127,0,0,1}"
+}
+
 rmq_running() { rmq rabbitmqctl -n "$1" -q await_startup --timeout 1 >/dev/null 2>&1; }
 rmq_node_alive() { rmq rabbitmqctl -n "$1" -q ping >/dev/null 2>&1; }
 
@@ -43,6 +60,17 @@ rmq_write_conf() {
 			# Broker logs are also published to amq.rabbitmq.log (logging tests).
 			log.exchange = true
 			log.exchange.level = info
+			# TLS listeners are per node (RABBITMQ_SERVER_START_ARGS); the
+			# certificate and client-certificate checks are shared.
+			ssl_options.cacertfile = $TLS_DIR/rabbitmq/ca.crt
+			ssl_options.certfile = $TLS_DIR/rabbitmq/server.crt
+			ssl_options.keyfile = $TLS_DIR/rabbitmq/server.key
+			ssl_options.verify = verify_peer
+			ssl_options.fail_if_no_peer_cert = false
+			auth_mechanisms.1 = PLAIN
+			auth_mechanisms.2 = AMQPLAIN
+			auth_mechanisms.3 = EXTERNAL
+			ssl_cert_login_from = common_name
 		CONF
 	)
 	if [ -f "$RMQ_CONF" ] && [ "$(cat "$RMQ_CONF")" = "$want" ]; then
@@ -82,7 +110,7 @@ rabbitmq_up() {
 		install -d -o rabbitmq -g rabbitmq "$RMQ_BASE/rabbit$i/log" "$RMQ_BASE/rabbit$i/mnesia"
 		# shellcheck disable=SC2046
 		runuser -u rabbitmq -- env $(rmq_node_env "$i") \
-			RABBITMQ_SERVER_START_ARGS="-rabbitmq_management listener [{port,$((15671 + i))},{ip,\"127.0.0.1\"}] -kernel inet_dist_use_interface {127,0,0,1}" \
+			RABBITMQ_SERVER_START_ARGS="$(rmq_start_args "$i")" \
 			"$RMQ_BIN/rabbitmq-server" -detached >"$OPSKIT_LOGS/rabbit$i.start.log" 2>&1
 	done
 	for i in 1 2 3; do
@@ -109,6 +137,18 @@ rabbitmq_up() {
 	running=$(curl -fsS -u guest:guest http://127.0.0.1:15672/api/nodes | grep -o '"running":true' | wc -l)
 	[ "$running" = 3 ] || die "RabbitMQ cluster has $running running nodes, want 3"
 	ok "3 nodes running in one cluster"
+	# The EXTERNAL user: no password, logs in with the client certificate.
+	if ! rmq rabbitmqctl -n "${RMQ_NODES[0]}" -q list_users --formatter json | grep -q "\"$TLS_CLIENT_CN\""; then
+		rmq rabbitmqctl -n "${RMQ_NODES[0]}" -q add_user "$TLS_CLIENT_CN" "$(head -c 24 /dev/urandom | base64)" >/dev/null
+		rmq rabbitmqctl -n "${RMQ_NODES[0]}" -q clear_password "$TLS_CLIENT_CN" >/dev/null
+	fi
+	rmq rabbitmqctl -n "${RMQ_NODES[0]}" -q set_permissions -p / "$TLS_CLIENT_CN" ".*" ".*" ".*" >/dev/null
+	for i in 1 2 3; do
+		wait_for "AMQP over TLS on port ${RMQ_TLS_PORTS[$((i - 1))]}" 30 tls_verify tls "127.0.0.1:${RMQ_TLS_PORTS[$((i - 1))]}"
+		wait_for "the management API over HTTPS on port ${RMQ_MGMT_TLS_PORTS[$((i - 1))]}" 30 \
+			curl -fsS --cacert "$TLS_DIR/ca.crt" -u guest:guest "https://127.0.0.1:${RMQ_MGMT_TLS_PORTS[$((i - 1))]}/api/overview"
+	done
+	ok "TLS listeners ${RMQ_TLS_PORTS[*]}, HTTPS management ${RMQ_MGMT_TLS_PORTS[*]}"
 }
 
 rabbitmq_down() {
