@@ -222,8 +222,13 @@ func (m *Management) BindingsFrom(ctx context.Context, exchange string) ([]MgmtB
 // MgmtConnection is a client connection as the management API lists it;
 // each field holds the JSON field its tag names.
 type MgmtConnection struct {
-	Name             string `json:"name"`
-	Node             string `json:"node"`
+	Name string `json:"name"`
+	Node string `json:"node"`
+	// User is the user the connection logged in as (with EXTERNAL, the
+	// client certificate's CN).
+	User string `json:"user"`
+	// SSL reports whether the connection uses TLS.
+	SSL              bool `json:"ssl"`
 	ClientProperties struct {
 		ConnectionName string `json:"connection_name"`
 	} `json:"client_properties"`

@@ -124,7 +124,7 @@ func Classify(err error, endpoint string) error {
 	case errors.As(err, &unknown):
 		out.Reason, out.Subject = ReasonUnknownAuthority, subject(unknown.Cert)
 		if unknown.Cert != nil {
-			out.Detail = "issued by " + unknown.Cert.Issuer.String()
+			out.Detail = "issued by " + unknown.Cert.Issuer.String() + ", not a trusted authority"
 		}
 	case errors.As(err, &invalid):
 		out.Subject = subject(invalid.Cert)
@@ -155,6 +155,10 @@ func Classify(err error, endpoint string) error {
 		out.Detail = verify.Err.Error()
 	default:
 		return err
+	}
+	// Name the server's own certificate, not the chain link that failed.
+	if errors.As(err, &verify) && len(verify.UnverifiedCertificates) > 0 {
+		out.Subject = subject(verify.UnverifiedCertificates[0])
 	}
 	return out
 }
