@@ -135,3 +135,39 @@ func TestClassifyLeavesOtherErrors(t *testing.T) {
 		t.Error("Classify(nil) != nil")
 	}
 }
+
+func TestClientForNamesTheEndpoint(t *testing.T) {
+	ca := testenv.NewTestCA(t, "client-for CA")
+	other := testenv.NewTestCA(t, "other CA")
+	good := testenv.TLSServer(t, ca.IssueServer(t, time.Time{}, time.Time{}), testenv.PreambleNone)
+	expired := testenv.TLSServer(t, ca.IssueServer(t, time.Now().Add(-48*time.Hour), time.Now().Add(-time.Hour)), testenv.PreambleNone)
+	handshake := func(addr string, c *tlsconf.Config) error {
+		cfg, err := c.ClientFor("127.0.0.1", "db-1 ("+addr+")")
+		if err != nil {
+			t.Fatal(err)
+		}
+		conn, err := tls.DialWithDialer(&net.Dialer{Timeout: 5 * time.Second}, "tcp", addr, cfg)
+		if err == nil {
+			conn.Close()
+		}
+		return err // not classified by the caller: ClientFor did it
+	}
+	if err := handshake(good, &tlsconf.Config{CAPEM: ca.CAPEM}); err != nil {
+		t.Fatalf("trusted: %v", err)
+	}
+	for name, tc := range map[string]struct {
+		addr string
+		c    *tlsconf.Config
+		is   func(*tlsconf.CertificateError) bool
+	}{
+		"wrong CA":   {good, &tlsconf.Config{CAPEM: other.CAPEM}, (*tlsconf.CertificateError).UnknownAuthority},
+		"wrong name": {good, &tlsconf.Config{CAPEM: ca.CAPEM, ServerName: "db.example.com"}, (*tlsconf.CertificateError).WrongName},
+		"expired":    {expired, &tlsconf.Config{CAPEM: ca.CAPEM}, (*tlsconf.CertificateError).Expired},
+	} {
+		err := handshake(tc.addr, tc.c)
+		var ce *tlsconf.CertificateError
+		if !errors.As(err, &ce) || !tc.is(ce) || ce.Endpoint != "db-1 ("+tc.addr+")" || ce.Subject != "CN=localhost,O=opskit tests" {
+			t.Errorf("%s: err = %v; want a CertificateError of that kind naming db-1 and CN=localhost", name, err)
+		}
+	}
+}
