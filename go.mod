@@ -28,6 +28,8 @@ require (
 	golang.org/x/crypto v0.59.0
 )
 
+require github.com/aws/aws-sdk-go-v2/feature/rds/auth v1.7.12
+
 require (
 	github.com/BurntSushi/toml v1.4.1-0.20240526193622-a339e1f7089c // indirect
 	github.com/Microsoft/go-winio v0.6.2 // indirect
