@@ -46,31 +46,58 @@ rmq_start_args() {
 		" -kernel inet_dist_use_interface {127,0,0,1}"
 }
 
+# rmq_start_node starts node i in the background.
+rmq_start_node() {
+	local i=$1
+	install -d -o rabbitmq -g rabbitmq "$RMQ_BASE/rabbit$i/log" "$RMQ_BASE/rabbit$i/mnesia"
+	# shellcheck disable=SC2046
+	runuser -u rabbitmq -- env $(rmq_node_env "$i") \
+		RABBITMQ_SERVER_START_ARGS="$(rmq_start_args "$i")" \
+		"$RMQ_BIN/rabbitmq-server" -detached >"$OPSKIT_LOGS/rabbit$i.start.log" 2>&1
+}
+
 rmq_running() { rmq rabbitmqctl -n "$1" -q await_startup --timeout 1 >/dev/null 2>&1; }
 rmq_node_alive() { rmq rabbitmqctl -n "$1" -q ping >/dev/null 2>&1; }
 
 RMQ_CONF=/etc/rabbitmq/rabbitmq.conf
+# The TLS settings live in conf.d (RabbitMQ reads conf.d/*.conf after
+# rabbitmq.conf), so rabbitmq.conf stays as older copies of this script
+# write it and they never restart the cluster over it.
+RMQ_TLS_CONF=/etc/rabbitmq/conf.d/20-opskit-tls.conf
+
+# rmq_tls_conf prints the TLS settings all nodes share; the listeners are
+# per node (rmq_start_args).
+rmq_tls_conf() {
+	cat <<-CONF
+		# Written by opskit's test-service scripts.
+		ssl_options.cacertfile = $TLS_DIR/rabbitmq/ca.crt
+		ssl_options.certfile = $TLS_DIR/rabbitmq/server.crt
+		ssl_options.keyfile = $TLS_DIR/rabbitmq/server.key
+		ssl_options.verify = verify_peer
+		ssl_options.fail_if_no_peer_cert = false
+		auth_mechanisms.1 = PLAIN
+		auth_mechanisms.2 = AMQPLAIN
+		auth_mechanisms.3 = EXTERNAL
+		ssl_cert_login_from = common_name
+	CONF
+}
+
 # rmq_write_conf writes the nodes' shared configuration. When it changes,
 # running nodes are stopped so the loop below starts them with it.
 rmq_write_conf() {
-	local want
+	local want tls
+	tls=$(rmq_tls_conf)
+	install -d -m 0755 "$(dirname "$RMQ_TLS_CONF")"
+	if ! { [ -f "$RMQ_TLS_CONF" ] && [ "$(cat "$RMQ_TLS_CONF")" = "$tls" ]; }; then
+		printf '%s\n' "$tls" >"$RMQ_TLS_CONF"
+		rm -f "$OPSKIT_STATE/rabbitmq-tls-applied"
+	fi
 	want=$(
 		cat <<-CONF
 			# Written by opskit's test-service scripts.
 			# Broker logs are also published to amq.rabbitmq.log (logging tests).
 			log.exchange = true
 			log.exchange.level = info
-			# TLS listeners are per node (RABBITMQ_SERVER_START_ARGS); the
-			# certificate and client-certificate checks are shared.
-			ssl_options.cacertfile = $TLS_DIR/rabbitmq/ca.crt
-			ssl_options.certfile = $TLS_DIR/rabbitmq/server.crt
-			ssl_options.keyfile = $TLS_DIR/rabbitmq/server.key
-			ssl_options.verify = verify_peer
-			ssl_options.fail_if_no_peer_cert = false
-			auth_mechanisms.1 = PLAIN
-			auth_mechanisms.2 = AMQPLAIN
-			auth_mechanisms.3 = EXTERNAL
-			ssl_cert_login_from = common_name
 		CONF
 	)
 	if [ -f "$RMQ_CONF" ] && [ "$(cat "$RMQ_CONF")" = "$want" ]; then
@@ -107,17 +134,29 @@ rabbitmq_up() {
 			rmq rabbitmqctl -n "$name" -q start_app >>"$OPSKIT_LOGS/rabbit-join.log" 2>&1 || true
 			continue
 		fi
-		install -d -o rabbitmq -g rabbitmq "$RMQ_BASE/rabbit$i/log" "$RMQ_BASE/rabbit$i/mnesia"
-		# shellcheck disable=SC2046
-		runuser -u rabbitmq -- env $(rmq_node_env "$i") \
-			RABBITMQ_SERVER_START_ARGS="$(rmq_start_args "$i")" \
-			"$RMQ_BIN/rabbitmq-server" -detached >"$OPSKIT_LOGS/rabbit$i.start.log" 2>&1
+		rmq_start_node "$i"
 	done
 	for i in 1 2 3; do
 		name=${RMQ_NODES[$((i - 1))]}
 		rmq rabbitmqctl -n "$name" -q await_startup --timeout 120 >/dev/null ||
 			die "RabbitMQ node $name did not start (logs: $RMQ_BASE/rabbit$i/log)"
 	done
+	# A node started without the TLS listener (by an older copy of this
+	# script, or before the TLS settings changed) is restarted with it,
+	# one at a time so the cluster keeps a majority.
+	for i in 1 2 3; do
+		name=${RMQ_NODES[$((i - 1))]}
+		if [ -f "$OPSKIT_STATE/rabbitmq-tls-applied" ] && port_open "${RMQ_TLS_PORTS[$((i - 1))]}"; then
+			continue
+		fi
+		step "restarting $name with its TLS listeners"
+		rmq rabbitmqctl -n "$name" -q stop >/dev/null 2>&1 || true
+		rmq_start_node "$i"
+		wait_for "RabbitMQ node $name (logs: $RMQ_BASE/rabbit$i/log)" 60 rmq_node_alive "$name"
+		rmq rabbitmqctl -n "$name" -q await_startup --timeout 120 >/dev/null ||
+			die "RabbitMQ node $name did not start (logs: $RMQ_BASE/rabbit$i/log)"
+	done
+	touch "$OPSKIT_STATE/rabbitmq-tls-applied"
 	for i in 2 3; do
 		name=${RMQ_NODES[$((i - 1))]}
 		if ! rmq rabbitmqctl -n "$name" -q cluster_status --formatter json 2>/dev/null | grep -q "${RMQ_NODES[0]}"; then
