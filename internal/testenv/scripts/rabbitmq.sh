@@ -203,8 +203,15 @@ rabbitmq_down() {
 }
 
 rabbitmq_status() {
-	local n
-	for n in "${RMQ_NODES[@]}"; do
-		rmq_running "$n" && echo "rabbitmq $n: up" || echo "rabbitmq $n: down"
+	local i n
+	for i in 1 2 3; do
+		n=${RMQ_NODES[$((i - 1))]}
+		if ! rmq_running "$n"; then
+			echo "rabbitmq $n: down"
+		elif port_open "${RMQ_TLS_PORTS[$((i - 1))]}"; then
+			echo "rabbitmq $n: up, TLS on ${RMQ_TLS_PORTS[$((i - 1))]}"
+		else
+			echo "rabbitmq $n: up, TLS listener missing (run up)"
+		fi
 	done
 }
