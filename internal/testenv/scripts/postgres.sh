@@ -64,7 +64,7 @@ postgres_up() {
 		CONF
 		pg_ctlcluster "$PG_VERSION" main stop >/dev/null 2>&1 || true
 	fi
-	if pg_write_tls "$PG_CONF/conf.d/opskit-tls.conf" && pg_ready "$PG_PRIMARY_PORT"; then
+	if { pg_write_tls "$PG_CONF/conf.d/opskit-tls.conf" || [ -n "$TLS_CHANGED" ]; } && pg_ready "$PG_PRIMARY_PORT"; then
 		pg_ctlcluster "$PG_VERSION" main reload
 	fi
 	if ! pg_ready "$PG_PRIMARY_PORT"; then
@@ -106,7 +106,7 @@ postgres_up() {
 	# Replicas made before TLS: add the include once.
 	grep -q "^include_if_exists 'opskit-tls.conf'" "$PG_REPLICA/postgresql.conf" ||
 		echo "include_if_exists 'opskit-tls.conf'" >>"$PG_REPLICA/postgresql.conf"
-	if pg_write_tls "$PG_REPLICA/opskit-tls.conf" && pg_ready "$PG_REPLICA_PORT"; then
+	if { pg_write_tls "$PG_REPLICA/opskit-tls.conf" || [ -n "$TLS_CHANGED" ]; } && pg_ready "$PG_REPLICA_PORT"; then
 		runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_REPLICA" reload >/dev/null
 	fi
 	if ! pg_ready "$PG_REPLICA_PORT"; then

@@ -92,6 +92,8 @@ rmq_write_conf() {
 		printf '%s\n' "$tls" >"$RMQ_TLS_CONF"
 		rm -f "$OPSKIT_STATE/rabbitmq-tls-applied"
 	fi
+	# New certificates: restart the nodes below so they load them.
+	[ -z "$TLS_CHANGED" ] || rm -f "$OPSKIT_STATE/rabbitmq-tls-applied"
 	want=$(
 		cat <<-CONF
 			# Written by opskit's test-service scripts.
@@ -123,7 +125,7 @@ rabbitmq_up() {
 	# enabled_plugins and rabbitmq.conf are shared by all three nodes.
 	rabbitmq-plugins enable --offline $RMQ_PLUGINS >/dev/null
 	rmq_write_conf
-	local i name
+	local i name started=()
 	for i in 1 2 3; do
 		name=${RMQ_NODES[$((i - 1))]}
 		if rmq_running "$name"; then
@@ -135,6 +137,7 @@ rabbitmq_up() {
 			continue
 		fi
 		rmq_start_node "$i"
+		started[i]=1
 	done
 	for i in 1 2 3; do
 		name=${RMQ_NODES[$((i - 1))]}
@@ -146,7 +149,8 @@ rabbitmq_up() {
 	# one at a time so the cluster keeps a majority.
 	for i in 1 2 3; do
 		name=${RMQ_NODES[$((i - 1))]}
-		if [ -f "$OPSKIT_STATE/rabbitmq-tls-applied" ] && port_open "${RMQ_TLS_PORTS[$((i - 1))]}"; then
+		if { [ -f "$OPSKIT_STATE/rabbitmq-tls-applied" ] || [ -n "${started[i]:-}" ]; } &&
+			port_open "${RMQ_TLS_PORTS[$((i - 1))]}"; then
 			continue
 		fi
 		step "restarting $name with its TLS listeners"
@@ -177,7 +181,9 @@ rabbitmq_up() {
 	[ "$running" = 3 ] || die "RabbitMQ cluster has $running running nodes, want 3"
 	ok "3 nodes running in one cluster"
 	# The EXTERNAL user: no password, logs in with the client certificate.
-	if ! rmq rabbitmqctl -n "${RMQ_NODES[0]}" -q list_users --formatter json | grep -q "\"$TLS_CLIENT_CN\""; then
+	local users
+	users=$(rmq rabbitmqctl -n "${RMQ_NODES[0]}" -q list_users --formatter json)
+	if [[ $users != *"\"$TLS_CLIENT_CN\""* ]]; then
 		rmq rabbitmqctl -n "${RMQ_NODES[0]}" -q add_user "$TLS_CLIENT_CN" "$(head -c 24 /dev/urandom | base64)" >/dev/null
 		rmq rabbitmqctl -n "${RMQ_NODES[0]}" -q clear_password "$TLS_CLIENT_CN" >/dev/null
 	fi

@@ -13,6 +13,9 @@
 
 TLS_DIR=${OPSKIT_TLS_DIR:-/var/lib/opskit/tls}
 TLS_CLIENT_CN=opskit-client
+# TLS_CHANGED is set by tls_up when it made new certificates, so the
+# services reload them.
+TLS_CHANGED=""
 
 # tls_fresh reports whether CERT exists and is valid for 30 more days.
 tls_fresh() { [ -f "$1" ] && openssl x509 -in "$1" -noout -checkend 2592000 >/dev/null 2>&1; }
@@ -66,6 +69,8 @@ tls_up() {
 			install -m 0600 -o "$svc" -g "$svc" "$TLS_DIR/server.key" "$TLS_DIR/$svc/server.key"
 		fi
 	done
+	# shellcheck disable=SC2034 # read by postgres.sh and rabbitmq.sh
+	TLS_CHANGED=$changed
 	ok "CA $(openssl x509 -in "$TLS_DIR/ca.crt" -noout -fingerprint -sha256 | cut -d= -f2 | cut -c1-23)..."
 }
 
