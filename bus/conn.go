@@ -116,7 +116,7 @@ func Dial(ctx context.Context, opts Options) (*Conn, error) {
 			go c.supervise()
 			return c, nil
 		}
-		errs = append(errs, fmt.Errorf("%s: %w", redact(urls[idx]), err))
+		errs = append(errs, newNodeError(redact(urls[idx]), err))
 		if ctx.Err() != nil {
 			break
 		}

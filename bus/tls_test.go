@@ -68,6 +68,24 @@ func TestTLSRefusals(t *testing.T) {
 			checkCertErr(t, err, tc.is, tc.mgmtPoint)
 		})
 	}
+	// The other direction: a client certificate from a CA the broker does
+	// not trust is never accepted as an identity. Go's client sends only a
+	// certificate the server's CertificateRequest names an issuer for, so
+	// the broker sees none and EXTERNAL is refused (ACCESS_REFUSED).
+	t.Run("client certificate from another CA/amqp", func(t *testing.T) {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		cert, key := other.Issue(t, testenv.Leaf{CommonName: files.ClientCN, Client: true})
+		c, err := bus.Dial(ctx, bus.Options{URLs: []string{"amqps://" + hostport(node.AMQPSURL) + "/"}, ExternalAuth: true,
+			TLS: &bus.TLSConfig{CAFile: files.CAFile, CertPEM: cert, KeyPEM: key}, Name: "tls-refusal"})
+		if err == nil {
+			c.Close()
+			t.Fatal("Dial succeeded; want the broker to refuse the client certificate")
+		}
+		if !errors.Is(err, bus.ErrAccessRefused) {
+			t.Fatalf("err = %v; want ErrAccessRefused", err)
+		}
+	})
 	// The control: the same endpoints with the right CA and name work.
 	t.Run("trusted", func(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
