@@ -44,8 +44,8 @@ func sslInUse(ctx context.Context, t testing.TB, q Querier) bool {
 
 // TestPostgresVerifyFull connects the router (through DSNs with
 // sslmode=verify-full, and through RouterOptions.TLS over DSNs that say
-// sslmode=disable), a role plan and a backup with pg_dump to the primary
-// and replica over TLS verified against the test CA.
+// sslmode=disable), a role plan, the audit and a backup with pg_dump to the
+// primary and replica over TLS verified against the test CA.
 func TestPostgresVerifyFull(t *testing.T) {
 	pg := testenv.PostgreSQL(t)
 	files := testenv.TLS(t)
@@ -101,6 +101,30 @@ func TestPostgresVerifyFull(t *testing.T) {
 		}
 		if _, err := plan.Diff(ctx, c); err != nil {
 			t.Fatalf("role plan over verify-full: %v", err)
+		}
+	})
+
+	t.Run("audit", func(t *testing.T) {
+		c, err := pgx.Connect(ctx, verifyFull(t, primary, files.CAFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close(ctx)
+		fs, err := Audit(ctx, c, AuditOptions{})
+		if err != nil {
+			t.Fatalf("audit over verify-full: %v", err)
+		}
+		found := false
+		for _, f := range fs {
+			if f.CheckID == "database.settings.ssl" {
+				found = true
+				if f.Status != StatusPass {
+					t.Errorf("database.settings.ssl = %s (%s); the test servers run with ssl=on", f.Status, f.Evidence)
+				}
+			}
+		}
+		if !found {
+			t.Error("no database.settings.ssl finding")
 		}
 	})
 
