@@ -20,5 +20,6 @@
 // replicas or partial cluster failures; update takes a partial "doc" only
 // (no scripts, upserts or retry_on_conflict); no authentication (basic auth
 // and API-key headers are accepted and ignored); no optimistic concurrency
-// (if_seq_no, version) and no routing.
+// (if_seq_no, version) and no routing. With Options.TLS it serves HTTPS
+// but asks for no client certificate.
 package bulkfake
