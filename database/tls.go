@@ -1,6 +1,7 @@
 package database
 
 import (
+	"crypto/tls"
 	"net"
 	"strconv"
 	"strings"
@@ -22,6 +23,9 @@ type TLSConfig = tlsconf.Config
 // UnknownAuthority, RefusedByPeer). Connections configured by ApplyTLS or
 // RouterOptions.TLS fail with it (wrapped by pgx).
 type CertificateError = tlsconf.CertificateError
+
+// TLSFromConfig returns a TLSConfig that starts from c (cloned when used).
+func TLSFromConfig(c *tls.Config) *TLSConfig { return tlsconf.FromTLS(c) }
 
 // ApplyTLS makes cfg (from pgconn.ParseConfig, or the Config inside
 // pgx.ConnConfig and pgxpool.Config) connect to every host over TLS
