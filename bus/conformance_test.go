@@ -102,4 +102,11 @@ func TestConformance(t *testing.T) {
 		h := newRabbitHarness(t)
 		bustest.Run(t, func(t *testing.T) bustest.Harness { return h })
 	})
+	// The same cases over TLS (amqps:// with the test CA, the management API
+	// over HTTPS), recovery included. The harness has no Alarmer: the
+	// memory-alarm case is covered by the plain run.
+	t.Run("rabbitmq-tls", func(t *testing.T) {
+		h := newRabbitTLSHarness(t)
+		bustest.Run(t, func(t *testing.T) bustest.Harness { return h })
+	})
 }

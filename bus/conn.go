@@ -2,6 +2,7 @@ package bus
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -61,6 +62,7 @@ type StateChange struct {
 type Conn struct {
 	opts Options
 	urls []string
+	tls  *tls.Config
 
 	mu      sync.Mutex
 	state   State
@@ -88,8 +90,12 @@ func Dial(ctx context.Context, opts Options) (*Conn, error) {
 	if err != nil {
 		return nil, err
 	}
+	tc, err := opts.clientTLS()
+	if err != nil {
+		return nil, err
+	}
 	c := &Conn{
-		opts: opts, urls: urls,
+		opts: opts, urls: urls, tls: tc,
 		changed:   make(chan struct{}),
 		unblocked: make(chan struct{}),
 		closing:   make(chan struct{}),
@@ -110,7 +116,7 @@ func Dial(ctx context.Context, opts Options) (*Conn, error) {
 			go c.supervise()
 			return c, nil
 		}
-		errs = append(errs, fmt.Errorf("%s: %w", redact(urls[idx]), err))
+		errs = append(errs, newNodeError(redact(urls[idx]), err))
 		if ctx.Err() != nil {
 			break
 		}
@@ -124,6 +130,8 @@ func (c *Conn) dialOne(ctx context.Context, idx int) (driver.Conn, error) {
 		Heartbeat: c.opts.Heartbeat,
 		Name:      c.opts.Name,
 		OnBlocked: func(b bool, _ string) { c.setBlocked(gen, b) },
+		TLS:       c.tls,
+		External:  c.opts.ExternalAuth,
 	}
 	// A fresh connection starts unblocked.
 	c.setBlocked(gen, false)

@@ -79,6 +79,17 @@
 // returns a metrics.Queue (package bus/metrics has no dependencies) from the
 // management API, or from a passive declare when it is not reachable.
 //
+// # TLS and audit
+//
+// amqps:// URLs are dialed with Options.TLS, a TLSConfig (the CA bundle,
+// a client certificate, a server name; verification always on unless the
+// loudly named InsecureSkipVerifyDangerous is set); ExternalAuth logs in
+// with the client certificate (SASL EXTERNAL). Management takes the same
+// TLSConfig for HTTPS. A refused certificate comes back as a
+// *CertificateError naming the node and saying why. Audit reads the
+// listeners through the management API and reports plaintext ones on
+// non-loopback addresses in the shared finding model.
+//
 // # Backends and the conformance suite
 //
 // The Conn runs over the small interface in package bus/driver. The default
@@ -86,7 +97,8 @@
 // with RabbitMQ's routing, dead-lettering, prefetch, confirm and return
 // semantics. Package bus/bustest holds the behavioural suite both pass, run
 // by this package's tests as TestConformance/fake and
-// TestConformance/rabbitmq; run bustest.Run with your own Harness to check
+// TestConformance/rabbitmq (and TestConformance/rabbitmq-tls over TLS);
+// run bustest.Run with your own Harness to check
 // another backend.
 //
 // Measured throughput (BenchmarkPublishConfirmed against amqp091-go and

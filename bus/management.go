@@ -9,6 +9,9 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
+
+	"github.com/opskit-dev/opskit/internal/tlsconf"
 )
 
 // Management is a small client of RabbitMQ's management HTTP API, used for
@@ -19,8 +22,17 @@ type Management struct {
 	URLs []string
 	// User and Password authenticate (basic auth). They never appear in errors.
 	User, Password string
-	// Client is the HTTP client; http.DefaultClient when nil.
+	// Client is the HTTP client; http.DefaultClient when nil and TLS is
+	// not set.
 	Client *http.Client
+	// TLS configures https:// URLs (the CA the management listeners'
+	// certificates chain to, a client certificate); nil uses the system
+	// roots. Set Client or TLS, not both. With TLS set, every URL must be
+	// https://.
+	TLS *TLSConfig
+
+	mu        sync.Mutex
+	tlsClient *http.Client
 }
 
 // ErrManagement matches errors from the management API.
@@ -50,9 +62,9 @@ func (m *Management) do(ctx context.Context, method, path string, out any) error
 	if len(m.URLs) == 0 {
 		return invalid("management", "URLs", "at least one base URL is required")
 	}
-	client := m.Client
-	if client == nil {
-		client = http.DefaultClient
+	client, err := m.httpClient()
+	if err != nil {
+		return err
 	}
 	var errs []error
 	for _, base := range m.URLs {
@@ -65,6 +77,11 @@ func (m *Management) do(ctx context.Context, method, path string, out any) error
 		if err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()
+			}
+			var ce *CertificateError
+			if cerr := tlsconf.Classify(err, req.URL.Host); errors.As(cerr, &ce) {
+				errs = append(errs, fmt.Errorf("%s: %w", redactHTTP(base), ce))
+				continue
 			}
 			errs = append(errs, fmt.Errorf("%s: unreachable", redactHTTP(base)))
 			continue
@@ -87,6 +104,36 @@ func (m *Management) do(ctx context.Context, method, path string, out any) error
 		return nil
 	}
 	return fmt.Errorf("%w: %w", ErrManagement, errors.Join(errs...))
+}
+
+// httpClient returns Client, or a client for TLS built once.
+func (m *Management) httpClient() (*http.Client, error) {
+	if m.TLS == nil {
+		if m.Client == nil {
+			return http.DefaultClient, nil
+		}
+		return m.Client, nil
+	}
+	if m.Client != nil {
+		return nil, invalid("management", "TLS", "set Client or TLS, not both")
+	}
+	for i, raw := range m.URLs {
+		if u, err := url.Parse(raw); err == nil && u.Scheme != "https" {
+			return nil, invalid("management URL #"+itoa(i+1), "scheme", "%s:// would send the password in plaintext though TLS is set; use https://", u.Scheme)
+		}
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.tlsClient == nil {
+		cfg, err := m.TLS.Client("")
+		if err != nil {
+			return nil, invalid("management", "TLS", "%v", err)
+		}
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		tr.TLSClientConfig = cfg
+		m.tlsClient = &http.Client{Transport: tr}
+	}
+	return m.tlsClient, nil
 }
 
 func redactHTTP(raw string) string {
@@ -175,8 +222,13 @@ func (m *Management) BindingsFrom(ctx context.Context, exchange string) ([]MgmtB
 // MgmtConnection is a client connection as the management API lists it;
 // each field holds the JSON field its tag names.
 type MgmtConnection struct {
-	Name             string `json:"name"`
-	Node             string `json:"node"`
+	Name string `json:"name"`
+	Node string `json:"node"`
+	// User is the user the connection logged in as (with EXTERNAL, the
+	// client certificate's CN).
+	User string `json:"user"`
+	// SSL reports whether the connection uses TLS.
+	SSL              bool `json:"ssl"`
 	ClientProperties struct {
 		ConnectionName string `json:"connection_name"`
 	} `json:"client_properties"`

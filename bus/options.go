@@ -18,6 +18,14 @@ type Options struct {
 	// publisher or consumer on a chosen node. On recovery the Conn always
 	// tries the other nodes before the one it lost.
 	InOrder bool
+	// TLS configures amqps:// URLs: the CA bundle the nodes' certificates
+	// must chain to, a client certificate, a server name. Nil verifies
+	// against the system roots. With TLS set, every URL must be amqps://.
+	TLS *TLSConfig
+	// ExternalAuth logs in with the client certificate in TLS (SASL
+	// EXTERNAL; RabbitMQ's rabbitmq_auth_mechanism_ssl plugin maps the
+	// certificate to a user) instead of the URL's user and password.
+	ExternalAuth bool
 	// Dialer opens connections; the default is amqp091-go (amqpdriver.Dialer).
 	// bus/busfake provides an in-memory broker.
 	Dialer driver.Dialer

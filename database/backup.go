@@ -88,7 +88,7 @@ func Backup(ctx context.Context, opts BackupOptions, w io.Writer) (*Manifest, er
 	if err := tx.QueryRow(ctx, "SELECT pg_export_snapshot(), current_setting('server_version')").Scan(&snapshot, &m.Server); err != nil {
 		return nil, fmt.Errorf("database: backup: export snapshot: %w", err)
 	}
-	env, cleanup, err := libpqEnv(cfg)
+	env, cleanup, err := libpqEnv(cfg, opts.DSN)
 	if err != nil {
 		return nil, err
 	}
@@ -129,9 +129,9 @@ func orDefault(s, def string) string {
 }
 
 // libpqEnv turns a parsed config into libpq environment variables for
-// pg_dump and pg_restore, with the password in a temporary 0600 passfile
+// pg_dump and pg_restore, with the DSN's TLS settings and the password in a temporary 0600 passfile
 // rather than on the command line or in the environment.
-func libpqEnv(cfg *pgconn.Config) ([]string, func(), error) {
+func libpqEnv(cfg *pgconn.Config, dsn string) ([]string, func(), error) {
 	env := []string{
 		"PATH=" + os.Getenv("PATH"),
 		"PGHOST=" + cfg.Host,
@@ -140,11 +140,7 @@ func libpqEnv(cfg *pgconn.Config) ([]string, func(), error) {
 		"PGDATABASE=" + cfg.Database,
 		"PGCONNECT_TIMEOUT=10",
 	}
-	if cfg.TLSConfig == nil {
-		env = append(env, "PGSSLMODE=disable")
-	} else {
-		env = append(env, "PGSSLMODE=require")
-	}
+	env = append(env, libpqTLSEnv(cfg, dsn)...)
 	cleanup := func() {}
 	if cfg.Password != "" {
 		dir, err := os.MkdirTemp("", "opskit-pgpass-")

@@ -94,7 +94,7 @@ func RestoreDrill(ctx context.Context, opts BackupOptions, archive io.Reader, m 
 		rep.Problems = append(rep.Problems, err.Error())
 		return rep, err
 	}
-	env, cleanup, err := libpqEnv(cfg)
+	env, cleanup, err := libpqEnv(cfg, opts.DSN)
 	if err != nil {
 		return rep, err
 	}

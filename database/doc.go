@@ -31,6 +31,11 @@
 //     urgent within a time budget over a ConnPool (Pool).
 //   - TopStatements and SlowQuerySettings report query performance.
 //
+// RouterOptions.TLS (and ApplyTLS for pools of your own) connect with
+// verify-full semantics from a TLSConfig; a refused certificate is a
+// *CertificateError naming the node. Subpackage rdsauth supplies RDS IAM
+// tokens in the pools' connect hooks.
+//
 // Bad input is an *InvalidError (errors.Is ErrInvalid), reported before
 // anything is changed, and never quotes a DSN.
 //

@@ -22,11 +22,11 @@ func NewScratchPair(t testing.TB, pg testenv.Postgres) (primaryDSN, replicaDSN s
 
 // DialNodes makes the Nodes DialRouter would, for the conformance suite.
 func DialNodes(ctx context.Context, primaryDSN, replicaDSN string) ([]Node, error) {
-	p, err := dialNode(ctx, primaryDSN, true, netResolver{}, nil)
+	p, err := dialNode(ctx, primaryDSN, true, netResolver{}, nil, nil)
 	if err != nil {
 		return nil, err
 	}
-	r, err := dialNode(ctx, replicaDSN, false, netResolver{}, nil)
+	r, err := dialNode(ctx, replicaDSN, false, netResolver{}, nil, nil)
 	if err != nil {
 		_ = p.Close()
 		return nil, err

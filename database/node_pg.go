@@ -21,12 +21,17 @@ type pgNode struct {
 var _ Node = (*pgNode)(nil)
 
 // dialNode parses dsn and opens its pool (connections are made lazily).
-func dialNode(ctx context.Context, dsn string, primary bool, resolver Resolver, configure func(*pgxpool.Config, bool)) (*pgNode, error) {
+func dialNode(ctx context.Context, dsn string, primary bool, resolver Resolver, tlsConf *TLSConfig, configure func(*pgxpool.Config, bool)) (*pgNode, error) {
 	cfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
 		return nil, redact(err)
 	}
 	cc := cfg.ConnConfig
+	if tlsConf != nil {
+		if err := ApplyTLS(&cc.Config, tlsConf); err != nil {
+			return nil, err
+		}
+	}
 	// target_session_attrs: a primary pool refuses to hand out a connection
 	// to a node that has been demoted; replica pools accept any role so a
 	// promoted replica is still reached and recognised as the new primary.

@@ -112,10 +112,14 @@ func DialRouter(ctx context.Context, primaryDSN string, opts RouterOptions) (*Ro
 		if i > 0 {
 			input = fmt.Sprintf("replica DSN %d", i-1)
 		}
-		n, err := dialNode(ctx, dsn, i == 0, resolver, opts.ConfigurePool)
+		n, err := dialNode(ctx, dsn, i == 0, resolver, opts.TLS, opts.ConfigurePool)
 		if err != nil {
 			for _, m := range nodes {
 				_ = m.Close()
+			}
+			var ie *InvalidError
+			if errors.As(err, &ie) {
+				return nil, err
 			}
 			return nil, invalid(input, "", "%v", err)
 		}

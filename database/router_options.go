@@ -62,6 +62,10 @@ type RouterOptions struct {
 	DNSInterval time.Duration
 	// Resolver resolves host names (default net.DefaultResolver).
 	Resolver Resolver
+	// TLS, when set, makes DialRouter's pools connect over TLS verified
+	// with it (ApplyTLS: sslmode=verify-full whatever the DSNs say). Without
+	// it, the DSNs' sslmode, sslrootcert, sslcert and sslkey apply.
+	TLS *TLSConfig
 	// ConfigurePool, when set, adjusts the pool configuration of each node
 	// DialRouter makes, before the pool is created (sizes, IAM tokens in
 	// BeforeConnect...).

@@ -10,12 +10,14 @@ import (
 	"context"
 	"errors"
 	"net"
+	"strconv"
 	"sync"
 	"time"
 
 	amqp "github.com/rabbitmq/amqp091-go"
 
 	"github.com/opskit-dev/opskit/bus/driver"
+	"github.com/opskit-dev/opskit/internal/tlsconf"
 )
 
 // Dialer dials RabbitMQ nodes with amqp091-go. The zero value is ready to use.
@@ -43,6 +45,8 @@ func (d Dialer) Dial(ctx context.Context, addr string, cfg driver.Config) (drive
 	ac := amqp.Config{
 		Heartbeat:  cfg.Heartbeat,
 		Properties: props,
+		// amqp091-go sets ServerName on the config it is given: a clone.
+		TLSClientConfig: cfg.TLS.Clone(),
 		Dial: func(network, a string) (net.Conn, error) {
 			nd := net.Dialer{Timeout: timeout}
 			c, err := nd.DialContext(ctx, network, a)
@@ -62,6 +66,9 @@ func (d Dialer) Dial(ctx context.Context, addr string, cfg driver.Config) (drive
 		c   *amqp.Connection
 		err error
 	}
+	if cfg.External {
+		ac.SASL = []amqp.Authentication{&amqp.ExternalAuth{}}
+	}
 	done := make(chan result, 1)
 	go func() {
 		c, err := amqp.DialConfig(addr, ac)
@@ -79,7 +86,7 @@ func (d Dialer) Dial(ctx context.Context, addr string, cfg driver.Config) (drive
 		return nil, ctx.Err()
 	}
 	if r.err != nil {
-		return nil, convert(r.err)
+		return nil, tlsconf.Classify(convert(r.err), endpoint(addr))
 	}
 	c := &conn{c: r.c, sock: sock, done: make(chan struct{})}
 	closeCh := r.c.NotifyClose(make(chan *amqp.Error, 1))
@@ -185,4 +192,14 @@ func convert(err error) error {
 		return &driver.Error{Code: ae.Code, Reason: ae.Reason, Server: ae.Server}
 	}
 	return err
+}
+
+// endpoint returns host:port of an AMQP URL, for certificate errors (never
+// the credentials).
+func endpoint(addr string) string {
+	u, err := amqp.ParseURI(addr)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	return net.JoinHostPort(u.Host, strconv.Itoa(u.Port))
 }

@@ -38,7 +38,8 @@
 // modelled); the "balanced" locator places a queue on the declaring node
 // too; the consistent-hash exchange hashes with FNV-1a, not Erlang's phash2,
 // so one key may land on another queue than on RabbitMQ, with the same
-// even spread.
+// even spread; no TLS or login (amqps:// URLs, Options.TLS and ExternalAuth
+// are accepted and ignored: TLS is checked on RabbitMQ only).
 package busfake
 
 import (

@@ -19,10 +19,15 @@
 //     [RecoveryRestoresConsumer, RecoveryRepublishes], including a publish
 //     stuck writing to a node that stopped reading (the suite cannot freeze a
 //     node; package bus checks this on RabbitMQ in TestFrozenNode).
+//   - An amqps:// address is dialed over TLS with a clone of Config.TLS
+//     (the caller's is never changed), and a certificate the configuration
+//     refuses fails the dial [TestConformance/rabbitmq-tls, and
+//     TestTLSRefusals in package bus].
 package driver
 
 import (
 	"context"
+	"crypto/tls"
 	"time"
 )
 
@@ -44,6 +49,13 @@ type Config struct {
 	// OnBlocked is called with true on connection.blocked and false on
 	// connection.unblocked, from a backend goroutine.
 	OnBlocked func(blocked bool, reason string)
+	// TLS configures amqps:// addresses; nil uses the system roots. Its
+	// ServerName is empty unless the caller named the server: the backend
+	// verifies the address's host.
+	TLS *tls.Config
+	// External logs in with the SASL EXTERNAL mechanism: the broker takes
+	// the identity from the client certificate in TLS, not from the URL.
+	External bool
 }
 
 // Conn is one connection to one broker node.

@@ -15,7 +15,7 @@ AWS_TEST_SECRET=${OPSKIT_AWS_SECRET_ACCESS_KEY:-opskit-test}
 AWS_TEST_REGION=${OPSKIT_AWS_REGION:-us-east-1}
 export AWS_TEST_KEY_ID AWS_TEST_SECRET AWS_TEST_REGION
 
-for part in postgres rabbitmq docker moto sshhost sarif journald gitleaks; do
+for part in tls postgres rabbitmq docker moto sshhost sarif journald gitleaks; do
 	# shellcheck source=/dev/null
 	. "$here/scripts/$part.sh"
 done
@@ -31,7 +31,8 @@ case "$cmd" in
 up)
 	need_root
 	start=$SECONDS
-	apt_install curl ca-certificates gnupg postgresql postgresql-contrib rabbitmq-server docker.io debootstrap shellcheck age
+	apt_install curl ca-certificates openssl gnupg postgresql postgresql-contrib rabbitmq-server docker.io debootstrap shellcheck age
+	tls_up
 	postgres_up
 	rabbitmq_up
 	moto_up
@@ -61,6 +62,7 @@ bench-deps)
 	fi
 	;;
 status)
+	tls_status
 	postgres_status
 	rabbitmq_status
 	moto_status

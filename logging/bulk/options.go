@@ -31,6 +31,11 @@ type Options struct {
 	Header http.Header
 	// Client is the HTTP client (default a client with a 60 s timeout).
 	Client *http.Client
+	// TLS configures an https:// URL: the CA bundle the cluster's
+	// certificate must chain to, a client certificate, a server name (the
+	// default client with a 60 s timeout is built with it). Nil verifies
+	// against the system roots. Set Client or TLS, not both.
+	TLS *TLSConfig
 	// MaxAttempts bounds attempts per item on 429 and 5xx (default 8).
 	MaxAttempts int
 	// Backoff spaces retries (zero fields take logging.DefaultBackoff's).

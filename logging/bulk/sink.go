@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/opskit-dev/opskit/internal/tlsconf"
 	"github.com/opskit-dev/opskit/logging"
 )
 
@@ -45,6 +46,13 @@ func NewSink(opts Options) (*Sink, error) {
 	}
 	if opts.MaxBytes < 1024 {
 		return nil, &logging.InvalidError{Input: "bulk.Options", Field: "MaxBytes", Reason: fmt.Sprintf("%d; must be at least 1024", opts.MaxBytes)}
+	}
+	tc, err := tlsClient(&opts, u)
+	if err != nil {
+		return nil, err
+	}
+	if tc != nil {
+		opts.Client = tc
 	}
 	if opts.Client == nil {
 		opts.Client = &http.Client{Timeout: 60 * time.Second}
@@ -139,7 +147,7 @@ func (s *Sink) send(ctx context.Context, items []item) (retry []item, rejected [
 	}
 	resp, err := s.opts.Client.Do(req)
 	if err != nil {
-		return nil, nil, 1, fmt.Errorf("bulk: POST %s: %w", s.bulk, err)
+		return nil, nil, 1, fmt.Errorf("bulk: POST %s: %w", s.bulk, tlsconf.Classify(err, req.URL.Host))
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))

@@ -1,5 +1,6 @@
 # PostgreSQL 15: a primary on 127.0.0.1:5432 and a streaming hot standby on
-# 127.0.0.1:5433. Sourced by services.sh.
+# 127.0.0.1:5433, both with TLS from the test CA (tls.sh, sourced before this
+# file) so clients can connect with sslmode=verify-full. Sourced by services.sh.
 # shellcheck shell=bash
 
 PG_VERSION=15
@@ -15,6 +16,32 @@ PG_REPL_PASSWORD=${OPSKIT_PG_REPL_PASSWORD:-opskit-replication}
 
 pg_psql() { runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1 -h /var/run/postgresql -p "$PG_PRIMARY_PORT" "$@"; }
 pg_ready() { runuser -u postgres -- "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$1"; }
+
+# pg_tls_conf prints the TLS settings both servers load: the certificate
+# for localhost/127.0.0.1 from the test CA, and the CA for client certificates.
+pg_tls_conf() {
+	cat <<-CONF
+		# Written by opskit's test-service scripts.
+		ssl = on
+		ssl_cert_file = '$TLS_DIR/postgres/server.crt'
+		ssl_key_file = '$TLS_DIR/postgres/server.key'
+		ssl_ca_file = '$TLS_DIR/postgres/ca.crt'
+		ssl_min_protocol_version = 'TLSv1.2'
+	CONF
+}
+
+# pg_write_tls FILE writes the TLS settings to FILE; it reports (status 0)
+# whether the file changed, so a running server is reloaded.
+pg_write_tls() {
+	local want
+	want=$(pg_tls_conf)
+	if [ -f "$1" ] && [ "$(cat "$1")" = "$want" ]; then
+		return 1
+	fi
+	printf '%s\n' "$want" >"$1"
+	chown postgres:postgres "$1"
+	return 0
+}
 
 postgres_up() {
 	step "PostgreSQL $PG_VERSION primary on 127.0.0.1:$PG_PRIMARY_PORT"
@@ -36,6 +63,9 @@ postgres_up() {
 			track_io_timing = on
 		CONF
 		pg_ctlcluster "$PG_VERSION" main stop >/dev/null 2>&1 || true
+	fi
+	if { pg_write_tls "$PG_CONF/conf.d/opskit-tls.conf" || [ -n "$TLS_CHANGED" ]; } && pg_ready "$PG_PRIMARY_PORT"; then
+		pg_ctlcluster "$PG_VERSION" main reload
 	fi
 	if ! pg_ready "$PG_PRIMARY_PORT"; then
 		pg_ctlcluster "$PG_VERSION" main start
@@ -69,8 +99,15 @@ postgres_up() {
 			hot_standby_feedback = on
 			shared_preload_libraries = 'pg_stat_statements'
 			logging_collector = off
+			include_if_exists 'opskit-tls.conf'
 		CONF
 		chown postgres:postgres "$PG_REPLICA/postgresql.conf"
+	fi
+	# Replicas made before TLS: add the include once.
+	grep -q "^include_if_exists 'opskit-tls.conf'" "$PG_REPLICA/postgresql.conf" ||
+		echo "include_if_exists 'opskit-tls.conf'" >>"$PG_REPLICA/postgresql.conf"
+	if { pg_write_tls "$PG_REPLICA/opskit-tls.conf" || [ -n "$TLS_CHANGED" ]; } && pg_ready "$PG_REPLICA_PORT"; then
+		runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_REPLICA" reload >/dev/null
 	fi
 	if ! pg_ready "$PG_REPLICA_PORT"; then
 		install -d -o postgres -g postgres -m 2775 /var/run/postgresql
@@ -81,6 +118,11 @@ postgres_up() {
 	rec=$(runuser -u postgres -- psql -X -At -h /var/run/postgresql -p "$PG_REPLICA_PORT" -c 'SELECT pg_is_in_recovery()')
 	[ "$rec" = t ] || die "the server on port $PG_REPLICA_PORT is not in recovery"
 	ok "replica ready and in recovery"
+	local port
+	for port in "$PG_PRIMARY_PORT" "$PG_REPLICA_PORT"; do
+		wait_for "TLS with the test CA on port $port" 20 tls_verify postgres "127.0.0.1:$port"
+	done
+	ok "TLS with the test CA on $PG_PRIMARY_PORT and $PG_REPLICA_PORT"
 }
 
 postgres_down() {

@@ -21,5 +21,6 @@
 // (no scripts, upserts or retry_on_conflict); no authentication of its own
 // (basic auth and API-key headers are accepted and ignored; Authenticate
 // installs a check, such as a SigV4 verifier); no optimistic concurrency
-// (if_seq_no, version) and no routing.
+// (if_seq_no, version) and no routing. With Options.TLS it serves HTTPS
+// but asks for no client certificate.
 package bulkfake

@@ -1,7 +1,10 @@
 package bulkfake
 
 import (
+	"crypto/tls"
 	"encoding/json"
+	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"sort"
@@ -42,6 +45,9 @@ type Options struct {
 	// http.max_content_length: a larger request gets 413 (default 10 MiB,
 	// AWS OpenSearch's small-instance limit).
 	MaxContentLength int
+	// TLS, when set, makes the server speak HTTPS with it (its
+	// Certificates are what clients verify); URL is then https://.
+	TLS *tls.Config
 }
 
 // NewServer starts a server on a loopback port. Close it when done.
@@ -50,7 +56,15 @@ func NewServer(opts Options) *Server {
 		opts.MaxContentLength = 10 << 20
 	}
 	s := &Server{maxContent: opts.MaxContentLength, indices: map[string]map[string]*Doc{}}
-	s.Server = httptest.NewServer(http.HandlerFunc(s.handle))
+	if opts.TLS == nil {
+		s.Server = httptest.NewServer(http.HandlerFunc(s.handle))
+		return s
+	}
+	s.Server = httptest.NewUnstartedServer(http.HandlerFunc(s.handle))
+	s.Server.TLS = opts.TLS.Clone()
+	// Refused handshakes are what TLS tests provoke: not worth a log line.
+	s.Server.Config.ErrorLog = log.New(io.Discard, "", 0)
+	s.Server.StartTLS()
 	return s
 }
 

@@ -20,7 +20,7 @@ func connect(ctx context.Context, dsn, user, password string) (*pgx.Conn, error)
 	cfg.User, cfg.Password = user, password
 	c, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
-		return nil, fmt.Errorf("pgrotate: connect as %q: %w", user, err)
+		return nil, fmt.Errorf("pgrotate: connect as %q: %w", user, classify(err, cfg))
 	}
 	return c, nil
 }
