@@ -73,6 +73,9 @@ type sinkConfig struct {
 	// Region is the domain's region (default: the chain's).
 	SigV4  string `yaml:"sigv4"`
 	Region string `yaml:"region"`
+	// CAFile is the PEM bundle of the authorities to trust for an https://
+	// URL (default: the system roots). Certificates are always verified.
+	CAFile string `yaml:"ca_file"`
 	// tcp:
 	Addr    string `yaml:"addr"`
 	Framing string `yaml:"framing"`

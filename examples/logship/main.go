@@ -48,7 +48,7 @@ The config file (YAML):
     - {kind: rabbitmq, urls: ["amqp://logship@rabbit:5672/"], exchange: event, queue: logship-events}
   sinks:
     - {kind: cloudwatch, group: /opskit/app, stream: host1, retention_days: 14}
-    - {kind: opensearch, url: "https://search:9200", username: logship, password_env: LOGSHIP_ES_PASSWORD}
+    - {kind: opensearch, url: "https://search:9200", ca_file: /etc/ssl/search-ca.pem, username: logship, password_env: LOGSHIP_ES_PASSWORD}
     - {kind: opensearch, url: "https://search-logs.eu-west-1.es.amazonaws.com", sigv4: es, region: eu-west-1}
     - {kind: tcp, addr: "127.0.0.1:5140", framing: json}`
 

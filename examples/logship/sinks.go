@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"time"
 
@@ -39,7 +40,13 @@ func newSink(ctx context.Context, d *deps, cfg *cli.Config, i int, sc sinkConfig
 			}
 			o.Password = pw
 		}
-		if sc.SigV4 != "" {
+		var tlsc *bulk.TLSConfig
+		if sc.CAFile != "" {
+			tlsc = &bulk.TLSConfig{CAFile: sc.CAFile}
+		}
+		if sc.SigV4 == "" {
+			o.TLS = tlsc
+		} else {
 			ac, err := d.awsConfig(ctx)
 			if err != nil {
 				return nil, "", err
@@ -48,7 +55,17 @@ func newSink(ctx context.Context, d *deps, cfg *cli.Config, i int, sc sinkConfig
 			if region == "" {
 				region = ac.Region
 			}
-			rt, err := bulk.NewSigV4Transport(bulk.SigV4{Credentials: ac.Credentials, Region: region, Service: sc.SigV4})
+			base := http.DefaultTransport.(*http.Transport).Clone()
+			if tlsc != nil {
+				u, err := url.Parse(sc.URL)
+				if err != nil {
+					return nil, "", cfg.Errorf(field+".url", "%v", err)
+				}
+				if base.TLSClientConfig, err = tlsc.Client(u.Hostname()); err != nil {
+					return nil, "", cfg.Errorf(field+".ca_file", "%v", err)
+				}
+			}
+			rt, err := bulk.NewSigV4Transport(bulk.SigV4{Credentials: ac.Credentials, Region: region, Service: sc.SigV4, Base: base})
 			if err != nil {
 				return nil, "", cfg.Errorf(field+".sigv4", "%v", err)
 			}
