@@ -95,6 +95,11 @@ func names(specs []SecurityGroupSpec) []string {
 	return out
 }
 
+// ValidateGroups checks specs without any call: names unique, protocols
+// and ports, CIDR blocks, and groups named in rules being in the set (or
+// group IDs).
+func ValidateGroups(specs ...SecurityGroupSpec) error { return validateGroups(specs) }
+
 // PlanGroups validates the specs and compares them with the groups of vpc
 // without changing anything.
 func (p *Provisioner) PlanGroups(ctx context.Context, vpc string, specs ...SecurityGroupSpec) (*GroupsPlan, error) {

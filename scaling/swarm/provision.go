@@ -89,7 +89,8 @@ type Provisioner struct {
 // NewProvisioner returns a provisioner over the engine (a *client.Client).
 func NewProvisioner(api ProvisionAPI) *Provisioner { return &Provisioner{api: api} }
 
-func (s ServiceSpec) validate() error {
+// Validate checks the spec without any call.
+func (s ServiceSpec) Validate() error {
 	if !serviceName.MatchString(s.Name) {
 		return &scaling.InvalidError{Input: fmt.Sprintf("service spec %q", s.Name), Field: "Name", Reason: "1-63 letters, digits and -, starting with a letter or digit"}
 	}
@@ -158,7 +159,7 @@ func (p *Provisioner) inspect(ctx context.Context, name string) (swarm.Service, 
 func (p *Provisioner) Plan(ctx context.Context, specs ...ServiceSpec) ([]ServiceChange, error) {
 	var out []ServiceChange
 	for _, s := range specs {
-		if err := s.validate(); err != nil {
+		if err := s.Validate(); err != nil {
 			return nil, err
 		}
 	}
