@@ -7,14 +7,14 @@ import "time"
 // and destroyed together.
 type config struct {
 	// Service names the service; it prefixes nothing, it is for output.
-	Service        string          `yaml:"service"`
-	Network        networkConfig   `yaml:"network"`
-	SecurityGroups []sgConfig      `yaml:"security_groups"`
-	LoadBalancer   *lbConfig       `yaml:"load_balancer"`
-	AutoScaling    *asgConfig      `yaml:"autoscaling"`
-	Database       *dbConfig       `yaml:"database"`
-	RabbitMQ       *rabbitConfig   `yaml:"rabbitmq"`
-	Swarm          *swarmConfig    `yaml:"swarm"`
+	Service        string            `yaml:"service"`
+	Network        networkConfig     `yaml:"network"`
+	SecurityGroups []sgConfig        `yaml:"security_groups"`
+	LoadBalancer   *lbConfig         `yaml:"load_balancer"`
+	AutoScaling    *asgConfig        `yaml:"autoscaling"`
+	Database       *dbConfig         `yaml:"database"`
+	RabbitMQ       *rabbitConfig     `yaml:"rabbitmq"`
+	Swarm          *swarmConfig      `yaml:"swarm"`
 	Tags           map[string]string `yaml:"tags"`
 }
 
@@ -42,11 +42,11 @@ type ingressConfig struct {
 }
 
 type lbConfig struct {
-	Name           string          `yaml:"name"`
-	Type           string          `yaml:"type"`
-	Internal       bool            `yaml:"internal"`
-	SecurityGroups []string        `yaml:"security_groups"`
-	TargetGroups   []tgConfig      `yaml:"target_groups"`
+	Name           string           `yaml:"name"`
+	Type           string           `yaml:"type"`
+	Internal       bool             `yaml:"internal"`
+	SecurityGroups []string         `yaml:"security_groups"`
+	TargetGroups   []tgConfig       `yaml:"target_groups"`
 	Listeners      []listenerConfig `yaml:"listeners"`
 }
 

@@ -62,9 +62,9 @@ Exit codes: 0 done, 2 usage or configuration error (nothing changed),
 
 type options struct {
 	config, awsEndpoint, rabbitAPI, docker string
-	amqp                                    multi
-	example                                 bool
-	wait                                    time.Duration
+	amqp                                   multi
+	example                                bool
+	wait                                   time.Duration
 }
 
 func main() { cli.Main("provision", run) }
