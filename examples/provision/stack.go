@@ -124,6 +124,9 @@ func report(env *cli.Env, v verb, name string, changes []string, err error) {
 			status = "INTERRUPTED"
 		}
 		env.Printf("  %-22s %s: %v\n", name, status, err)
+		if v != verbPlan {
+			env.Printf("  %-22s the changes above were made; others of this step may have been: plan shows what remains\n", name)
+		}
 		env.Event("failed", "verb", string(v), "step", name, "error", err.Error())
 	}
 }
