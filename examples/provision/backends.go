@@ -63,7 +63,7 @@ func (b *backends) steps(w *world) []step {
 		out = append(out, &asgStep{w: w, api: b.asg, cw: b.cw, prov: awsasg.NewProvisioner(b.asg, b.cw), ec2: ec2p})
 	}
 	if c.Database != nil {
-		out = append(out, &dbStep{w: w, api: b.rds, prov: rds.NewProvisioner(b.rds, rds.ProvisionerOptions{PollInterval: b.poll}), wait: b.wait})
+		out = append(out, &dbStep{w: w, api: b.rds, prov: rds.NewProvisioner(b.rds, rds.ProvisionerOptions{PollInterval: b.poll}), wait: b.wait, poll: b.poll})
 	}
 	if c.RabbitMQ != nil {
 		out = append(out, &rabbitStep{w: w, dial: b.dial, inspect: b.inspect})

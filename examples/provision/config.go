@@ -92,15 +92,13 @@ type ltConfig struct {
 	SecurityGroups []string `yaml:"security_groups"`
 }
 
-// policyConfig is one target-tracking policy: exactly one of CPU (percent),
-// NetworkIn or NetworkOut (bytes a second per instance) or RequestsPerTarget
-// (with TargetGroup).
+// policyConfig is one target-tracking policy run by AWS: exactly one of
+// CPU (average percent per instance), NetworkIn or NetworkOut (average
+// bytes a second per instance).
 type policyConfig struct {
-	CPU               float64 `yaml:"cpu"`
-	NetworkIn         float64 `yaml:"network_in"`
-	NetworkOut        float64 `yaml:"network_out"`
-	RequestsPerTarget float64 `yaml:"requests_per_target"`
-	TargetGroup       string  `yaml:"target_group"`
+	CPU        float64 `yaml:"cpu"`
+	NetworkIn  float64 `yaml:"network_in"`
+	NetworkOut float64 `yaml:"network_out"`
 }
 
 type dbConfig struct {

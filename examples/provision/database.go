@@ -19,8 +19,9 @@ type dbStep struct {
 	w    *world
 	api  rds.API
 	prov *rds.Provisioner
-	// wait bounds how long Apply waits for an instance to be available.
-	wait time.Duration
+	// wait bounds how long Apply waits for an instance to be available
+	// (and Destroy for it to be deleted); poll is the interval.
+	wait, poll time.Duration
 }
 
 func (s *dbStep) Name() string { return "database" }
@@ -178,6 +179,15 @@ func (s *dbStep) Destroy(ctx context.Context) ([]string, error) {
 			return done, err
 		}
 		done = append(done, "delete instance "+id+" (no final snapshot)")
+	}
+	// The parameter group can go once no instance uses it.
+	for _, id := range ids {
+		w := awsrds.NewDBInstanceDeletedWaiter(s.api, func(o *awsrds.DBInstanceDeletedWaiterOptions) {
+			o.MinDelay, o.MaxDelay = s.poll, s.poll
+		})
+		if err := w.Wait(ctx, &awsrds.DescribeDBInstancesInput{DBInstanceIdentifier: aws.String(id)}, s.wait); err != nil {
+			return done, fmt.Errorf("rds: wait for %s to be deleted: %w", id, err)
+		}
 	}
 	spec, err := s.spec()
 	if err != nil || spec.ParameterGroup == nil {
