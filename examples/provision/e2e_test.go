@@ -116,7 +116,7 @@ func realE2E(t *testing.T, bin string) {
 	}
 	env := []string{"AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test", "AWS_REGION=us-east-1",
 		"AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null", "AWS_EC2_METADATA_DISABLED=true"}
-	args := []string{"--config", f, "--aws-endpoint", aws.ToString(cfg.BaseEndpoint), "--rabbitmq-api", rmq.Nodes[0].ManagementURL}
+	args := []string{"-v", "--config", f, "--aws-endpoint", aws.ToString(cfg.BaseEndpoint), "--rabbitmq-api", rmq.Nodes[0].ManagementURL}
 	for _, u := range rmq.AMQPURLs() {
 		args = append(args, "--amqp", u)
 	}
@@ -159,8 +159,12 @@ func realE2E(t *testing.T, bin string) {
 	if err != nil {
 		t.Fatalf("password secret: %v", err)
 	}
-	if p := aws.ToString(pw.SecretString); len(p) != 32 || strings.Contains(r.Stdout+r.Stderr+r2.Stdout+r2.Stderr, p) {
-		t.Fatalf("password: %d characters, or printed", len(p))
+	printed := r.Stdout + r.Stderr + r2.Stdout + r2.Stderr
+	if p := aws.ToString(pw.SecretString); len(p) != 32 || strings.Contains(printed, p) {
+		t.Fatalf("password: %d characters, or printed (with -v)", len(p))
+	}
+	if strings.Contains(printed, ":"+rmq.Password+"@") {
+		t.Fatal("the AMQP URL's password was printed (with -v)")
 	}
 	rc := awsrds.NewFromConfig(cfg)
 	for _, id := range []string{svc + "-db", svc + "-db-ro"} {
