@@ -3,6 +3,11 @@
 // seconds on a demo world made of the packages' fakes with no flags, and
 // against real infrastructure with flags:
 //
+//   - provision: plan, apply and destroy a service's infrastructure from
+//     one YAML file: security groups, a load balancer in front of an Auto
+//     Scaling group, PostgreSQL on RDS with a read replica and its password
+//     in Secrets Manager, the RabbitMQ topology, and Swarm services with
+//     their secrets.
 //   - access: plan, grant, revoke, reconcile and audit SSH access over an
 //     inventory of hosts from a team file kept as code; cert issues
 //     short-lived SSH certificates and krl writes the revocation list.
@@ -14,6 +19,7 @@
 // They share examples/internal/cli: exit codes (0 ok, 1 findings at or
 // above --fail-on, 2 usage or configuration errors naming field and line,
 // 3 some hosts or resources failed), SIGINT/SIGTERM handling, progress bars
-// on a terminal, and --json logs. Each has an end-to-end test (TestAccessE2E,
-// TestAutoscaleE2E, TestLogshipE2E) that builds it and runs it as a process.
+// on a terminal, and --json logs. Each has an end-to-end test
+// (TestProvisionE2E, TestAccessE2E, TestAutoscaleE2E, TestLogshipE2E) that
+// builds it and runs it as a process.
 package examples

@@ -13,7 +13,12 @@
 // terminates the surplus as AWS does. Calls counts every call by
 // operation.
 //
-// Limits: no launch templates, availability zones, health checks,
-// lifecycle hooks, warm pools, weights, standby or scaling policies;
-// instance IDs are sequential; no cooldowns.
+// Provisioning adds what a group kept as code needs (launch template,
+// subnets, health check, attached target groups, scaling policies, stored
+// as given), and Alarms the CloudWatch alarms of step policies.
+//
+// Limits: launch templates, subnets and health checks are stored, not
+// checked or acted on; scaling policies never run; no availability zones,
+// lifecycle hooks, warm pools, weights or standby; instance IDs are
+// sequential; no cooldowns.
 package awsasgfake
