@@ -88,7 +88,9 @@ snapshot() {
 	# Each account s key files are read as the account (as_user), so a link
 	# it plants cannot make root read or reveal anything; what it prints is
 	# wrapped, bounded, so it can only describe its own files.
-	while IFS=: read -r name _ uid gid _ home _; do
+	# The home itself is read too for an account that can log in (a login
+	# shell or key files), as sshd s StrictModes looks at it.
+	while IFS=: read -r name _ uid gid _ home shell; do
 		case $home in "" | *"$TAB"* | *"$NL"*) continue ;; esac
 		set --
 		while read -r f; do
@@ -96,6 +98,11 @@ snapshot() {
 		done <<EOF
 $(keyfiles)
 EOF
+		login=""
+		case $shell in "" | */nologin | */false) ;; *) login=1 ;; esac
+		if [ $# -gt 0 ] || [ -n "$login" ]; then
+			if [ -d "$home" ] && [ "$home" != / ]; then set -- "$home" "$@"; fi
+		fi
 		[ $# -gt 0 ] || continue
 		printf "U\t%s\t" "$name"
 		as_user "$uid" "$gid" /bin/sh -c "$READKEYS" opskit-read "$MAXKEYS" "$@" </dev/null 2>/dev/null |

@@ -125,15 +125,21 @@ func parseSnapshot(out []byte) (*access.HostState, error) {
 	for i := range st.Accounts {
 		a := &st.Accounts[i]
 		sort.Strings(a.Groups)
-		a.KeyFiles = keyFiles[a.Name]
-		for _, kf := range a.KeyFiles {
+		for _, kf := range keyFiles[a.Name] {
 			switch {
+			case kf.Path == path.Clean(a.Home) && kf.Type == "dir":
+				d := kf.FileInfo
+				a.HomeDir = &d
+				continue
+			case kf.Path == path.Clean(a.Home):
+				continue
 			case kf.Path == path.Join(a.Home, ".ssh") && kf.Type == "dir":
 				d := kf.FileInfo
 				a.SSHDir = &d
 			case kf.Path == path.Join(a.Home, ".ssh/authorized_keys") && kf.Type == "file" && !kf.Truncated:
 				a.AuthorizedKeys = &access.File{FileInfo: kf.FileInfo, Content: nonNil(kf.Content)}
 			}
+			a.KeyFiles = append(a.KeyFiles, kf)
 		}
 	}
 	if err := addFiles(st, tarData); err != nil {
