@@ -15,6 +15,7 @@ export PATH LC_ALL=C
 # file: a user cannot make a snapshot fail, or the controller run out of
 # memory, by growing one.
 : "${MARK:?}" "${CAFILE:?}" "${REVOKED:?}" "${PRINCIPALS:?}" "${DROPIN:?}" "${KEYSTORE:?}" "${KEYSCONF:?}" "${KEYSGROUP:?}" "${SUDOERS:?}" "${MAXKEYS:?}" "${PROBE_ADDRS:?}"
+: "${DOCKERCONF:?}" "${DOCKERGROUP:?}" "${MAXENV:?}" "${SYSENV:?}" "${USERENV:?}"
 TAB=$(printf "\t")
 NL="
 "
@@ -52,6 +53,21 @@ for f; do
 	printf "\n"
 done
 EORK
+)
+
+# READENV runs as the account (as_user): for each regular file it prints
+#   E<TAB>path<TAB>base64
+# with the content cut at MAXENV bytes.
+READENV=$(cat <<"EORE"
+max=$1
+shift
+for f; do
+	[ -f "$f" ] || continue
+	printf "E\t%s\t" "$f"
+	head -c "$max" -- "$f" 2>/dev/null | base64 -w0
+	printf "\n"
+done
+EORE
 )
 
 # keyfiles prints, one per line, the files sshd reads keys from for
@@ -583,7 +599,48 @@ facts() {
 	else
 		printf "REBOOT\t0\t\n"
 	fi
+	pull_env
 	printf "END\n"
+}
+
+# pull_env prints what governs image pulls: the Docker daemon s
+# configuration, the system-wide login environment files, and for root and
+# each member of the docker group their own environment files, read as
+# that user.
+pull_env() {
+	printf "DOCKERD\t"
+	if [ -f "$DOCKERCONF" ] && [ ! -L "$DOCKERCONF" ]; then
+		printf "1\t"; head -c "$MAXENV" -- "$DOCKERCONF" | b64
+	else
+		printf "0\t"
+	fi
+	printf "\n"
+	for f in $SYSENV; do
+		if [ -f "$f" ]; then printf "ENV\t%s\t" "$f"; head -c "$MAXENV" -- "$f" | b64; printf "\n"; fi
+	done
+	members=$(getent group "$DOCKERGROUP" | cut -d: -f4)
+	oldifs=$IFS
+	IFS=,
+	set -f
+	# shellcheck disable=SC2086 # split on commas, globbing off
+	set -- root $members
+	set +f
+	IFS=$oldifs
+	# The loop s list is expanded once, so set -- below does not change it.
+	for user; do
+		case $user in "" | -* | *[!a-z0-9_-]*) continue ;; esac
+		lookup || continue
+		printf "PULLER\t%s\t" "$user"
+		set --
+		for n in $USERENV; do
+			if [ -e "$home/$n" ] || [ -L "$home/$n" ]; then set -- "$@" "$home/$n"; fi
+		done
+		if [ $# -gt 0 ]; then
+			as_user "$uid" "$gid" /bin/sh -c "$READENV" opskit-env "$MAXENV" "$@" </dev/null 2>/dev/null |
+				timeout -s KILL 25 head -c $((MAXENV * 6 + 4096)) | b64
+		fi
+		printf "\n"
+	done
 }
 
 case ${1:-} in

@@ -48,6 +48,11 @@ func preamble() string {
 		{"SUDOERS", access.SudoersPrefix},
 		{"MAXKEYS", fmt.Sprint(access.MaxKeyFileSize)},
 		{"PROBE_ADDRS", strings.Join(access.SSHDProbeAddrs, " ")},
+		{"DOCKERCONF", access.DockerDaemonConfigFile},
+		{"DOCKERGROUP", access.DockerGroup},
+		{"MAXENV", fmt.Sprint(access.MaxEnvFileSize)},
+		{"SYSENV", strings.Join(access.SystemEnvFiles, " ")},
+		{"USERENV", strings.Join(access.UserEnvFiles, " ")},
 	} {
 		fmt.Fprintf(&b, "%s=\"%s\"\n", v[0], v[1])
 	}
