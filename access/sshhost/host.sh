@@ -10,12 +10,13 @@ export PATH LC_ALL=C
 # The paths and names opskit manages, the probe addresses and the vipw
 # editor come from the preamble sshhost puts before this script
 # (preamble.go, from the constants of package access): MARK, CAFILE,
-# REVOKED, PRINCIPALS, DROPIN, KEYSTORE, KEYSCONF, KEYSGROUP, SUDOERS,
+# REVOKED, PRINCIPALS, DROPIN, KEYSTORE, KEYSCONF, KEYSGROUP, KEYSWANT (the
+# text of KEYSCONF), SUDOERS,
 # PROBE_ADDRS, DELEDIT_*, and MAXKEYS, which bounds what is read of one key
 # file: a user cannot make a snapshot fail, or the controller run out of
 # memory, by growing one.
 : "${MARK:?}" "${CAFILE:?}" "${REVOKED:?}" "${PRINCIPALS:?}" "${DROPIN:?}" "${KEYSTORE:?}" "${KEYSCONF:?}" "${KEYSGROUP:?}" "${SUDOERS:?}" "${MAXKEYS:?}" "${PROBE_ADDRS:?}"
-: "${DOCKERCONF:?}" "${DOCKERGROUP:?}" "${MAXENV:?}" "${SYSENV:?}" "${USERENV:?}"
+: "${KEYSWANT:?}" "${DOCKERCONF:?}" "${DOCKERGROUP:?}" "${MAXENV:?}" "${SYSENV:?}" "${USERENV:?}"
 TAB=$(printf "\t")
 NL="
 "
@@ -266,10 +267,6 @@ op_rootkeys() {
 	keystore || return 1
 	install_root_file "$f" 0644
 }
-
-KEYSWANT="# managed by opskit: keys of $KEYSGROUP members are root-owned
-Match Group $KEYSGROUP
-	AuthorizedKeysFile $KEYSTORE/%u"
 
 # keysconf_ok succeeds when the keys group, the directory and the drop-in
 # are in place.

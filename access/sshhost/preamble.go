@@ -57,6 +57,7 @@ func preamble() string {
 		fmt.Fprintf(&b, "%s=\"%s\"\n", v[0], v[1])
 	}
 	for _, v := range [][2]string{
+		{"KEYSWANT", access.KeysDropInContent},
 		{"DELEDIT_EDITOR", deleditEditor},
 		{"DELEDIT_COMMON", deleditCommon},
 		{"DELEDIT_DROP", deleditDrop},

@@ -37,6 +37,7 @@ up)
 	moto_up
 	docker_up
 	sshhost_up
+	sshhost_cloudinit_up
 	sarif_up
 	printf '==> all services ready in %ss\n' $((SECONDS - start))
 	;;
