@@ -20,7 +20,9 @@
 // and strict key exchange unless HostFacts.Offer is seeded; package state
 // has no dependencies, pinning or phased updates, and only Debian-style
 // origins mark security updates; sudoers drop-ins are checked against a
-// small subset of sudoers syntax instead of visudo.
+// small subset of sudoers syntax instead of visudo; a fresh fake has no
+// system files or dotfiles (/etc/profile, ~/.bashrc, daemon.json) until a
+// test writes them with WriteFile.
 package accessfake
 
 import (
