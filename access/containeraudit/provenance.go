@@ -55,6 +55,16 @@ func shortID(id string) string {
 	return id
 }
 
+// localNote says when an image was never pulled or pushed (no repository
+// digest): its name then only claims a registry; it was built or loaded on
+// the host.
+func (t *containerTarget) localNote(c container.InspectResponse) string {
+	if img, err := t.image(c.Image); err == nil && len(img.repoDigests) == 0 {
+		return "; the image has no repository digest: it was built or loaded on this host, not pulled"
+	}
+	return ""
+}
+
 // allowedBy reports whether name comes from one of the allowed registries
 // or repository prefixes.
 func allowedBy(name reference.Named, allowed []string) bool {
@@ -117,9 +127,9 @@ func provenanceCheckers() []audit.Checker[*containerTarget] {
 				case err != nil:
 					out = append(out, registry.Fail(res, err.Error()))
 				case len(t.opts.AllowedRegistries) > 0 && !allowedBy(name, t.opts.AllowedRegistries):
-					out = append(out, registry.Fail(res, fmt.Sprintf("image %s is from %s, not from %s", name.Name(), reference.Domain(name), strings.Join(t.opts.AllowedRegistries, ", "))))
+					out = append(out, registry.Fail(res, fmt.Sprintf("image %s is from %s, not from %s%s", name.Name(), reference.Domain(name), strings.Join(t.opts.AllowedRegistries, ", "), t.localNote(c))))
 				case len(t.opts.AllowedRegistries) == 0 && slices.Contains(PublicRegistries, reference.Domain(name)):
-					out = append(out, registry.Fail(res, fmt.Sprintf("image %s is from the public registry %s (no Options.AllowedRegistries)", name.Name(), reference.Domain(name))))
+					out = append(out, registry.Fail(res, fmt.Sprintf("image %s is from the public registry %s (no Options.AllowedRegistries)%s", name.Name(), reference.Domain(name), t.localNote(c))))
 				default:
 					out = append(out, registry.Pass(res))
 				}
