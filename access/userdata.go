@@ -2,6 +2,7 @@ package access
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -94,7 +95,7 @@ func UserData(tf *TeamFile, hostGroups []string, opts UserDataOptions) ([]byte, 
 	p := &Provisioner{opts: Options{Keys: opts.Keys}}
 	changes, conflicts := p.planGrant(&HostState{}, grants)
 	if len(conflicts) > 0 {
-		return nil, fmt.Errorf("access: user data: %v", conflicts)
+		return nil, fmt.Errorf("access: user data: %w", errors.Join(conflicts...))
 	}
 	cc := cloudConfig{NoSSHFingerprints: true}
 	if opts.KeepDefaultUser {
