@@ -65,15 +65,16 @@ func TestNetworkExposure(t *testing.T) {
 	}
 	type group struct {
 		bad, good []types.IpPermission
-		fails     []string // checks the bad rules fail, sorted
-		evidence  string   // in the first failure's evidence
+		badOut    []types.IpPermission // egress
+		fails     []string             // checks the bad rules fail, sorted
+		evidence  string               // in the first failure's evidence
 	}
 	dbBad := fromGroups(5432, otherApp)
 	dbBad.IpRanges = v4("10.0.0.0/8")
 	groups := map[string]group{
-		"half-internet":  {bad: []types.IpPermission{rule("tcp", 22, 22, v4("0.0.0.0/1"), nil)}, good: []types.IpPermission{rule("tcp", 22, 22, v4("198.51.99.0/24"), nil)}, fails: []string{"open_ssh"}, evidence: "0.0.0.0/1"},
-		"wide-public":    {bad: []types.IpPermission{rule("tcp", 6379, 6379, v4("100.0.0.0/8"), nil)}, good: []types.IpPermission{rule("tcp", 6379, 6379, v4("100.64.0.0/10"), nil)}, fails: []string{"open_redis"}},
-		"v6-wide":        {bad: []types.IpPermission{rule("tcp", 9200, 9200, nil, v6("2001::/16"))}, good: []types.IpPermission{rule("tcp", 9200, 9200, nil, v6("2001:db9:1::/48"))}, fails: []string{"open_elasticsearch"}},
+		"half-internet":  {bad: []types.IpPermission{rule("tcp", 22, 22, v4("0.0.0.0/1"), nil)}, good: []types.IpPermission{rule("tcp", 22, 22, v4("198.51.99.0/24"), nil)}, fails: []string{"open_ssh", "wide_public_range"}, evidence: "0.0.0.0/1"},
+		"wide-public":    {bad: []types.IpPermission{rule("tcp", 6379, 6379, v4("100.0.0.0/8"), nil)}, good: []types.IpPermission{rule("tcp", 6379, 6379, v4("100.64.0.0/10"), nil)}, fails: []string{"open_redis", "wide_public_range"}},
+		"v6-wide":        {bad: []types.IpPermission{rule("tcp", 9200, 9200, nil, v6("2001::/16"))}, good: []types.IpPermission{rule("tcp", 9200, 9200, nil, v6("2001:db9:1::/48"))}, fails: []string{"open_elasticsearch", "wide_public_range"}},
 		"range-docker":   {bad: []types.IpPermission{rule("tcp", 2000, 2400, v4("0.0.0.0/0"), nil)}, good: []types.IpPermission{rule("tcp", 2000, 2400, v4("10.1.0.0/16"), nil)}, fails: []string{"open_docker", "open_swarm"}},
 		"udp-memcached":  {bad: []types.IpPermission{rule("udp", 11211, 11211, v4("0.0.0.0/0"), nil)}, good: []types.IpPermission{rule("udp", 11211, 11211, v4("172.16.0.0/12"), nil)}, fails: []string{"open_memcached"}},
 		"amqps-mongo":    {bad: []types.IpPermission{rule("tcp", 5671, 5671, nil, v6("::/0")), rule("tcp", 27017, 27017, v4("0.0.0.0/0"), nil)}, fails: []string{"open_amqps", "open_mongodb"}},
@@ -81,6 +82,7 @@ func TestNetworkExposure(t *testing.T) {
 		"narrow-public":  {good: []types.IpPermission{rule("tcp", 0, 65535, v4("203.0.114.0/24"), nil)}},
 		"db-app-only":    {good: []types.IpPermission{fromGroups(5432, app)}},
 		"db-beyond-app":  {bad: []types.IpPermission{dbBad}, good: []types.IpPermission{fromGroups(5432, app)}, fails: []string{"database_not_app_only"}, evidence: "security group " + otherApp + " (other-app)"},
+		"egress-wide":    {badOut: []types.IpPermission{rule("tcp", 443, 443, v4("0.0.0.0/1"), nil)}, fails: []string{"wide_public_range"}, evidence: "tcp 443-443 to 0.0.0.0/1"},
 		"erlang-and-all": {bad: []types.IpPermission{{IpProtocol: aws.String("-1"), Ipv6Ranges: v6("::/0")}}, fails: allChecks()},
 	}
 	for name, g := range groups {
@@ -88,6 +90,11 @@ func TestNetworkExposure(t *testing.T) {
 		if perms := append(append([]types.IpPermission{}, g.bad...), g.good...); len(perms) > 0 {
 			if _, err := cli.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: aws.String(id), IpPermissions: perms}); err != nil && !strings.Contains(err.Error(), "InvalidPermission.Duplicate") {
 				t.Fatalf("%s: %v", name, err)
+			}
+		}
+		if len(g.badOut) > 0 {
+			if _, err := cli.AuthorizeSecurityGroupEgress(ctx, &ec2.AuthorizeSecurityGroupEgressInput{GroupId: aws.String(id), IpPermissions: g.badOut}); err != nil && !strings.Contains(err.Error(), "InvalidPermission.Duplicate") {
+				t.Fatalf("%s egress: %v", name, err)
 			}
 		}
 	}
@@ -136,7 +143,10 @@ func TestNetworkExposure(t *testing.T) {
 	// Fix: revoke every bad rule; every group then passes every check.
 	for name, g := range groups {
 		if len(g.bad) > 0 {
-			revokeRules(t, ctx, cli, ids[name], g.bad)
+			revokeRules(t, ctx, cli, ids[name], g.bad, false)
+		}
+		if len(g.badOut) > 0 {
+			revokeRules(t, ctx, cli, ids[name], g.badOut, true)
 		}
 	}
 	fails, _ = run()
@@ -174,7 +184,7 @@ func allChecks() []string {
 // admits (each source of each permission is one rule): moto merges rules
 // of the same ports into one permission, and revoking by permission then
 // sometimes misses.
-func revokeRules(t *testing.T, ctx context.Context, cli *ec2.Client, group string, bad []types.IpPermission) {
+func revokeRules(t *testing.T, ctx context.Context, cli *ec2.Client, group string, bad []types.IpPermission, egress bool) {
 	t.Helper()
 	sources := map[string]bool{}
 	for _, p := range bad {
@@ -199,7 +209,7 @@ func revokeRules(t *testing.T, ctx context.Context, cli *ec2.Client, group strin
 			if r.ReferencedGroupInfo != nil {
 				src = aws.ToString(r.ReferencedGroupInfo.GroupId)
 			}
-			if !aws.ToBool(r.IsEgress) && sources[src] {
+			if aws.ToBool(r.IsEgress) == egress && sources[src] {
 				ids = append(ids, aws.ToString(r.SecurityGroupRuleId))
 			}
 		}
@@ -209,7 +219,12 @@ func revokeRules(t *testing.T, ctx context.Context, cli *ec2.Client, group strin
 	if len(ruleIDs) == 0 {
 		t.Fatalf("no rules of %s match %v", group, sources)
 	}
-	_, err := cli.RevokeSecurityGroupIngress(ctx, &ec2.RevokeSecurityGroupIngressInput{GroupId: aws.String(group), SecurityGroupRuleIds: ruleIDs})
+	var err error
+	if egress {
+		_, err = cli.RevokeSecurityGroupEgress(ctx, &ec2.RevokeSecurityGroupEgressInput{GroupId: aws.String(group), SecurityGroupRuleIds: ruleIDs})
+	} else {
+		_, err = cli.RevokeSecurityGroupIngress(ctx, &ec2.RevokeSecurityGroupIngressInput{GroupId: aws.String(group), SecurityGroupRuleIds: ruleIDs})
+	}
 	if err != nil && strings.Contains(err.Error(), "InvalidPermission.NotFound") && len(matching()) == 0 {
 		// A retried revoke whose first attempt the emulator had done.
 		err = nil

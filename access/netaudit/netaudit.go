@@ -127,6 +127,29 @@ func networkCheckers(services []Service) []audit.Checker[*networkTarget] {
 				}
 				return strings.Join(ev, "; ")
 			}),
+		perGroup(access.Check{ID: "access.network.sg.wide_public_range", Title: "security group rule names a wide public range short of the whole internet", Severity: access.SeverityMedium,
+			Remediation: access.Remediation{Text: "Narrow the range to the networks meant (a /24 of an office, a VPN's addresses); a /1 to /15 of public space is the internet in all but name."},
+			References:  []string{"Prowler ec2_securitygroup_allow_wide_open_public_ipv4"}},
+			func(t *networkTarget, g types.SecurityGroup) string {
+				var ev []string
+				for _, d := range []struct {
+					dir   string
+					perms []types.IpPermission
+				}{{"from", g.IpPermissions}, {"to", g.IpPermissionsEgress}} {
+					for _, p := range d.perms {
+						var wide []string
+						for _, c := range t.openRanges(p) {
+							if c != "0.0.0.0/0" && c != "::/0" {
+								wide = append(wide, c)
+							}
+						}
+						if len(wide) > 0 {
+							ev = append(ev, describeDir(p, d.dir, wide))
+						}
+					}
+				}
+				return strings.Join(ev, "; ")
+			}),
 		databaseChecker(),
 		audit.Checker[*networkTarget]{Check: access.Check{ID: "access.network.sg.default_has_rules", Title: "default security group has rules", Severity: access.SeverityHigh,
 			Remediation: access.Remediation{Text: "Remove every ingress and egress rule from default security groups and use purpose-made groups."},

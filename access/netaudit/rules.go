@@ -66,10 +66,15 @@ func covers(p types.IpPermission, proto string, port int32) bool {
 	return from <= port && port <= to
 }
 
-// describePerm says what p admits from sources, for evidence.
+// describePerm says what ingress rule p admits from sources, for evidence.
 func describePerm(p types.IpPermission, sources []string) string {
+	return describeDir(p, "from", sources)
+}
+
+// describeDir says what p allows from (ingress) or to (egress) peers.
+func describeDir(p types.IpPermission, dir string, peers []string) string {
 	if allProtocols(p) {
-		return "all traffic from " + strings.Join(sources, ",")
+		return "all traffic " + dir + " " + strings.Join(peers, ",")
 	}
-	return fmt.Sprintf("%s %d-%d from %s", aws.ToString(p.IpProtocol), aws.ToInt32(p.FromPort), aws.ToInt32(p.ToPort), strings.Join(sources, ","))
+	return fmt.Sprintf("%s %d-%d %s %s", aws.ToString(p.IpProtocol), aws.ToInt32(p.FromPort), aws.ToInt32(p.ToPort), dir, strings.Join(peers, ","))
 }
