@@ -1,14 +1,15 @@
 // Package netaudit audits AWS networks the way an attacker would find
 // them: EC2 security groups that admit an open range (any CIDR covering
 // more than a configurable share of public address space, IPv4 and IPv6)
-// to a table of sensitive service ports or to all ports, database ports
-// reachable from more than the application's security groups (references
-// between security groups resolved), default groups with rules, and VPCs
-// without flow logs. Audit reads through EC2API, the three EC2 operations
-// it uses, and returns access's finding model (access.Finding; write an
-// access.Report as table, JSON, SARIF or JUnit). It is its own package so
-// that a program granting SSH access through access does not compile the
-// AWS SDK.
+// to a table of sensitive service ports or to all ports; rules naming a
+// wide public range short of the whole internet, ingress or egress;
+// database ports reachable from more than the application's security
+// groups (references between security groups resolved); default groups
+// with rules; and VPCs without flow logs. Audit reads through EC2API, the
+// three EC2 operations it uses, and returns access's finding model
+// (access.Finding; write an access.Report as table, JSON, SARIF or JUnit).
+// It is its own package so that a program granting SSH access through
+// access does not compile the AWS SDK.
 package netaudit
 
 import (
