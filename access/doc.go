@@ -85,6 +85,11 @@
 // when allowed), and hosts act only on accounts opskit created. Bad input
 // of any kind matches ErrInvalid.
 //
+// UserData renders the same grants for a new host as cloud-init user data
+// (#cloud-config), planned by the same code as a grant to an empty host,
+// so an instance or a launch template boots with the team's keys in place
+// and later grants and revokes manage those accounts as their own.
+//
 // The backends: access/sshhost reaches a Debian host over SSH (its package
 // doc says how the host script works); access/accessfake is an in-memory
 // host with users, groups, files, modes, owners and sshd settings; and
@@ -138,10 +143,13 @@
 // account from SSHDProbeAddrs so Match blocks are seen; the host key, key
 // exchange, cipher and MAC algorithms the server offers in a real
 // handshake, and Terrapin exposure; undeclared or exposed authorized keys;
+// ~/.ssh not 0700, key files open to others, homes writable by others;
 // extra UID 0 accounts; accounts in PrivilegedGroups; pending security
 // updates; reboot required) returns the shared finding model (Finding,
-// Report and its table, JSON, SARIF and JUnit writers). The container audit
-// (access/containeraudit, over the Docker Engine API) and the network audit
+// Report and its table, JSON, SARIF and JUnit writers). Facts also carry
+// what governs image pulls on the host (daemon.json, the login environment
+// of root and the docker group). The container audit (access/containeraudit,
+// over the Docker Engine API and a Host) and the network audit
 // (access/netaudit, over EC2) return the same model from their own
 // packages, so this one depends on neither the Docker client nor the AWS
 // SDK.

@@ -265,3 +265,73 @@ func printSARIF(log []byte) {
 		}
 	}
 }
+
+func ExampleUserData() {
+	tf, err := access.ParseTeamFile(context.Background(), "team.yaml", []byte(exampleTeam), access.LoadOptions{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Base64 it for ec2.RunInstancesInput.UserData or a launch template.
+	ud, err := access.UserData(tf, []string{"db"}, access.UserDataOptions{Now: func() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) }})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Print(string(ud))
+	// Output:
+	// #cloud-config
+	// # opskit: the team's access at first boot; opskit grants and revokes manage it afterwards
+	// bootcmd:
+	//   - - groupadd
+	//     - -r
+	//     - -f
+	//     - opskit-keys
+	// write_files:
+	//   - path: /etc/ssh/sshd_config.d/opskit-keys.conf
+	//     owner: root:root
+	//     permissions: "0644"
+	//     content: |
+	//       # managed by opskit: keys of opskit-keys members are root-owned
+	//       Match Group opskit-keys
+	//       	AuthorizedKeysFile /etc/ssh/opskit_authorized_keys/%u
+	//   - path: /etc/ssh/opskit_authorized_keys/alice
+	//     owner: root:root
+	//     permissions: "0644"
+	//     content: |
+	//       # managed by opskit: changes here are overwritten
+	//       ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA11atLoaVLgjdaq9k+DDlfJ0ibnxoU+ljzJ1cAPhQ2W alice@laptop
+	//   - path: /etc/sudoers.d/opskit-alice
+	//     owner: root:root
+	//     permissions: "0440"
+	//     content: |
+	//       # managed by opskit
+	//       alice ALL=(ALL:ALL) NOPASSWD: ALL
+	//   - path: /etc/ssh/opskit_authorized_keys/bob
+	//     owner: root:root
+	//     permissions: "0644"
+	//     content: |
+	//       # managed by opskit: changes here are overwritten
+	//       ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGuoKtSwHRubGh4GeRgy+4KV6JQJS5bAytDFmabzRAMf bob@laptop
+	//   - path: /etc/sudoers.d/opskit-bob
+	//     owner: root:root
+	//     permissions: "0440"
+	//     content: |
+	//       # managed by opskit
+	//       bob ALL=(ALL:ALL) NOPASSWD: ALL
+	// users:
+	//   - name: alice
+	//     gecos: opskit
+	//     shell: /bin/bash
+	//     groups:
+	//       - opskit-keys
+	//     lock_passwd: false
+	//     hashed_passwd: '*'
+	//   - name: bob
+	//     gecos: opskit
+	//     shell: /bin/bash
+	//     groups:
+	//       - opskit-keys
+	//     expiredate: "2099-06-30"
+	//     lock_passwd: false
+	//     hashed_passwd: '*'
+	// no_ssh_fingerprints: true
+}

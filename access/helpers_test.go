@@ -38,8 +38,14 @@ func newSigner(t testing.TB, comment string) (ssh.Signer, string) {
 // returns opskit hosts that verify host keys against it.
 func sshTestHosts(t testing.TB, n int) []testHost {
 	t.Helper()
+	return sshTestHostsWith(t, n, testenv.SSHHostOptions{})
+}
+
+// sshTestHostsWith is sshTestHosts with another image or environment.
+func sshTestHostsWith(t testing.TB, n int, opts testenv.SSHHostOptions) []testHost {
+	t.Helper()
 	signer, line := newSigner(t, "opskit-test-root")
-	envs := testenv.SSHHosts(t, n, line)
+	envs := testenv.SSHHostsWith(t, n, line, opts)
 	var kh strings.Builder
 	for _, e := range envs {
 		kh.WriteString(e.KnownHosts())

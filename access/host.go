@@ -82,6 +82,10 @@ type Account struct {
 	Locked bool
 	// Expires is the account expiry date (YYYY-MM-DD), "" for never.
 	Expires string
+	// HomeDir is the home directory's mode and owner, read for an account
+	// that can log in (a login shell, or key files); nil for any other
+	// account, or when the home is absent, a link or not a directory.
+	HomeDir *FileInfo
 	// SSHDir is ~/.ssh as the user sees it, nil when absent or not a
 	// directory.
 	SSHDir *FileInfo

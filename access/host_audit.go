@@ -134,9 +134,15 @@ func baseHostCheckers() []audit.Checker[*hostTarget] {
 		{Check: Check{ID: "access.host.authorized_keys.undeclared", Title: "authorized_keys holds a key the team file does not declare", Severity: SeverityHigh,
 			Remediation: Remediation{Text: "Remove the key, or declare it in the team file and re-run the grant."}, Tags: []string{"ssh", "host", "keys"}},
 			Func: checkUndeclaredKeys},
-		{Check: Check{ID: "access.host.authorized_keys.permissions", Title: "a key file sshd reads is a link, not a regular file, open to other users or owned by another user", Severity: SeverityMedium,
-			Remediation: Remediation{Text: "Replace links with regular files; chown the file and ~/.ssh to the user; chmod 0600 the file and 0700 the directory; or keep keys root-owned (access.KeysRootOwned)."}, Tags: []string{"ssh", "host", "keys"}},
+		{Check: Check{ID: "access.host.authorized_keys.permissions", Title: "a key file sshd reads, or ~/.ssh, is a link, not a regular file, open to other users or owned by another user", Severity: SeverityMedium,
+			Remediation: Remediation{Text: "Replace links with regular files; chown the file and ~/.ssh to the user; chmod 0600 (or stricter) the file and 0700 the directory; or keep keys root-owned (access.KeysRootOwned).",
+				Command: "chmod 0700 ~USER/.ssh && chmod 0600 ~USER/.ssh/authorized_keys"}, Tags: []string{"ssh", "host", "keys"}},
 			Func: checkKeyPermissions},
+		{Check: Check{ID: "access.host.home.permissions", Title: "a home directory is writable by other users or owned by another user", Severity: SeverityMedium,
+			Remediation: Remediation{Text: "chmod go-w the home and chown it to the user: anyone who can write it can replace ~/.ssh and the shell's start-up files.",
+				Command: "chmod go-w /home/USER && chown USER /home/USER"},
+			References: []string{"CIS Debian Linux 12 7.2.9", "sshd_config(5) StrictModes"}, Tags: []string{"ssh", "host", "files"}},
+			Func: checkHomePermissions},
 		{Check: Check{ID: "access.host.users.extra_uid0", Title: "an account other than root has UID 0", Severity: SeverityCritical,
 			Remediation: Remediation{Text: "Remove the account or give it its own UID."}, References: []string{"CIS Debian Linux 12 7.2.x"}, Tags: []string{"host", "users"}},
 			Func: func(_ context.Context, t *hostTarget) ([]Finding, error) {
@@ -289,11 +295,35 @@ func checkKeyPermissions(_ context.Context, t *hostTarget) ([]Finding, error) {
 				bad = append(bad, fmt.Sprintf("%s %04o %s", f.Path, f.Mode, f.Owner))
 			}
 		}
-		if d := a.SSHDir; d != nil && (d.Mode&0o022 != 0 || !slices.Contains([]string{a.Name, "root"}, d.Owner)) {
-			bad = append(bad, fmt.Sprintf(".ssh %04o %s", d.Mode, d.Owner))
+		// ~/.ssh holds more than keys (known_hosts, private keys): 0700
+		// and the user's own, as ssh(1) asks.
+		if d := a.SSHDir; d != nil && (d.Mode&0o077 != 0 || d.Owner != a.Name) {
+			bad = append(bad, fmt.Sprintf(".ssh %04o %s (want 0700 %s)", d.Mode, d.Owner, a.Name))
 		}
 		if len(bad) > 0 {
 			out = append(out, c.Fail(res, strings.Join(bad, "; ")))
+		} else {
+			out = append(out, c.Pass(res))
+		}
+	}
+	return out, nil
+}
+
+// checkHomePermissions fails a home that a user other than its owner (or
+// root) can write: group or other write bits, or another owner. Only the
+// homes of accounts that can log in are read (Account.HomeDir).
+func checkHomePermissions(_ context.Context, t *hostTarget) ([]Finding, error) {
+	c := Check{ID: "access.host.home.permissions"}
+	var out []Finding
+	for i := range t.state.Accounts {
+		a := &t.state.Accounts[i]
+		d := a.HomeDir
+		if d == nil {
+			continue
+		}
+		res := "host " + t.name + " user " + a.Name
+		if d.Mode&0o022 != 0 || !slices.Contains([]string{a.Name, "root"}, d.Owner) {
+			out = append(out, c.Fail(res, fmt.Sprintf("%s %04o %s:%s", a.Home, d.Mode, d.Owner, d.Group)))
 		} else {
 			out = append(out, c.Pass(res))
 		}

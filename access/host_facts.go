@@ -26,6 +26,15 @@ type HostFacts struct {
 	RebootRequired bool
 	// RebootPackages lists /var/run/reboot-required.pkgs.
 	RebootPackages []string
+	// DockerDaemonConfig is DockerDaemonConfigFile's content, nil when
+	// absent.
+	DockerDaemonConfig []byte
+	// PullUsers are the users who can pull images: root and the members of
+	// DockerGroup.
+	PullUsers []string
+	// LoginEnv are the SystemEnvFiles that exist, then each of PullUsers'
+	// UserEnvFiles that exist, read as that user; in reading order.
+	LoginEnv []EnvFile
 }
 
 // PackageUpgrade is one pending package upgrade.
@@ -37,4 +46,36 @@ type PackageUpgrade struct {
 	Origin string
 	// Security reports an upgrade from a security pocket.
 	Security bool
+}
+
+// Files under /etc and in homes that govern how a host pulls container
+// images, read into HostFacts for the container audit's content trust check.
+const (
+	// DockerDaemonConfigFile is the Docker daemon's configuration file.
+	DockerDaemonConfigFile = "/etc/docker/daemon.json"
+	// DockerGroup is the group whose members may use the Docker daemon,
+	// and so pull images, besides root.
+	DockerGroup = "docker"
+	// MaxEnvFileSize bounds what is read of one environment file.
+	MaxEnvFileSize = 64 << 10
+)
+
+// SystemEnvFiles are the system-wide files that set a login environment,
+// in the order a login reads them (/etc/profile.d/*.sh sorted where the
+// glob stands).
+var SystemEnvFiles = []string{"/etc/environment", "/etc/profile", "/etc/profile.d/*.sh", "/etc/bash.bashrc"}
+
+// UserEnvFiles are the files in a home that set a user's login
+// environment, in the order a login reads them (bash reads only the first
+// of .bash_profile, .bash_login and .profile that exists).
+var UserEnvFiles = []string{".pam_environment", ".bash_profile", ".bash_login", ".profile", ".bashrc"}
+
+// EnvFile is one file that sets a login environment.
+type EnvFile struct {
+	// User is the user whose home holds the file, "" for a system-wide file.
+	User string
+	// Path is the absolute path.
+	Path string
+	// Content is the file's content, at most MaxEnvFileSize bytes.
+	Content []byte
 }

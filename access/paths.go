@@ -28,3 +28,9 @@ const (
 	// (SudoersPrefix + USER).
 	SudoersPrefix = "/etc/sudoers.d/opskit-"
 )
+
+// KeysDropInContent is the text of KeysDropIn (written with a final
+// newline): sshd reads the keys of KeysGroup members from RootKeysDir only.
+const KeysDropInContent = "# managed by opskit: keys of " + KeysGroup + " members are root-owned\n" +
+	"Match Group " + KeysGroup + "\n" +
+	"\tAuthorizedKeysFile " + RootKeysDir + "/%u"

@@ -20,7 +20,9 @@
 // and strict key exchange unless HostFacts.Offer is seeded; package state
 // has no dependencies, pinning or phased updates, and only Debian-style
 // origins mark security updates; sudoers drop-ins are checked against a
-// small subset of sudoers syntax instead of visudo.
+// small subset of sudoers syntax instead of visudo; a fresh fake has no
+// system files or dotfiles (/etc/profile, ~/.bashrc, daemon.json) until a
+// test writes them with WriteFile.
 package accessfake
 
 import (
@@ -286,6 +288,9 @@ func (h *Host) Snapshot(ctx context.Context) (*access.HostState, error) {
 		}
 		sort.Strings(acc.Groups)
 		acc.KeyFiles = h.keyFiles(a)
+		if d, ok := h.dirs[a.home]; ok && a.home != "/" && (len(acc.KeyFiles) > 0 || canLogIn(a.shell)) && h.links[a.home] == "" {
+			acc.HomeDir = &d
+		}
 		for _, kf := range acc.KeyFiles {
 			switch {
 			case kf.Path == a.home+"/.ssh" && kf.Type == "dir":
@@ -398,6 +403,29 @@ func (h *Host) Chown(_ context.Context, p, owner, group string) error {
 	return fmt.Errorf("accessfake: chown %s: no such file or directory", p)
 }
 
+// Chmod sets the permission bits of p, a file or directory, as its owner
+// or root would outside opskit (a user opening their home to others).
+func (h *Host) Chmod(_ context.Context, p string, mode fs.FileMode) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if d, ok := h.dirs[p]; ok {
+		d.Mode = mode & fs.ModePerm
+		h.dirs[p] = d
+		return nil
+	}
+	if f, ok := h.files[p]; ok {
+		f.Mode = mode & fs.ModePerm
+		return nil
+	}
+	return fmt.Errorf("accessfake: chmod %s: no such file or directory", p)
+}
+
+// canLogIn reports a shell other than the no-login ones, as the SSH host's
+// snapshot decides whether to read a home.
+func canLogIn(shell string) bool {
+	return shell != "" && !strings.HasSuffix(shell, "/nologin") && !strings.HasSuffix(shell, "/false")
+}
+
 // WriteFile writes a file as its owner would (for example a user growing
 // their authorized_keys past access.MaxKeyFileSize).
 func (h *Host) WriteFile(p string, info access.FileInfo, content []byte) {
@@ -483,7 +511,8 @@ func (h *Host) apply(op access.Op) error {
 			a = &account{name: op.User, uid: uid, gid: uid, home: "/home/" + op.User, gecos: access.ManagedMarker}
 			h.accs = append(h.accs, a)
 			h.grps = append(h.grps, &group{name: op.User, gid: uid})
-			h.dirs[a.home] = access.FileInfo{Mode: 0o700, Owner: op.User, Group: op.User}
+			// Debian's useradd: HOME_MODE is unset, so UMASK 022 gives 0755.
+			h.dirs[a.home] = access.FileInfo{Mode: 0o755, Owner: op.User, Group: op.User}
 		}
 		a.shell, a.expires, a.locked = op.Shell, op.Expires, false
 		for _, g := range h.grps {

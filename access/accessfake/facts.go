@@ -205,5 +205,6 @@ func (h *Host) Facts(ctx context.Context) (*access.HostFacts, error) {
 		f.Upgrades = slices.Clone(h.facts.Upgrades)
 	}
 	f.RebootPackages = slices.Clone(h.facts.RebootPackages)
+	h.pullEnv(&f)
 	return &f, nil
 }

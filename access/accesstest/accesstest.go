@@ -96,6 +96,7 @@ func cases() []testCase {
 		{name: "UnreachableHost", harness: testUnreachableHost},
 		{name: "UserNamedLikeGroup", fn: testUserNamedLikeGroup},
 		{name: "FactsPerConnection", fn: testFactsPerConnection},
+		{name: "HomeDirReported", fn: testHomeDirReported},
 	}
 }
 

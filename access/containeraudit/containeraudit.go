@@ -1,15 +1,17 @@
-// Package containeraudit audits the containers of a Docker engine against
-// the CIS Docker runtime checks over the Engine API, plus user-namespace
-// remapping and content trust. Audit returns access's finding model
-// (access.Finding; write an access.Report as table, JSON, SARIF or JUnit).
-// It is its own package so that a program granting SSH access through
-// access does not compile the Docker client.
+// Package containeraudit audits a Docker host's containers: the CIS
+// Docker runtime checks over the Engine API, sensitive host mounts graded
+// by path and mode, image provenance (allowed registries, production
+// images pinned by digest), user-namespace remapping, and content trust as
+// the host itself governs pulls (its daemon.json and its users' login
+// environment, read over SSH through an access.Host). Audit returns
+// access's finding model (access.Finding; write an access.Report as table,
+// JSON, SARIF or JUnit). It is its own package so that a program granting
+// SSH access through access does not compile the Docker client.
 package containeraudit
 
 import (
 	"context"
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 
@@ -25,35 +27,61 @@ type DockerAPI interface {
 	ContainerList(ctx context.Context, options client.ContainerListOptions) (client.ContainerListResult, error)
 	ContainerInspect(ctx context.Context, id string, options client.ContainerInspectOptions) (client.ContainerInspectResult, error)
 	Info(ctx context.Context, options client.InfoOptions) (client.SystemInfoResult, error)
+	ImageInspect(ctx context.Context, image string, options ...client.ImageInspectOption) (client.ImageInspectResult, error)
 }
 
 var _ DockerAPI = (*client.Client)(nil)
 
-// Options selects the containers to audit.
+// Options selects the containers to audit and says what the host allows.
 type Options struct {
 	// Labels keeps only containers with every label ("key" or "key=value").
 	Labels []string
 	// All includes stopped containers.
 	All bool
-	// Getenv reads the auditing process's environment for the content trust
-	// check; default os.Getenv.
-	Getenv func(string) string
+	// AllowedRegistries are the registries ("registry.example.com",
+	// "123456789012.dkr.ecr.eu-west-1.amazonaws.com") or repository
+	// prefixes ("docker.io/library", "ghcr.io/acme") container images may
+	// come from. Empty allows every registry but PublicRegistries.
+	AllowedRegistries []string
+	// ProductionLabels selects the containers whose image must be pinned
+	// by digest: those with any of these labels ("key" or "key=value").
+	// Empty means every container.
+	ProductionLabels []string
+	// Host is the Docker host itself (an access/sshhost host, or a fake),
+	// from which the content trust check reads what governs pulls there:
+	// /etc/docker/daemon.json and the login environment of root and the
+	// docker group's members. Without it that check reports an error
+	// saying it could not be evaluated; it never looks at the auditing
+	// process's own environment.
+	Host access.Host
 }
 
 // containerTarget is what the container checks inspect.
 type containerTarget struct {
 	containers      []container.InspectResponse
 	securityOptions []string
-	getenv          func(string) string
+	opts            Options
+	images          map[string]imageResult
+}
+
+// imageResult is one image as inspected, or why it could not be.
+type imageResult struct {
+	repoTags, repoDigests []string
+	err                   error
+}
+
+// image returns the inspected image id.
+func (t *containerTarget) image(id string) (imageResult, error) {
+	r, ok := t.images[id]
+	if !ok {
+		return imageResult{}, fmt.Errorf("image %s was not inspected", shortID(id))
+	}
+	return r, r.err
 }
 
 // dockerDefaultCaps is Docker's default capability set (CIS Docker 5.4).
 var dockerDefaultCaps = []string{"CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD", "NET_BIND_SERVICE",
 	"NET_RAW", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT", "AUDIT_WRITE"}
-
-// sensitiveHostDirs are host directories that must not be mounted
-// read-write (CIS Docker 5.6).
-var sensitiveHostDirs = []string{"/", "/boot", "/dev", "/etc", "/lib", "/proc", "/sys", "/usr"}
 
 func containerResource(c container.InspectResponse) string {
 	id := c.ID
@@ -134,6 +162,12 @@ func Checks() []access.Check {
 }
 
 func containerCheckers() []audit.Checker[*containerTarget] {
+	cs := append(runtimeCheckers(), mountCheckers()...)
+	cs = append(cs, provenanceCheckers()...)
+	return append(cs, contentTrustChecker())
+}
+
+func runtimeCheckers() []audit.Checker[*containerTarget] {
 	tags := []string{"cis", "docker", "container"}
 	return []audit.Checker[*containerTarget]{
 		perContainer(access.Check{ID: "access.container.root_user", Title: "container runs as root", Severity: access.SeverityMedium,
@@ -247,21 +281,6 @@ func containerCheckers() []audit.Checker[*containerTarget] {
 				}
 				return ""
 			}),
-		perContainer(access.Check{ID: "access.container.sensitive_mount", Title: "container mounts a sensitive host directory read-write", Severity: access.SeverityHigh,
-			Remediation: access.Remediation{Text: "Mount host system directories read-only (:ro), or not at all."},
-			References:  []string{"CIS Docker Benchmark 5.6"}, Tags: tags},
-			func(c container.InspectResponse) string {
-				for _, m := range c.Mounts {
-					src := m.Source
-					if src != "/" {
-						src = strings.TrimSuffix(src, "/")
-					}
-					if m.Type == "bind" && m.RW && slices.Contains(sensitiveHostDirs, src) {
-						return "mounts " + m.Source + " read-write at " + m.Destination
-					}
-				}
-				return ""
-			}),
 		perContainer(access.Check{ID: "access.container.seccomp_unconfined", Title: "container runs without seccomp", Severity: access.SeverityHigh,
 			Remediation: access.Remediation{Text: "Remove --security-opt seccomp=unconfined; use the default or a custom profile."},
 			References:  []string{"CIS Docker Benchmark 5.22"}, Tags: tags},
@@ -285,26 +304,14 @@ func containerCheckers() []audit.Checker[*containerTarget] {
 				}
 				return []access.Finding{c.Fail("docker daemon", "security options: "+strings.Join(t.securityOptions, " "))}, nil
 			}},
-		{Check: access.Check{ID: "access.docker.content_trust", Title: "Docker content trust is not enabled", Severity: access.SeverityMedium,
-			Remediation: access.Remediation{Text: "Export DOCKER_CONTENT_TRUST=1 where images are pulled and run.", Command: "export DOCKER_CONTENT_TRUST=1"},
-			References:  []string{"CIS Docker Benchmark 4.5"}, Tags: []string{"cis", "docker", "daemon"}},
-			Func: func(_ context.Context, t *containerTarget) ([]access.Finding, error) {
-				c := access.Check{ID: "access.docker.content_trust"}
-				if v := t.getenv("DOCKER_CONTENT_TRUST"); v != "1" {
-					return []access.Finding{c.Fail("docker client environment", fmt.Sprintf("DOCKER_CONTENT_TRUST=%q", v))}, nil
-				}
-				return []access.Finding{c.Pass("docker client environment")}, nil
-			}},
 	}
 }
 
-// Audit runs the CIS Docker runtime checks on every selected
-// container and the daemon checks on the engine, returning one finding per
-// check and container.
+// Audit runs the CIS Docker runtime, mount and image provenance checks on
+// every selected container and the daemon checks on the engine (content
+// trust through Options.Host), returning one finding per check and
+// container.
 func Audit(ctx context.Context, api DockerAPI, opts Options) ([]access.Finding, error) {
-	if opts.Getenv == nil {
-		opts.Getenv = os.Getenv
-	}
 	f := client.Filters{}
 	for _, l := range opts.Labels {
 		f = f.Add("label", l)
@@ -313,13 +320,23 @@ func Audit(ctx context.Context, api DockerAPI, opts Options) ([]access.Finding, 
 	if err != nil {
 		return nil, fmt.Errorf("containeraudit: list containers: %w", err)
 	}
-	t := &containerTarget{getenv: opts.Getenv}
+	t := &containerTarget{opts: opts, images: map[string]imageResult{}}
 	for _, s := range list.Items {
 		res, err := api.ContainerInspect(ctx, s.ID, client.ContainerInspectOptions{})
 		if err != nil {
 			return nil, fmt.Errorf("containeraudit: inspect container %s: %w", s.ID, err)
 		}
 		t.containers = append(t.containers, res.Container)
+		id := res.Container.Image
+		if _, ok := t.images[id]; ok || id == "" {
+			continue
+		}
+		img, err := api.ImageInspect(ctx, id)
+		if err != nil {
+			t.images[id] = imageResult{err: fmt.Errorf("inspect image %s: %w", shortID(id), err)}
+			continue
+		}
+		t.images[id] = imageResult{repoTags: img.RepoTags, repoDigests: img.RepoDigests}
 	}
 	info, err := api.Info(ctx, client.InfoOptions{})
 	if err != nil {

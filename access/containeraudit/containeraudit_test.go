@@ -39,9 +39,13 @@ func TestContainerAudit(t *testing.T) {
 	run := hex.EncodeToString(b)
 	label := "opskit.test.access=" + run
 	pids := int64(64)
-	// good is hardened on every point the audit checks.
+	pinnedID := sshImageID(t, ctx, cli)
+	untrusted := imageAs(t, ctx, cli, "registry.untrusted.test/opskit-audit:"+run)
+	allowed := []string{sshImageRepo(t)}
+	// good is hardened on every point the audit checks, and its image is
+	// pinned (by ID) and from an allowed repository.
 	good := func() (*container.Config, *container.HostConfig) {
-		return &container.Config{Image: testenv.SSHImage(), Cmd: []string{"sleep", "infinity"}, User: "1000:1000",
+		return &container.Config{Image: pinnedID, Cmd: []string{"sleep", "infinity"}, User: "1000:1000",
 				Labels: map[string]string{"opskit.test.access": run}},
 			&container.HostConfig{ReadonlyRootfs: true, SecurityOpt: []string{"no-new-privileges"}, CapDrop: []string{"ALL"},
 				Resources: container.Resources{Memory: 64 << 20, NanoCPUs: 500_000_000, PidsLimit: &pids}}
@@ -68,7 +72,16 @@ func TestContainerAudit(t *testing.T) {
 		"access.container.docker_socket": func(_ *container.Config, h *container.HostConfig) {
 			h.Binds = []string{"/var/run/docker.sock:/var/run/docker.sock:ro"}
 		},
-		"access.container.sensitive_mount": func(_ *container.Config, h *container.HostConfig) { h.Binds = []string{"/etc:/host-etc"} },
+		// Below /etc, read-write: the exact-path list passed /etc/ssh.
+		"access.container.sensitive_mount": func(_ *container.Config, h *container.HostConfig) { h.Binds = []string{"/etc/ssh:/host-ssh"} },
+		"access.container.sensitive_mount_secrets": func(_ *container.Config, h *container.HostConfig) {
+			h.Binds = []string{"/root:/host-root:ro"}
+		},
+		"access.container.sensitive_mount_system": func(_ *container.Config, h *container.HostConfig) {
+			h.Binds = []string{"/usr/share:/host-share:ro"}
+		},
+		"access.container.image_not_pinned": func(c *container.Config, _ *container.HostConfig) { c.Image = testenv.SSHImage() },
+		"access.container.image_registry":   func(c *container.Config, _ *container.HostConfig) { c.Image = untrusted },
 		"access.container.seccomp_unconfined": func(_ *container.Config, h *container.HostConfig) {
 			h.SecurityOpt = append(h.SecurityOpt, "seccomp=unconfined")
 		},
@@ -91,7 +104,7 @@ func TestContainerAudit(t *testing.T) {
 		}
 		names[cname] = name
 	}
-	findings, err := containeraudit.Audit(ctx, cli, containeraudit.Options{Labels: []string{label}, Getenv: func(string) string { return "" }})
+	findings, err := containeraudit.Audit(ctx, cli, containeraudit.Options{Labels: []string{label}, AllowedRegistries: allowed})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,14 +153,9 @@ func TestContainerAudit(t *testing.T) {
 			t.Errorf("container %s: failing checks %v; want %v", cs, fails, want)
 		}
 	}
-	daemon := func(opts []string, env string) map[string]access.Status {
+	daemon := func(opts []string) map[string]access.Status {
 		fs, err := containeraudit.Audit(ctx, infoOverride{DockerAPI: cli, securityOptions: opts}, containeraudit.Options{
-			Labels: []string{"opskit.test.access=none-" + run}, Getenv: func(k string) string {
-				if k == "DOCKER_CONTENT_TRUST" {
-					return env
-				}
-				return ""
-			}})
+			Labels: []string{"opskit.test.access=none-" + run}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -165,22 +173,15 @@ func TestContainerAudit(t *testing.T) {
 	for _, o := range real.Info.SecurityOptions {
 		remapped = remapped || strings.HasPrefix(o, "name=userns")
 	}
-	if st := daemon(real.Info.SecurityOptions, "")["access.docker.userns_remap"]; (st == access.StatusPass) != remapped {
+	if st := daemon(real.Info.SecurityOptions)["access.docker.userns_remap"]; (st == access.StatusPass) != remapped {
 		t.Errorf("userns_remap on the real daemon (%v) = %v", real.Info.SecurityOptions, st)
 	}
-	if st := daemon([]string{"name=seccomp,profile=builtin"}, "")["access.docker.userns_remap"]; st != access.StatusFail {
+	if st := daemon([]string{"name=seccomp,profile=builtin"})["access.docker.userns_remap"]; st != access.StatusFail {
 		t.Errorf("userns_remap without userns = %v; want fail", st)
 	}
-	if st := daemon([]string{"name=seccomp,profile=builtin", "name=userns"}, "")["access.docker.userns_remap"]; st != access.StatusPass {
+	if st := daemon([]string{"name=seccomp,profile=builtin", "name=userns"})["access.docker.userns_remap"]; st != access.StatusPass {
 		t.Errorf("userns_remap with userns = %v; want pass", st)
 	}
-	if st := daemon(nil, "0")["access.docker.content_trust"]; st != access.StatusFail {
-		t.Errorf("content_trust with DOCKER_CONTENT_TRUST=0 = %v; want fail", st)
-	}
-	if st := daemon(nil, "1")["access.docker.content_trust"]; st != access.StatusPass {
-		t.Errorf("content_trust with DOCKER_CONTENT_TRUST=1 = %v; want pass", st)
-	}
-
 	// A daemon that defaults to no-new-privileges covers a container without
 	// the option, but not one that turns it off.
 	nnpOff := "opskit-access-audit-" + run + "-nnp-off"
@@ -197,7 +198,7 @@ func TestContainerAudit(t *testing.T) {
 		t.Fatal(err)
 	}
 	nnpDefault := append(slices.Clone(real.Info.SecurityOptions), "name=no-new-privileges")
-	fs, err := containeraudit.Audit(ctx, infoOverride{DockerAPI: cli, securityOptions: nnpDefault}, containeraudit.Options{Labels: []string{label}})
+	fs, err := containeraudit.Audit(ctx, infoOverride{DockerAPI: cli, securityOptions: nnpDefault}, containeraudit.Options{Labels: []string{label}, AllowedRegistries: allowed})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -218,5 +219,5 @@ func TestContainerAudit(t *testing.T) {
 	if len(want) != 0 {
 		t.Errorf("no finding for %v", want)
 	}
-	t.Logf("%d checks (%d per container, 2 daemon), %d containers", len(checks), perContainerChecks, len(cases)+1)
+	t.Logf("%d checks (%d per container, 2 daemon or host), %d containers", len(checks), perContainerChecks, len(cases)+1)
 }

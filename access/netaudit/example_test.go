@@ -13,7 +13,10 @@ import (
 func ExampleAudit() {
 	// Usually ec2.NewFromConfig(cfg) with cfg from config.LoadDefaultConfig.
 	api := ec2.New(ec2.Options{Region: "eu-west-1"})
-	findings, err := netaudit.Audit(context.Background(), api, netaudit.Options{})
+	findings, err := netaudit.Audit(context.Background(), api, netaudit.Options{
+		// PostgreSQL answers the application's security group only.
+		Database: &netaudit.DatabaseAccess{Groups: []string{"db"}, AppGroups: []string{"app"}},
+	})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -44,10 +44,9 @@ func TestSecurityGroupAudit(t *testing.T) {
 		"open-rdp-v6":    {"access.network.sg.open_rdp"},
 		"open-pg":        {"access.network.sg.open_postgres"},
 		"open-amqp-mgmt": {"access.network.sg.open_amqp", "access.network.sg.open_rabbitmq_management"},
-		"open-all": {"access.network.sg.open_all_ports", "access.network.sg.open_amqp", "access.network.sg.open_postgres",
-			"access.network.sg.open_rabbitmq_management", "access.network.sg.open_rdp", "access.network.sg.open_ssh"},
-		"private": nil,
-		"default": {"access.network.sg.default_has_rules"},
+		"open-all":       prefixed(allChecks()),
+		"private":        nil,
+		"default":        {"access.network.sg.default_has_rules"},
 	}
 	for name, perms := range groups {
 		g, err := cli.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{GroupName: aws.String(name), Description: aws.String("opskit test"), VpcId: aws.String(vpcID)})
@@ -154,6 +153,14 @@ func TestSecurityGroupAudit(t *testing.T) {
 		t.Errorf("flow logs with one = %v; want pass", st)
 	}
 	t.Logf("%d network checks", len(netaudit.Checks()))
+}
+
+func prefixed(ids []string) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = "access.network.sg." + id
+	}
+	return out
 }
 
 func sorted(s []string) []string {

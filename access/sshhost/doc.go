@@ -40,7 +40,13 @@
 //     processes, so no new login starts.
 //   - Facts runs sshd -T globally and, unless sshd_config and its Includes
 //     hold no Match block but opskit's own, sshd -T -C for root and every
-//     managed account from each of access.SSHDProbeAddrs.
+//     managed account from each of access.SSHDProbeAddrs. It also reads
+//     what governs image pulls: /etc/docker/daemon.json and the system-wide
+//     login environment files as root, and the dotfiles of root and of each
+//     docker group member as that user (the same setpriv reader, bounded
+//     by access.MaxEnvFileSize a file).
+//   - A snapshot reads the home itself (mode and owner, as the account) of
+//     accounts that can log in, as sshd's StrictModes looks at it.
 //
 // Host keys are checked against Config.KnownHostsFile or
 // Config.HostKeyCallback; skipping that takes Config.InsecureIgnoreHostKey.

@@ -10,11 +10,13 @@ export PATH LC_ALL=C
 # The paths and names opskit manages, the probe addresses and the vipw
 # editor come from the preamble sshhost puts before this script
 # (preamble.go, from the constants of package access): MARK, CAFILE,
-# REVOKED, PRINCIPALS, DROPIN, KEYSTORE, KEYSCONF, KEYSGROUP, SUDOERS,
+# REVOKED, PRINCIPALS, DROPIN, KEYSTORE, KEYSCONF, KEYSGROUP, KEYSWANT (the
+# text of KEYSCONF), SUDOERS,
 # PROBE_ADDRS, DELEDIT_*, and MAXKEYS, which bounds what is read of one key
 # file: a user cannot make a snapshot fail, or the controller run out of
 # memory, by growing one.
 : "${MARK:?}" "${CAFILE:?}" "${REVOKED:?}" "${PRINCIPALS:?}" "${DROPIN:?}" "${KEYSTORE:?}" "${KEYSCONF:?}" "${KEYSGROUP:?}" "${SUDOERS:?}" "${MAXKEYS:?}" "${PROBE_ADDRS:?}"
+: "${KEYSWANT:?}" "${DOCKERCONF:?}" "${DOCKERGROUP:?}" "${MAXENV:?}" "${SYSENV:?}" "${USERENV:?}"
 TAB=$(printf "\t")
 NL="
 "
@@ -54,6 +56,21 @@ done
 EORK
 )
 
+# READENV runs as the account (as_user): for each regular file it prints
+#   E<TAB>path<TAB>base64
+# with the content cut at MAXENV bytes.
+READENV=$(cat <<"EORE"
+max=$1
+shift
+for f; do
+	[ -f "$f" ] || continue
+	printf "E\t%s\t" "$f"
+	head -c "$max" -- "$f" 2>/dev/null | base64 -w0
+	printf "\n"
+done
+EORE
+)
+
 # keyfiles prints, one per line, the files sshd reads keys from for
 # account $name with home $home: the AuthorizedKeysFile list with %h, %u
 # and %% expanded and relative paths taken from the home, and ~/.ssh.
@@ -88,7 +105,9 @@ snapshot() {
 	# Each account s key files are read as the account (as_user), so a link
 	# it plants cannot make root read or reveal anything; what it prints is
 	# wrapped, bounded, so it can only describe its own files.
-	while IFS=: read -r name _ uid gid _ home _; do
+	# The home itself is read too for an account that can log in (a login
+	# shell or key files), as sshd s StrictModes looks at it.
+	while IFS=: read -r name _ uid gid _ home shell; do
 		case $home in "" | *"$TAB"* | *"$NL"*) continue ;; esac
 		set --
 		while read -r f; do
@@ -96,6 +115,11 @@ snapshot() {
 		done <<EOF
 $(keyfiles)
 EOF
+		login=""
+		case $shell in "" | */nologin | */false) ;; *) login=1 ;; esac
+		if [ $# -gt 0 ] || [ -n "$login" ]; then
+			if [ -d "$home" ] && [ "$home" != / ]; then set -- "$home" "$@"; fi
+		fi
 		[ $# -gt 0 ] || continue
 		printf "U\t%s\t" "$name"
 		as_user "$uid" "$gid" /bin/sh -c "$READKEYS" opskit-read "$MAXKEYS" "$@" </dev/null 2>/dev/null |
@@ -243,10 +267,6 @@ op_rootkeys() {
 	keystore || return 1
 	install_root_file "$f" 0644
 }
-
-KEYSWANT="# managed by opskit: keys of $KEYSGROUP members are root-owned
-Match Group $KEYSGROUP
-	AuthorizedKeysFile $KEYSTORE/%u"
 
 # keysconf_ok succeeds when the keys group, the directory and the drop-in
 # are in place.
@@ -576,7 +596,48 @@ facts() {
 	else
 		printf "REBOOT\t0\t\n"
 	fi
+	pull_env
 	printf "END\n"
+}
+
+# pull_env prints what governs image pulls: the Docker daemon s
+# configuration, the system-wide login environment files, and for root and
+# each member of the docker group their own environment files, read as
+# that user.
+pull_env() {
+	printf "DOCKERD\t"
+	if [ -f "$DOCKERCONF" ] && [ ! -L "$DOCKERCONF" ]; then
+		printf "1\t"; head -c "$MAXENV" -- "$DOCKERCONF" | b64
+	else
+		printf "0\t"
+	fi
+	printf "\n"
+	for f in $SYSENV; do
+		if [ -f "$f" ]; then printf "ENV\t%s\t" "$f"; head -c "$MAXENV" -- "$f" | b64; printf "\n"; fi
+	done
+	members=$(getent group "$DOCKERGROUP" | cut -d: -f4)
+	oldifs=$IFS
+	IFS=,
+	set -f
+	# shellcheck disable=SC2086 # split on commas, globbing off
+	set -- root $members
+	set +f
+	IFS=$oldifs
+	# The loop s list is expanded once, so set -- below does not change it.
+	for user; do
+		case $user in "" | -* | *[!a-z0-9_-]*) continue ;; esac
+		lookup || continue
+		printf "PULLER\t%s\t" "$user"
+		set --
+		for n in $USERENV; do
+			if [ -e "$home/$n" ] || [ -L "$home/$n" ]; then set -- "$@" "$home/$n"; fi
+		done
+		if [ $# -gt 0 ]; then
+			as_user "$uid" "$gid" /bin/sh -c "$READENV" opskit-env "$MAXENV" "$@" </dev/null 2>/dev/null |
+				timeout -s KILL 25 head -c $((MAXENV * 6 + 4096)) | b64
+		fi
+		printf "\n"
+	done
 }
 
 case ${1:-} in

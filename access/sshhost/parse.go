@@ -125,15 +125,21 @@ func parseSnapshot(out []byte) (*access.HostState, error) {
 	for i := range st.Accounts {
 		a := &st.Accounts[i]
 		sort.Strings(a.Groups)
-		a.KeyFiles = keyFiles[a.Name]
-		for _, kf := range a.KeyFiles {
+		for _, kf := range keyFiles[a.Name] {
 			switch {
+			case kf.Path == path.Clean(a.Home) && kf.Type == "dir":
+				d := kf.FileInfo
+				a.HomeDir = &d
+				continue
+			case kf.Path == path.Clean(a.Home):
+				continue
 			case kf.Path == path.Join(a.Home, ".ssh") && kf.Type == "dir":
 				d := kf.FileInfo
 				a.SSHDir = &d
 			case kf.Path == path.Join(a.Home, ".ssh/authorized_keys") && kf.Type == "file" && !kf.Truncated:
 				a.AuthorizedKeys = &access.File{FileInfo: kf.FileInfo, Content: nonNil(kf.Content)}
 			}
+			a.KeyFiles = append(a.KeyFiles, kf)
 		}
 	}
 	if err := addFiles(st, tarData); err != nil {
@@ -289,6 +295,10 @@ func parseFacts(out []byte) (*access.HostFacts, error) {
 				return nil, err
 			}
 			fa.RebootPackages = strings.Fields(string(data))
+		case "DOCKERD", "ENV", "PULLER":
+			if err := parsePullEnv(f, fa); err != nil {
+				return nil, err
+			}
 		default:
 			return nil, fmt.Errorf("unexpected line %.20q", l)
 		}
@@ -398,4 +408,48 @@ func fileType(raw uint64) string {
 		return "fifo"
 	}
 	return "other"
+}
+
+// parsePullEnv reads the lines that describe what governs image pulls:
+// "DOCKERD present base64", "ENV path base64" for a system-wide file and
+// "PULLER user base64" with the E lines the user's own reader printed.
+// A user's files are read by a fixed reader running as the user, which
+// prints each path the script named with its content in base64; lines that
+// do not parse are dropped.
+func parsePullEnv(f []string, fa *access.HostFacts) error {
+	switch f[0] {
+	case "DOCKERD":
+		if field(f, 1) == "1" {
+			data, err := unb64(field(f, 2))
+			if err != nil {
+				return fmt.Errorf("daemon.json: %v", err)
+			}
+			fa.DockerDaemonConfig = nonNil(data)
+		}
+	case "ENV":
+		data, err := unb64(field(f, 2))
+		if err != nil {
+			return fmt.Errorf("env file %.40q: %v", field(f, 1), err)
+		}
+		fa.LoginEnv = append(fa.LoginEnv, access.EnvFile{Path: field(f, 1), Content: nonNil(data)})
+	case "PULLER":
+		user := field(f, 1)
+		fa.PullUsers = append(fa.PullUsers, user)
+		data, err := unb64(field(f, 2))
+		if err != nil {
+			return nil
+		}
+		for _, l := range strings.Split(string(data), "\n") {
+			e := strings.Split(l, "\t")
+			if len(e) != 3 || e[0] != "E" || !path.IsAbs(e[1]) {
+				continue
+			}
+			c, err := unb64(e[2])
+			if err != nil || len(c) > access.MaxEnvFileSize {
+				continue
+			}
+			fa.LoginEnv = append(fa.LoginEnv, access.EnvFile{User: user, Path: path.Clean(e[1]), Content: nonNil(c)})
+		}
+	}
+	return nil
 }

@@ -48,10 +48,16 @@ func preamble() string {
 		{"SUDOERS", access.SudoersPrefix},
 		{"MAXKEYS", fmt.Sprint(access.MaxKeyFileSize)},
 		{"PROBE_ADDRS", strings.Join(access.SSHDProbeAddrs, " ")},
+		{"DOCKERCONF", access.DockerDaemonConfigFile},
+		{"DOCKERGROUP", access.DockerGroup},
+		{"MAXENV", fmt.Sprint(access.MaxEnvFileSize)},
+		{"SYSENV", strings.Join(access.SystemEnvFiles, " ")},
+		{"USERENV", strings.Join(access.UserEnvFiles, " ")},
 	} {
 		fmt.Fprintf(&b, "%s=\"%s\"\n", v[0], v[1])
 	}
 	for _, v := range [][2]string{
+		{"KEYSWANT", access.KeysDropInContent},
 		{"DELEDIT_EDITOR", deleditEditor},
 		{"DELEDIT_COMMON", deleditCommon},
 		{"DELEDIT_DROP", deleditDrop},

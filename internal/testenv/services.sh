@@ -38,6 +38,7 @@ up)
 	moto_up
 	docker_up
 	sshhost_up
+	sshhost_cloudinit_up
 	sarif_up
 	journald_up
 	gitleaks_up

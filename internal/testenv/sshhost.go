@@ -54,15 +54,39 @@ func (h SSHHost) KnownHosts() string {
 // image is missing, it skips or fails t.
 func SSHHosts(t testing.TB, n int, authorizedKey string) []SSHHost {
 	t.Helper()
+	return SSHHostsWith(t, n, authorizedKey, SSHHostOptions{})
+}
+
+// CloudInitImage is the SSH host image with Debian's cloud-init that
+// services.sh builds: it runs cloud-init's boot stages on the base64 user
+// data in the USER_DATA environment variable before sshd starts.
+func CloudInitImage() string {
+	return getenv("OPSKIT_SSH_CLOUDINIT_IMAGE", "opskit/sshhost-cloudinit:bookworm-1")
+}
+
+// SSHHostOptions varies the hosts SSHHostsWith starts.
+type SSHHostOptions struct {
+	// Image is the image; default SSHImage().
+	Image string
+	// Env is added to each container's environment.
+	Env []string
+}
+
+// SSHHostsWith is SSHHosts with another image or more environment.
+func SSHHostsWith(t testing.TB, n int, authorizedKey string, opts SSHHostOptions) []SSHHost {
+	t.Helper()
 	cli := Docker(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	if _, err := cli.ImageInspect(ctx, SSHImage()); err != nil {
-		Unavailable(t, "SSH host image "+SSHImage(), err)
+	if opts.Image == "" {
+		opts.Image = SSHImage()
+	}
+	if _, err := cli.ImageInspect(ctx, opts.Image); err != nil {
+		Unavailable(t, "SSH host image "+opts.Image, err)
 	}
 	hosts := make([]SSHHost, 0, n)
 	for i := 0; i < n; i++ {
-		h, err := startSSHHost(ctx, cli, t.Name(), authorizedKey)
+		h, err := startSSHHost(ctx, cli, t.Name(), authorizedKey, opts)
 		if h.ContainerID != "" {
 			id := h.ContainerID
 			t.Cleanup(func() {
@@ -77,15 +101,15 @@ func SSHHosts(t testing.TB, n int, authorizedKey string) []SSHHost {
 	return hosts
 }
 
-func startSSHHost(ctx context.Context, cli *client.Client, testName, authorizedKey string) (SSHHost, error) {
+func startSSHHost(ctx context.Context, cli *client.Client, testName, authorizedKey string, opts SSHHostOptions) (SSHHost, error) {
 	port, err := freePort()
 	if err != nil {
 		return SSHHost{}, err
 	}
 	created, err := cli.ContainerCreate(ctx, client.ContainerCreateOptions{
 		Config: &container.Config{
-			Image: SSHImage(),
-			Env:   []string{fmt.Sprintf("SSH_PORT=%d", port), "AUTHORIZED_KEY=" + authorizedKey},
+			Image: opts.Image,
+			Env:   append([]string{fmt.Sprintf("SSH_PORT=%d", port), "AUTHORIZED_KEY=" + authorizedKey}, opts.Env...),
 			Labels: map[string]string{
 				"opskit.testenv":      "sshhost",
 				"opskit.testenv.test": testName,

@@ -54,6 +54,54 @@ sshhost_up() {
 	ok "built"
 }
 
+# The cloud-init host image: the SSH host image with Debian's cloud-init,
+# for access's TestUserDataEquivalent. Its start script runs cloud-init's
+# boot stages on the user data in $USER_DATA (a NoCloud seed) before sshd
+# starts, as a cloud instance's first boot does.
+SSH_CLOUDINIT_IMAGE=${OPSKIT_SSH_CLOUDINIT_IMAGE:-opskit/sshhost-cloudinit:bookworm-1}
+
+sshhost_cloudinit_up() {
+	step "cloud-init host image $SSH_CLOUDINIT_IMAGE"
+	if docker image inspect "$SSH_CLOUDINIT_IMAGE" >/dev/null 2>&1; then
+		ok "present"
+		return
+	fi
+	docker rm -f opskit-cloudinit-build >/dev/null 2>&1 || true
+	# The build script is fixed text; the mirror travels in the environment.
+	docker run --name opskit-cloudinit-build --network host -e "MIRROR=$DEBIAN_MIRROR" "$SSH_IMAGE" sh -c '
+		set -e
+		echo "deb $MIRROR bookworm main" >/etc/apt/sources.list
+		apt-get update -q
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends cloud-init
+		rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb /var/lib/cloud/* /var/log/cloud-init*
+		printf "datasource_list: [ NoCloud, None ]\n" >/etc/cloud/cloud.cfg.d/99-opskit-nocloud.cfg
+		# Host keys come from the start script (ssh-keygen -A), as in the
+		# plain image: cc_ssh making its own takes seconds per host.
+		printf "ssh_deletekeys: false\nssh_genkeytypes: []\n" >/etc/cloud/cloud.cfg.d/98-opskit-hostkeys.cfg
+		cat >/usr/local/sbin/opskit-cloudinit-host <<-"START"
+			#!/bin/sh
+			set -eu
+			: "${USER_DATA:?USER_DATA (base64) is required}"
+			seed=/var/lib/cloud/seed/nocloud
+			mkdir -p "$seed"
+			printf "%s" "$USER_DATA" | base64 -d >"$seed/user-data"
+			printf "instance-id: opskit-test\n" >"$seed/meta-data"
+			unset USER_DATA
+			# The boot stages, in order, before sshd starts.
+			for stage in "init --local" "init" "modules --mode config" "modules --mode final"; do
+				# shellcheck disable=SC2086
+				cloud-init $stage >>/var/log/opskit-cloudinit.log 2>&1 || true
+			done
+			exec /usr/local/sbin/opskit-host
+		START
+		chmod 0755 /usr/local/sbin/opskit-cloudinit-host
+	' >"$OPSKIT_LOGS/cloudinit-image.log" 2>&1 ||
+		{ tail -20 "$OPSKIT_LOGS/cloudinit-image.log" >&2; docker rm -f opskit-cloudinit-build >/dev/null 2>&1; die "cloud-init image build failed (log: $OPSKIT_LOGS/cloudinit-image.log)"; }
+	docker commit -c 'CMD ["/usr/local/sbin/opskit-cloudinit-host"]' opskit-cloudinit-build "$SSH_CLOUDINIT_IMAGE" >/dev/null
+	docker rm -f opskit-cloudinit-build >/dev/null
+	ok "built"
+}
+
 sshhost_down() {
 	step "removing SSH host containers"
 	docker ps -aq --filter label=opskit.testenv=sshhost 2>/dev/null | xargs -r docker rm -f >/dev/null 2>&1 || true
@@ -62,4 +110,5 @@ sshhost_down() {
 
 sshhost_status() {
 	docker image inspect "$SSH_IMAGE" >/dev/null 2>&1 && echo "ssh host image: present" || echo "ssh host image: missing"
+	docker image inspect "$SSH_CLOUDINIT_IMAGE" >/dev/null 2>&1 && echo "cloud-init host image: present" || echo "cloud-init host image: missing"
 }

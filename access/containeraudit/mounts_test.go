@@ -1,0 +1,40 @@
+package containeraudit
+
+import (
+	"testing"
+
+	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/api/types/mount"
+)
+
+func TestGradeMount(t *testing.T) {
+	for _, c := range []struct {
+		src  string
+		rw   bool
+		want mountGrade
+	}{
+		{"/etc", true, gradeFull},
+		{"/etc/ssh", true, gradeFull}, // the exact-path list passed it
+		{"/etc/ssh", false, gradeSecrets},
+		{"/etcd-data", true, gradeNone},
+		{"/root/.ssh", false, gradeSecrets},
+		{"/dev", false, gradeFull}, // device nodes stay writable
+		{"/dev/shm/", true, gradeFull},
+		{"/proc", false, gradeSystem},
+		{"/sys/fs/cgroup", false, gradeSystem},
+		{"/boot", true, gradeFull},
+		{"/usr/share", false, gradeSystem},
+		{"/", false, gradeSecrets},
+		{"/srv/data", true, gradeNone},
+		{"/var/run/docker.sock", true, gradeNone}, // the docker_socket check's
+		{"/var/lib/docker/volumes", false, gradeSecrets},
+	} {
+		m := container.MountPoint{Type: mount.TypeBind, Source: c.src, RW: c.rw}
+		if got := gradeMount(m); got != c.want {
+			t.Errorf("%s rw=%v: grade %d; want %d", c.src, c.rw, got, c.want)
+		}
+	}
+	if g := gradeMount(container.MountPoint{Type: mount.TypeVolume, Source: "/etc", RW: true}); g != gradeNone {
+		t.Errorf("a named volume is graded %d", g)
+	}
+}
