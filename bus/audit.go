@@ -28,15 +28,16 @@ type (
 
 // Severities and statuses of the shared model.
 const (
-	SeverityInfo     = audit.SeverityInfo
-	SeverityLow      = audit.SeverityLow
-	SeverityMedium   = audit.SeverityMedium
-	SeverityHigh     = audit.SeverityHigh
-	SeverityCritical = audit.SeverityCritical
-	StatusPass       = audit.StatusPass
-	StatusFail       = audit.StatusFail
-	StatusError      = audit.StatusError
-	StatusWaived     = audit.StatusWaived
+	SeverityInfo        = audit.SeverityInfo
+	SeverityLow         = audit.SeverityLow
+	SeverityMedium      = audit.SeverityMedium
+	SeverityHigh        = audit.SeverityHigh
+	SeverityCritical    = audit.SeverityCritical
+	StatusPass          = audit.StatusPass
+	StatusFail          = audit.StatusFail
+	StatusError         = audit.StatusError
+	StatusWaived        = audit.StatusWaived
+	StatusNotApplicable = audit.StatusNotApplicable
 )
 
 // Audit reads the cluster's configuration through the management API and

@@ -29,10 +29,11 @@ type (
 
 // Statuses of the shared model.
 const (
-	StatusPass   = audit.StatusPass
-	StatusFail   = audit.StatusFail
-	StatusError  = audit.StatusError
-	StatusWaived = audit.StatusWaived
+	StatusPass          = audit.StatusPass
+	StatusFail          = audit.StatusFail
+	StatusError         = audit.StatusError
+	StatusWaived        = audit.StatusWaived
+	StatusNotApplicable = audit.StatusNotApplicable
 )
 
 // Endpoint is one place logs are shipped to.

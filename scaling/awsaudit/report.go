@@ -52,10 +52,11 @@ const (
 	SeverityHigh     = audit.SeverityHigh
 	SeverityCritical = audit.SeverityCritical
 
-	StatusPass   = audit.StatusPass
-	StatusFail   = audit.StatusFail
-	StatusError  = audit.StatusError
-	StatusWaived = audit.StatusWaived
+	StatusPass          = audit.StatusPass
+	StatusFail          = audit.StatusFail
+	StatusError         = audit.StatusError
+	StatusWaived        = audit.StatusWaived
+	StatusNotApplicable = audit.StatusNotApplicable
 
 	FormatTable = audit.FormatTable
 	FormatJSON  = audit.FormatJSON

@@ -39,15 +39,16 @@ type (
 // Severities, statuses, report formats and the exit codes of
 // Report.ExitCode.
 const (
-	SeverityInfo     = audit.SeverityInfo
-	SeverityLow      = audit.SeverityLow
-	SeverityMedium   = audit.SeverityMedium
-	SeverityHigh     = audit.SeverityHigh
-	SeverityCritical = audit.SeverityCritical
-	StatusPass       = audit.StatusPass
-	StatusFail       = audit.StatusFail
-	StatusError      = audit.StatusError
-	StatusWaived     = audit.StatusWaived
+	SeverityInfo        = audit.SeverityInfo
+	SeverityLow         = audit.SeverityLow
+	SeverityMedium      = audit.SeverityMedium
+	SeverityHigh        = audit.SeverityHigh
+	SeverityCritical    = audit.SeverityCritical
+	StatusPass          = audit.StatusPass
+	StatusFail          = audit.StatusFail
+	StatusError         = audit.StatusError
+	StatusWaived        = audit.StatusWaived
+	StatusNotApplicable = audit.StatusNotApplicable
 
 	FormatTable = audit.FormatTable
 	FormatJSON  = audit.FormatJSON
