@@ -2,12 +2,11 @@ package cloudwatch
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"sort"
 	"sync"
+
+	"github.com/opskit-dev/opskit/logging/internal/statefile"
 )
 
 // checkpointVersion is the on-disk format version.
@@ -49,19 +48,9 @@ func loadStates(path string) (*states, error) {
 	if path == "" {
 		return st, nil
 	}
-	data, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return st, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("cloudwatch: read checkpoint %s: %w", path, err)
-	}
 	var cp sourceCheckpoint
-	if err := json.Unmarshal(data, &cp); err != nil {
-		return nil, fmt.Errorf("cloudwatch: checkpoint %s is corrupt: %w", path, err)
-	}
-	if cp.Version != checkpointVersion {
-		return nil, fmt.Errorf("cloudwatch: checkpoint %s has version %d, want %d", path, cp.Version, checkpointVersion)
+	if _, err := statefile.Load("cloudwatch", path, checkpointVersion, &cp); err != nil {
+		return nil, err
 	}
 	for _, s := range cp.Streams {
 		st.m[[2]string{s.Group, s.Stream}] = s
@@ -123,7 +112,7 @@ func (st *states) sync() error {
 	st.mu.Unlock()
 	data, err := json.Marshal(sourceCheckpoint{Version: checkpointVersion, Streams: st.snapshot()})
 	if err == nil {
-		err = writeAtomic(st.path, data)
+		err = statefile.WriteAtomic(st.path, data)
 	}
 	if err != nil {
 		st.mu.Lock()
@@ -132,32 +121,4 @@ func (st *states) sync() error {
 		return fmt.Errorf("cloudwatch: write checkpoint %s: %w", st.path, err)
 	}
 	return nil
-}
-
-func writeAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	_, err = tmp.Write(data)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return err
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }

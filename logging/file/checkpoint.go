@@ -2,12 +2,11 @@ package file
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"sort"
 	"sync"
+
+	"github.com/opskit-dev/opskit/logging/internal/statefile"
 )
 
 // checkpointVersion is the on-disk format version.
@@ -52,19 +51,9 @@ func loadStore(path string) (*store, error) {
 	if path == "" {
 		return s, nil
 	}
-	data, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return s, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("file: read checkpoint %s: %w", path, err)
-	}
 	var cf checkpointFile
-	if err := json.Unmarshal(data, &cf); err != nil {
-		return nil, fmt.Errorf("file: checkpoint %s is corrupt: %w", path, err)
-	}
-	if cf.Version != checkpointVersion {
-		return nil, fmt.Errorf("file: checkpoint %s has version %d, want %d", path, cf.Version, checkpointVersion)
+	if _, err := statefile.Load("file", path, checkpointVersion, &cf); err != nil {
+		return nil, err
 	}
 	for i := range cf.Files {
 		st := cf.Files[i]
@@ -132,41 +121,11 @@ func (s *store) sync() error {
 	if err != nil {
 		return err
 	}
-	if err := writeAtomic(s.path, data); err != nil {
+	if err := statefile.WriteAtomic(s.path, data); err != nil {
 		s.mu.Lock()
 		s.dirty = true
 		s.mu.Unlock()
 		return fmt.Errorf("file: write checkpoint %s: %w", s.path, err)
 	}
 	return nil
-}
-
-// writeAtomic replaces path with data durably.
-func writeAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return err
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }
