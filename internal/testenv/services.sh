@@ -15,7 +15,7 @@ AWS_TEST_SECRET=${OPSKIT_AWS_SECRET_ACCESS_KEY:-opskit-test}
 AWS_TEST_REGION=${OPSKIT_AWS_REGION:-us-east-1}
 export AWS_TEST_KEY_ID AWS_TEST_SECRET AWS_TEST_REGION
 
-for part in postgres rabbitmq docker moto sshhost sarif; do
+for part in postgres rabbitmq docker moto sshhost sarif gitleaks; do
 	# shellcheck source=/dev/null
 	. "$here/scripts/$part.sh"
 done
@@ -38,6 +38,7 @@ up)
 	docker_up
 	sshhost_up
 	sarif_up
+	gitleaks_up
 	printf '==> all services ready in %ss\n' $((SECONDS - start))
 	;;
 down)
@@ -64,6 +65,7 @@ status)
 	docker_status
 	sshhost_status
 	sarif_status
+	gitleaks_status
 	;;
 *)
 	die "usage: $0 up|down|status|bench-deps"

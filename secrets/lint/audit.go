@@ -1,0 +1,81 @@
+package lint
+
+import (
+	"io"
+
+	"github.com/opskit-dev/opskit/internal/audit"
+)
+
+// The shared finding model, re-exported so callers never import internal/.
+type (
+	// Finding is the outcome of one check on one resource.
+	Finding = audit.Finding
+	// Check is the metadata of one leak rule.
+	Check = audit.Check
+	// Severity is how bad a failing check is.
+	Severity = audit.Severity
+	// Status is pass, fail, error or waived.
+	Status = audit.Status
+	// Remediation says how to fix a failure.
+	Remediation = audit.Remediation
+	// Report gathers findings for the writers (table, JSON, SARIF, JUnit).
+	// The writers, waivers and exit code are its methods:
+	// r.Write(w, format), r.WriteSARIF(w, SARIFOptions{}),
+	// r.ApplyWaivers(now, waivers), r.ExitCode(threshold).
+	Report = audit.Report
+	// Waiver accepts a known failure until it expires.
+	Waiver = audit.Waiver
+	// Tool names the program in a report.
+	Tool = audit.Tool
+	// Format names a report writer: table, json, sarif or junit.
+	Format = audit.Format
+	// SARIFOptions chooses what WriteSARIF writes beyond failures and
+	// check errors, and the run's automationDetails.id.
+	SARIFOptions = audit.SARIFOptions
+	// Summary counts a report's findings by status and severity.
+	Summary = audit.Summary
+)
+
+// Severities, statuses, report formats and the exit codes of
+// Report.ExitCode.
+const (
+	SeverityInfo     = audit.SeverityInfo
+	SeverityLow      = audit.SeverityLow
+	SeverityMedium   = audit.SeverityMedium
+	SeverityHigh     = audit.SeverityHigh
+	SeverityCritical = audit.SeverityCritical
+	StatusPass       = audit.StatusPass
+	StatusFail       = audit.StatusFail
+	StatusError      = audit.StatusError
+	StatusWaived     = audit.StatusWaived
+
+	FormatTable = audit.FormatTable
+	FormatJSON  = audit.FormatJSON
+	FormatSARIF = audit.FormatSARIF
+	FormatJUnit = audit.FormatJUnit
+
+	// ExitOK: nothing failed at or above the threshold.
+	ExitOK = audit.ExitOK
+	// ExitFindings: a finding failed at or above the threshold.
+	ExitFindings = audit.ExitFindings
+	// ExitCheckErrors: a check could not decide at or above the threshold.
+	ExitCheckErrors = audit.ExitCheckErrors
+)
+
+// ParseFormat parses a writer name: table, json, sarif or junit.
+func ParseFormat(name string) (Format, error) { return audit.ParseFormat(name) }
+
+// ParseSeverity parses a severity name (critical, high, medium, low, info),
+// e.g. an exit-code threshold from a flag.
+func ParseSeverity(name string) (Severity, error) { return audit.ParseSeverity(name) }
+
+// LoadWaivers reads and validates waivers (check ID, resource pattern,
+// reason, owner, expiry) from a YAML file.
+func LoadWaivers(path string) ([]Waiver, error) { return audit.LoadWaivers(path) }
+
+// ParseWaivers reads waivers in YAML from r; name is used in errors and in
+// each waiver's Source.
+func ParseWaivers(r io.Reader, name string) ([]Waiver, error) { return audit.ParseWaivers(r, name) }
+
+// ReadJSON reads a report written by Report.WriteJSON.
+func ReadJSON(r io.Reader) (*Report, error) { return audit.ReadJSON(r) }
