@@ -15,7 +15,7 @@ AWS_TEST_SECRET=${OPSKIT_AWS_SECRET_ACCESS_KEY:-opskit-test}
 AWS_TEST_REGION=${OPSKIT_AWS_REGION:-us-east-1}
 export AWS_TEST_KEY_ID AWS_TEST_SECRET AWS_TEST_REGION
 
-for part in postgres rabbitmq docker moto sshhost sarif gitleaks; do
+for part in postgres rabbitmq docker moto sshhost sarif gitleaks chromium; do
 	# shellcheck source=/dev/null
 	. "$here/scripts/$part.sh"
 done
@@ -39,6 +39,7 @@ up)
 	sshhost_up
 	sarif_up
 	gitleaks_up
+	chromium_up
 	printf '==> all services ready in %ss\n' $((SECONDS - start))
 	;;
 down)
@@ -66,6 +67,7 @@ status)
 	sshhost_status
 	sarif_status
 	gitleaks_status
+	chromium_status
 	;;
 *)
 	die "usage: $0 up|down|status|bench-deps"
