@@ -87,7 +87,7 @@ func writeReport(env *cli.Env, say sayer, rep *access.Report, f access.Format, o
 	}
 	switch {
 	case out != "":
-		if err := writeFile(out, rep, f); err != nil {
+		if err := writeReportFile(out, rep, f); err != nil {
 			return err
 		}
 	case env.JSON:
@@ -109,7 +109,7 @@ func writeReport(env *cli.Env, say sayer, rep *access.Report, f access.Format, o
 	return nil
 }
 
-func writeFile(out string, rep *access.Report, f access.Format) error {
+func writeReportFile(out string, rep *access.Report, f access.Format) error {
 	file, err := os.Create(out)
 	if err != nil {
 		return cli.Usagef("--out: %v", err)
