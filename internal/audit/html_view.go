@@ -18,7 +18,10 @@ type htmlView struct {
 	Severities                                         []htmlSeverityCount
 	Summary                                            Summary
 	Groups                                             []htmlGroup
-	UnusedWaivers                                      []htmlWaiver
+	// FailingGroups and QuietGroups count the groups with and without a
+	// failing finding.
+	FailingGroups, QuietGroups int
+	UnusedWaivers              []htmlWaiver
 }
 
 type htmlSeverityCount struct {
@@ -114,6 +117,13 @@ func newHTMLView(r *Report) htmlView {
 		v.Severities = append(v.Severities, htmlSeverityCount{Name: s.String(), Failed: v.Summary.Failed.Of(s), Errors: errs[s]})
 	}
 	v.Groups = htmlGroups(r.Findings)
+	for _, g := range v.Groups {
+		if g.Failing > 0 {
+			v.FailingGroups++
+		} else {
+			v.QuietGroups++
+		}
+	}
 	for _, w := range r.UnusedWaivers {
 		v.UnusedWaivers = append(v.UnusedWaivers, htmlWaiver{
 			CheckID: htmlText(w.CheckID), Resource: htmlText(w.Resource),
