@@ -72,7 +72,7 @@ var awsAudits = []string{"network", "scaling", "rds", "acm"}
 // checks the result, naming the field and line of every problem.
 func loadConfig(o *options) (*config, *cli.Config, error) {
 	c := &config{}
-	cfg := &cli.Config{File: "flags"}
+	cfg := &cli.Config{File: "command line"}
 	if o.config != "" {
 		var err error
 		if cfg, err = cli.LoadYAML(o.config, c); err != nil {
@@ -159,8 +159,16 @@ func (c *config) addFlags(o *options) error {
 			c.AWS.Endpoint = o.awsEndpoint
 		}
 	}
-	c.Scan = append(c.Scan, o.scan...)
+	for _, p := range o.scan {
+		if _, err := os.Stat(p); err != nil {
+			return cli.Usagef("--scan %s: %s", p, pathErr(err))
+		}
+		c.Scan = append(c.Scan, p)
+	}
 	for _, t := range o.tls {
+		if _, _, err := net.SplitHostPort(t); err != nil {
+			return cli.Usagef("--tls %q: want HOST:PORT", t)
+		}
 		c.TLS = append(c.TLS, tlsConfig{Addr: t, CAFile: o.tlsCA})
 	}
 	if o.tlsCA != "" && len(o.tls) == 0 {
