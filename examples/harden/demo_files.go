@@ -79,7 +79,7 @@ CMD ["/app/server"]
 `,
 		".env": "LOG_LEVEL=info\nSTRIPE_SECRET_KEY=" + demoPassword + "\n",
 		"fixed/Dockerfile": `FROM debian:bookworm-slim
-RUN --mount=type=secret,id=npm_token NPM_TOKEN=$(cat /run/secrets/npm_token) npm ci --omit=dev
+RUN --mount=type=secret,id=npm_token,env=NPM_TOKEN npm ci --omit=dev
 USER 10001
 CMD ["/app/server"]
 `,

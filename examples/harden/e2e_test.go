@@ -102,6 +102,14 @@ func TestHardenE2E(t *testing.T) {
 		if s.Fail < 100 || s.Pass < 100 || s.Error != 1 || s.Waived != 1 || s.NotApplicable < 10 {
 			t.Errorf("json summary %+v: want >100 fail and pass, 1 error, 1 waived, >10 n/a", s)
 		}
+		// What the demo does right passes: the fixed Dockerfile, the
+		// hardened container, the good TLS endpoint, web1's sshd.
+		for _, f := range rep.Findings {
+			if f.Failing() && (strings.HasPrefix(f.Resource, "demo-repo/fixed/") || strings.HasPrefix(f.Resource, "container shop-api ") ||
+				f.Resource == "host web1 sshd passwordauthentication") {
+				t.Errorf("demo: %s fails on %s, which the demo does right: %s", f.CheckID, f.Resource, f.Evidence)
+			}
+		}
 		if !strings.Contains(r.Stderr, "auditing 12 targets") {
 			t.Errorf("progress lines should go to stderr when the report is on stdout:\n%s", r.Stderr)
 		}
