@@ -11,10 +11,12 @@ import (
 	"github.com/opskit-dev/opskit/access/accessfake"
 )
 
-// demoHostTargets are two in-memory Debian hosts (accessfake): web1 kept
-// as it should be, and db1 with password logins, root login by password in
-// a Match block, an account with UID 0, a key nobody declared, pending
-// security updates and a pending reboot.
+// demoHostTargets are two in-memory Debian hosts (accessfake): web1 with
+// Debian 12's sshd defaults (which the audit still finds too permissive:
+// forwarding, MACs, authentication attempts), and db1 worse off, with
+// password logins, root login by password in a Match block, an account
+// with UID 0, a key nobody declared, pending security updates and a
+// pending reboot.
 func demoHostTargets(ctx context.Context) []target {
 	web1 := accessfake.New("web1", accessfake.Options{})
 	db1 := accessfake.New("db1", accessfake.Options{})
