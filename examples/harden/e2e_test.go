@@ -133,6 +133,20 @@ func TestHardenE2E(t *testing.T) {
 		}
 	})
 
+	t.Run("waivers", func(t *testing.T) {
+		w := filepath.Join(t.TempDir(), "waivers.yaml")
+		writeFile(t, w, "waivers:\n  - check: access.container.docker_socket\n    resource: \"container legacy-worker *\"\n    reason: being replaced (OPS-3001)\n    expires: 2099-01-01\n")
+		r := e2e.Run(t, time.Minute, bin, nil, "--waivers", w, "--fail-on", "none")
+		if r.Code != 0 || !strings.Contains(r.Stdout, "waived  access.container.docker_socket                  container legacy-worker") ||
+			!strings.Contains(r.Stdout, "waived until 2099-01-01: being replaced (OPS-3001)") {
+			t.Errorf("exit %d; the waiver file's waiver is not applied:\n%s\n%s", r.Code, r.Stdout, r.Stderr)
+		}
+		writeFile(t, w, "waivers:\n  - check: access.container.docker_socket\n    resource: \"*\"\n    expiry: 2099-01-01\n")
+		if r := e2e.Run(t, time.Minute, bin, nil, "--waivers", w); r.Code != 2 || !strings.Contains(r.Stderr, w) {
+			t.Errorf("bad waivers file: exit %d (want 2, naming the file)\n%s", r.Code, r.Stderr)
+		}
+	})
+
 	t.Run("bad-config", func(t *testing.T) {
 		dir := t.TempDir()
 		cfg := filepath.Join(dir, "harden.yaml")
