@@ -17,8 +17,11 @@
 // every package that re-exports Report by alias gives the same API: it is
 // written as a human table ([Report.WriteTable]), versioned JSON
 // ([Report.WriteJSON], schema [JSONSchema]), SARIF 2.1.0
-// ([Report.WriteSARIF]) or JUnit XML ([Report.WriteJUnit]);
-// [ParseFormat] and [Report.Write] pick one by name. Every writer is
+// ([Report.WriteSARIF]), JUnit XML ([Report.WriteJUnit]) or a
+// self-contained HTML page for people ([Report.WriteHTML]: a summary by
+// severity, findings grouped by resource with evidence and the fix, no
+// script and nothing fetched); [ParseFormat] and [Report.Write] pick one
+// by name. Every writer is
 // deterministic: output depends only on the report, in the order its
 // findings are in ([Report.Sort] gives the canonical order, resources in
 // natural order), and all times come from it.

@@ -18,25 +18,28 @@ const (
 	FormatSARIF
 	// FormatJUnit is the JUnit XML written by [Report.WriteJUnit].
 	FormatJUnit
+	// FormatHTML is the self-contained HTML page written by
+	// [Report.WriteHTML].
+	FormatHTML
 )
 
 var formatEnum = enum[Format]{
 	kind:  "format",
-	names: []string{FormatTable: "table", FormatJSON: "json", FormatSARIF: "sarif", FormatJUnit: "junit"},
+	names: []string{FormatTable: "table", FormatJSON: "json", FormatSARIF: "sarif", FormatJUnit: "junit", FormatHTML: "html"},
 	order: Formats(),
 }
 
 // Formats returns every format in declaration order.
 func Formats() []Format {
-	return []Format{FormatTable, FormatJSON, FormatSARIF, FormatJUnit}
+	return []Format{FormatTable, FormatJSON, FormatSARIF, FormatJUnit, FormatHTML}
 }
 
-// String returns the format name ("table", "json", "sarif", "junit"), or
-// "format(N)" for an invalid value.
+// String returns the format name ("table", "json", "sarif", "junit",
+// "html"), or "format(N)" for an invalid value.
 func (f Format) String() string { return formatEnum.String(f) }
 
 // ParseFormat parses a format name, ignoring case and surrounding space.
-// Any value other than "table", "json", "sarif" or "junit" yields a
+// Any value other than "table", "json", "sarif", "junit" or "html" yields a
 // *[ParseError] naming it.
 func ParseFormat(name string) (Format, error) {
 	return formatEnum.parse(name)
@@ -63,6 +66,8 @@ func (r *Report) Write(w io.Writer, f Format) error {
 		return r.WriteSARIF(w, SARIFOptions{})
 	case FormatJUnit:
 		return r.WriteJUnit(w)
+	case FormatHTML:
+		return r.WriteHTML(w)
 	}
 	return fmt.Errorf("audit: write: invalid %v", f)
 }

@@ -15,7 +15,7 @@ AWS_TEST_SECRET=${OPSKIT_AWS_SECRET_ACCESS_KEY:-opskit-test}
 AWS_TEST_REGION=${OPSKIT_AWS_REGION:-us-east-1}
 export AWS_TEST_KEY_ID AWS_TEST_SECRET AWS_TEST_REGION
 
-for part in tls postgres rabbitmq docker moto sshhost sarif journald gitleaks; do
+for part in tls postgres rabbitmq docker moto sshhost sarif journald gitleaks chromium; do
 	# shellcheck source=/dev/null
 	. "$here/scripts/$part.sh"
 done
@@ -42,6 +42,7 @@ up)
 	sarif_up
 	journald_up
 	gitleaks_up
+	chromium_up
 	printf '==> all services ready in %ss\n' $((SECONDS - start))
 	;;
 down)
@@ -72,6 +73,7 @@ status)
 	sarif_status
 	journald_status
 	gitleaks_status
+	chromium_status
 	;;
 *)
 	die "usage: $0 up|down|status|bench-deps"
