@@ -7,7 +7,7 @@
 // groups (references between security groups resolved); default groups
 // with rules; and VPCs without flow logs. Audit reads through EC2API, the
 // three EC2 operations it uses, and returns access's finding model
-// (access.Finding; write an access.Report as table, JSON, SARIF or JUnit).
+// (access.Finding; write an access.Report as table, JSON, SARIF, JUnit or HTML).
 // It is its own package so that a program granting SSH access through
 // access does not compile the AWS SDK.
 package netaudit

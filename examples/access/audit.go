@@ -26,7 +26,7 @@ func audit(ctx context.Context, env *cli.Env, args []string) error {
 	fs := env.Flags("access audit", auditUsage)
 	var hf hostFlags
 	hf.register(fs)
-	format := fs.String("format", "table", "report format: table, json, sarif or junit")
+	format := fs.String("format", "table", "report format: table, json, sarif, junit or html")
 	failOn := fs.String("fail-on", "high", "exit 1 when a finding fails at or above this severity (critical, high, medium, low, info) or never (none)")
 	waivers := fs.String("waivers", "", "waivers file (YAML): accepted failures with reason and expiry")
 	out := fs.String("out", "", "write the report to this file instead of standard output")

@@ -32,7 +32,7 @@ type (
 	Waiver = audit.Waiver
 	// Tool names the program in a report.
 	Tool = audit.Tool
-	// Format names a report writer: table, json, sarif or junit.
+	// Format names a report writer: table, json, sarif, junit or html.
 	Format = audit.Format
 	// SARIFOptions chooses what WriteSARIF writes beyond failures and
 	// check errors, and the run's automationDetails.id.
@@ -62,6 +62,7 @@ const (
 	FormatJSON  = audit.FormatJSON
 	FormatSARIF = audit.FormatSARIF
 	FormatJUnit = audit.FormatJUnit
+	FormatHTML  = audit.FormatHTML
 
 	// ExitOK: nothing failed at or above the threshold.
 	ExitOK = audit.ExitOK
@@ -71,7 +72,7 @@ const (
 	ExitCheckErrors = audit.ExitCheckErrors
 )
 
-// ParseFormat parses a writer name: table, json, sarif or junit.
+// ParseFormat parses a writer name: table, json, sarif, junit or html.
 func ParseFormat(name string) (Format, error) { return audit.ParseFormat(name) }
 
 // ParseSeverity parses a severity name (critical, high, medium, low, info),
