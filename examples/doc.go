@@ -8,6 +8,10 @@
 //     Scaling group, PostgreSQL on RDS with a read replica and its password
 //     in Secrets Manager, the RabbitMQ topology, and Swarm services with
 //     their secrets.
+//   - harden: one audit report across PostgreSQL (or RDS), the Docker
+//     daemon, containers and images, SSH hosts, security groups and load
+//     balancers, Dockerfiles and compose files, and TLS endpoints, as a
+//     table, JSON, SARIF, JUnit or a self-contained HTML page.
 //   - access: plan, grant, revoke, reconcile and audit SSH access over an
 //     inventory of hosts from a team file kept as code; cert issues
 //     short-lived SSH certificates and krl writes the revocation list.
@@ -20,6 +24,6 @@
 // above --fail-on, 2 usage or configuration errors naming field and line,
 // 3 some hosts or resources failed), SIGINT/SIGTERM handling, progress bars
 // on a terminal, and --json logs. Each has an end-to-end test
-// (TestProvisionE2E, TestAccessE2E, TestAutoscaleE2E, TestLogshipE2E) that
+// (TestProvisionE2E, TestHardenE2E and TestHardenHTML, TestAccessE2E, TestAutoscaleE2E, TestLogshipE2E) that
 // builds it and runs it as a process.
 package examples
