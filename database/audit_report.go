@@ -22,6 +22,7 @@ type (
 	// SARIFOptions chooses what WriteSARIF writes beyond failures and
 	// check errors, and the run's automationDetails.id.
 	SARIFOptions = audit.SARIFOptions
+	TableOptions = audit.TableOptions
 	// Summary counts a report's findings by status and severity.
 	Summary = audit.Summary
 	// WaiverError reports a bad entry in a waiver file, with its line.

@@ -10,6 +10,7 @@ import (
 type options struct {
 	config, format, out, failOn, waivers string
 	timeout                              time.Duration
+	passes                               bool
 
 	postgres                      string
 	postgresLocalFiles            bool
@@ -29,6 +30,7 @@ func (o *options) register(fs *flag.FlagSet) {
 	fs.StringVar(&o.out, "out", "", "write the report to this file instead of standard output")
 	fs.StringVar(&o.failOn, "fail-on", "high", "exit 1 when a finding fails at or above this severity (critical, high, medium, low, info) or never (none)")
 	fs.StringVar(&o.waivers, "waivers", "", "waivers file (YAML): accepted failures with reason and expiry (overrides the config's)")
+	fs.BoolVar(&o.passes, "passes", false, "table: list passed and not-applicable findings as rows too (they are always counted, and always in the other formats)")
 	fs.DurationVar(&o.timeout, "timeout", 2*time.Minute, "bound on the audit of one target")
 	fs.StringVar(&o.postgres, "postgres", "", `PostgreSQL DSN to audit ("env": from the PG* variables); its password may come from PGPASSWORD`)
 	fs.BoolVar(&o.postgresLocalFiles, "postgres-local-files", false, "the audit runs on the database host: check the modes of its files too")

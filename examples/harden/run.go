@@ -65,7 +65,7 @@ func harden(ctx context.Context, env *cli.Env, o *options) error {
 	}
 	rep.ApplyWaivers(time.Now(), ws)
 	rep.Sort()
-	if err := writeReport(env, say, rep, format, o.out); err != nil {
+	if err := writeReport(env, say, rep, format, o.out, o.passes); err != nil {
 		return err
 	}
 	if len(failed) > 0 {
@@ -79,7 +79,7 @@ func harden(ctx context.Context, env *cli.Env, o *options) error {
 
 // writeReport writes rep to out (or standard output), and one JSON record
 // per failing finding with --json.
-func writeReport(env *cli.Env, say sayer, rep *access.Report, f access.Format, out string) error {
+func writeReport(env *cli.Env, say sayer, rep *access.Report, f access.Format, out string, passes bool) error {
 	for _, fd := range rep.Findings {
 		if fd.Failing() {
 			env.Event("finding", "check", fd.CheckID, "severity", fd.Severity.String(), "status", fd.Status.String(), "resource", fd.Resource, "evidence", fd.Evidence)
@@ -93,10 +93,14 @@ func writeReport(env *cli.Env, say sayer, rep *access.Report, f access.Format, o
 	case env.JSON:
 		// The findings went out as records.
 	default:
+		var err error
 		if f == access.FormatTable {
 			say("\n")
+			err = rep.WriteTableWith(env.Stdout, access.TableOptions{Passes: passes, NotApplicable: passes})
+		} else {
+			err = rep.Write(env.Stdout, f)
 		}
-		if err := rep.Write(env.Stdout, f); err != nil {
+		if err != nil {
 			return fmt.Errorf("write report: %w", err)
 		}
 	}

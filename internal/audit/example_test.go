@@ -76,6 +76,25 @@ func Example() {
 	// exit code: 2
 }
 
+// For a terminal, list only what needs attention: passed findings are
+// counted in the summary but get no row.
+func ExampleReport_WriteTableWith() {
+	target := pgHBA{lines: []string{
+		"local all postgres peer",
+		"host all all 0.0.0.0/0 trust",
+	}}
+	r := &audit.Report{Findings: audit.Run(context.Background(), target, checkers[0])}
+	r.Sort()
+	if err := r.WriteTableWith(os.Stdout, audit.TableOptions{}); err != nil {
+		fmt.Println(err)
+	}
+	// Output:
+	// SEVERITY  STATUS  CHECK                  RESOURCE       TITLE
+	// critical  fail    database.pg_hba.trust  pg_hba.conf:2  pg_hba.conf allows trust authentication
+	//
+	// 2 findings: 1 fail (1 critical), 0 error, 0 waived, 1 pass
+}
+
 // Waivers accept known failures until they expire. An expired waiver stops
 // waiving and the finding says so; a waiver that waived nothing is returned
 // for clean-up.
