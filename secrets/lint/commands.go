@@ -5,8 +5,10 @@ import (
 	"strings"
 )
 
-// A shell word: double-quoted, single-quoted or bare.
-const shellWord = `("[^"]*"|'[^']*'|[^\s;&|<>()'"]+)`
+// shellWord matches one shell word: quoted, a command substitution
+// ($(...) or backquotes, whose output is only known when the command
+// runs), or a bare word.
+const shellWord = `("[^"]*"|'[^']*'|\$\([^)]*\)|` + "`[^`]*`" + `|[^\s;&|<>()'"]+)`
 
 // commandRule finds a secret written on a command line; group 1 (or the
 // last group) is the secret.

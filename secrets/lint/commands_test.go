@@ -20,6 +20,8 @@ func TestFindInCommand(t *testing.T) {
 		{`echo "root:Tr0ub4dor" | chpasswd`, "Tr0ub4dor"},
 		{`export PGPASSWORD=Summer2024 && psql`, "Summer2024"},
 		{`PGPASSWORD="$(cat /run/secrets/pg)" psql`, ""},
+		{`NPM_TOKEN=$(cat /run/secrets/npm) npm ci`, ""},
+		{"NPM_TOKEN=`cat /run/secrets/npm` npm ci", ""},
 		{`docker login -u ci -p Zq8rT2mWx9 registry`, "Zq8rT2mWx9"},
 		{`docker login -u ci --password-stdin registry < /run/secrets/reg`, ""},
 		{`curl -H "Authorization: Bearer Zq8rT2mWx9LpV4sK" https://x`, "Zq8rT2mWx9LpV4sK"},
