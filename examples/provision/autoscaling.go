@@ -30,7 +30,11 @@ func (s *asgStep) Name() string { return "autoscaling group" }
 
 func (s *asgStep) template() awsec2.LaunchTemplateSpec {
 	lt := s.w.cfg.AutoScaling.LaunchTemplate
-	return awsec2.LaunchTemplateSpec{Name: lt.Name, ImageID: lt.Image, InstanceType: lt.InstanceType, SecurityGroups: lt.SecurityGroups}
+	spec := awsec2.LaunchTemplateSpec{Name: lt.Name, ImageID: lt.Image, InstanceType: lt.InstanceType, SecurityGroups: lt.SecurityGroups}
+	if lt.firstBoot != nil {
+		spec.UserData = lt.firstBoot.userData
+	}
+	return spec
 }
 
 func (s *asgStep) spec() awsasg.GroupSpec {
@@ -62,7 +66,7 @@ func (s *asgStep) Plan(ctx context.Context) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	return append(lines(lt), s.groupLines(plans[0])...), nil
+	return append(withAccess(s.w.cfg.AutoScaling.LaunchTemplate.firstBoot, lt), s.groupLines(plans[0])...), nil
 }
 
 // groupLines says what the group plan does, creation in one line.
@@ -78,7 +82,7 @@ func (s *asgStep) groupLines(p *awsasg.Plan) []string {
 
 func (s *asgStep) Apply(ctx context.Context) ([]string, error) {
 	lt, err := s.ec2.ApplyTemplate(ctx, s.template(), s.w.sgIDs)
-	done := lines(lt)
+	done := withAccess(s.w.cfg.AutoScaling.LaunchTemplate.firstBoot, lt)
 	if err != nil {
 		return done, err
 	}

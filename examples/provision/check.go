@@ -1,8 +1,10 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/opskit-dev/opskit/examples/internal/cli"
 	"github.com/opskit-dev/opskit/scaling/awsec2"
@@ -10,9 +12,11 @@ import (
 )
 
 // check validates what decoding cannot, naming field and line: required
-// fields, names that refer to other sections, and every spec through its
-// package's own Validate, so nothing is changed for a file with a mistake.
-func (c *config) check(cfg *cli.Config) cli.ConfigErrors {
+// fields, names that refer to other sections, the launch template's team
+// file (rendered into its user data, from teams), and every spec through
+// its package's own Validate, so nothing is changed for a file with a
+// mistake.
+func (c *config) check(ctx context.Context, cfg *cli.Config, teams teamSource) cli.ConfigErrors {
 	var errs cli.ConfigErrors
 	add := func(field, format string, args ...any) { errs = append(errs, cfg.Errorf(field, format, args...)) }
 	need := func(field string, ok bool) {
@@ -73,6 +77,7 @@ func (c *config) check(cfg *cli.Config) cli.ConfigErrors {
 		need("autoscaling.name", a.Name != "")
 		need("autoscaling.launch_template.name", a.LaunchTemplate.Name != "")
 		refSG("autoscaling.launch_template.security_groups", a.LaunchTemplate.SecurityGroups)
+		errs = append(errs, c.renderAccess(ctx, cfg, teams, time.Now())...)
 		for _, n := range a.TargetGroups {
 			if !tgs[n] {
 				add("autoscaling.target_groups", "target group %q is not in load_balancer.target_groups", n)

@@ -86,10 +86,23 @@ type asgConfig struct {
 }
 
 type ltConfig struct {
-	Name           string   `yaml:"name"`
-	Image          string   `yaml:"image"`
-	InstanceType   string   `yaml:"instance_type"`
-	SecurityGroups []string `yaml:"security_groups"`
+	Name           string          `yaml:"name"`
+	Image          string          `yaml:"image"`
+	InstanceType   string          `yaml:"instance_type"`
+	SecurityGroups []string        `yaml:"security_groups"`
+	Access         *ltAccessConfig `yaml:"access"`
+
+	// firstBoot is Access rendered, by check.
+	firstBoot *firstBoot
+}
+
+// ltAccessConfig puts a team's SSH access into the launch template's user
+// data, so instances boot with the keys in place: the grants of the team
+// file's HostGroups, rendered as cloud-init user data by access.UserData.
+type ltAccessConfig struct {
+	// TeamFile is the access team file, relative to the configuration file.
+	TeamFile   string   `yaml:"team_file"`
+	HostGroups []string `yaml:"host_groups"`
 }
 
 // policyConfig is one target-tracking policy run by AWS: exactly one of

@@ -40,14 +40,15 @@ func demo(ctx context.Context, env *cli.Env) error {
 	if err != nil {
 		return err
 	}
-	if errs := c.check(cfg); len(errs) > 0 {
+	if errs := c.check(ctx, cfg, embeddedTeams(map[string][]byte{"team.yaml": exampleTeam})); len(errs) > 0 {
 		return errs
 	}
 	b := fakes()
 	w := newWorld(&c)
 	steps := b.steps(w)
-	env.Printf("Demo: the example file (provision --example) on opskit's in-memory fakes of EC2, ELB,\n")
-	env.Printf("Auto Scaling, RDS, Secrets Manager, a 3-node RabbitMQ cluster and a Swarm manager.\n")
+	env.Printf("Demo: the example file (provision --example, its team file --example-team) on opskit's\n")
+	env.Printf("in-memory fakes of EC2, ELB, Auto Scaling, RDS, Secrets Manager, a 3-node RabbitMQ cluster\n")
+	env.Printf("and a Swarm manager.\n")
 	env.Printf("Real infrastructure: provision --config FILE plan|apply|destroy (provision -h).\n")
 	tour := []struct {
 		v    verb

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"os"
@@ -20,6 +22,7 @@ import (
 	awssm "github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/moby/moby/client"
 
+	"github.com/opskit-dev/opskit/access"
 	"github.com/opskit-dev/opskit/bus"
 	"github.com/opskit-dev/opskit/examples/internal/e2e"
 	"github.com/opskit-dev/opskit/internal/testenv"
@@ -27,11 +30,13 @@ import (
 
 // TestProvisionE2E builds the provision program and runs it as a process:
 // the demo on the fakes (plan, apply, apply again with no change, destroy,
-// nothing left), a configuration error (exit 2 naming file, line and
-// field), and a real run against moto, the RabbitMQ cluster and the swarm:
-// plan, apply, apply again = no changes, destroy, with every resource
-// checked through the services' own APIs to exist after apply and to be
-// gone after destroy, and the database password never printed.
+// nothing left), configuration errors (exit 2 naming file, line and
+// field; a bad team file also names its own line), and a real run against
+// moto, the RabbitMQ cluster and the swarm: plan, apply, apply again = no
+// changes, destroy, with every resource checked through the services' own
+// APIs to exist after apply and to be gone after destroy (the launch
+// template carrying exactly access.UserData's output), and neither the
+// database password nor a team key ever printed.
 func TestProvisionE2E(t *testing.T) {
 	bin := e2e.Build(t)
 
@@ -45,6 +50,8 @@ func TestProvisionE2E(t *testing.T) {
 			"authorize rule shop-db: tcp 5432 from shop-app",
 			"create rule shop-alb HTTP:80 #10: path-pattern=/api/* -> forward",
 			"create group shop-web: min 2, max 10, desired 2",
+			"create launch template shop-web: ami-12c6146b t3.small [(new shop-app)] user data ",
+			"; access: 3 users of team.yaml (host groups web)",
 			"+ policy opskit-shop-web-cpu",
 			"create instance shop-db: PostgreSQL 16.3 on db.m6g.large, Multi-AZ, 100 GiB io1, 3000 IOPS",
 			"create read replica shop-db-ro of shop-db",
@@ -59,6 +66,9 @@ func TestProvisionE2E(t *testing.T) {
 			if !strings.Contains(r.Stdout, want) {
 				t.Errorf("demo output lacks %q", want)
 			}
+		}
+		if strings.Contains(r.Stdout, "AAAAC3Nza") {
+			t.Error("demo output shows a key of the team file")
 		}
 		if t.Failed() {
 			t.Logf("demo output:\n%s", r.Stdout)
@@ -93,7 +103,61 @@ func TestProvisionE2E(t *testing.T) {
 		}
 	})
 
+	t.Run("team file error", func(t *testing.T) { teamFileErrors(t, bin) })
+
 	t.Run("real", func(t *testing.T) { realE2E(t, bin) })
+}
+
+// lineOf returns the 1-based line of the first line of text containing s.
+func lineOf(t *testing.T, text, s string) int {
+	t.Helper()
+	for i, l := range strings.Split(text, "\n") {
+		if strings.Contains(l, s) {
+			return i + 1
+		}
+	}
+	t.Fatalf("no line contains %q", s)
+	return 0
+}
+
+// teamFileErrors: the launch template's team file is read relative to the
+// configuration file; a mistake in it is a configuration error (exit 2,
+// nothing changed) naming the configuration's file, line and field and
+// the team file's own file and line; an unknown host group names its
+// field.
+func teamFileErrors(t *testing.T, bin string) {
+	dir := t.TempDir()
+	f := filepath.Join(dir, "service.yaml")
+	if err := os.WriteFile(f, exampleYAML, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := e2e.Run(t, 30*time.Second, bin, nil, "--example-team")
+	if r.Code != 0 || r.Stdout != string(exampleTeam) {
+		t.Fatalf("--example-team: exit %d, output is not team.yaml:\n%s", r.Code, r.Stdout)
+	}
+	bad := strings.Replace(r.Stdout, "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMySAbk", "ssh-ed25519 not-base64!", 1)
+	if err := os.WriteFile(filepath.Join(dir, "team.yaml"), []byte(bad), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r = e2e.Run(t, 30*time.Second, bin, nil, "--config", f, "plan")
+	want := fmt.Sprintf("service.yaml:%d: autoscaling.launch_template.access.team_file: ", lineOf(t, string(exampleYAML), "access: {team_file"))
+	wantTeam := fmt.Sprintf("team.yaml:%d: ", lineOf(t, bad, "not-base64!"))
+	if r.Code != 2 || !strings.Contains(r.Stderr, want) || !strings.Contains(r.Stderr, wantTeam) {
+		t.Fatalf("exit %d (want 2), stderr lacks %q or %q:\n%s", r.Code, want, wantTeam, r.Stderr)
+	}
+
+	if err := os.WriteFile(filepath.Join(dir, "team.yaml"), exampleTeam, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	other := strings.Replace(string(exampleYAML), "host_groups: [web]", "host_groups: [web, www]", 1)
+	if err := os.WriteFile(f, []byte(other), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r = e2e.Run(t, 30*time.Second, bin, nil, "--config", f, "plan")
+	want = fmt.Sprintf("service.yaml:%d: autoscaling.launch_template.access.host_groups[1]: host group \"www\" is not in team.yaml", lineOf(t, other, "access: {team_file"))
+	if r.Code != 2 || !strings.Contains(r.Stderr, want) {
+		t.Fatalf("exit %d (want 2), stderr lacks %q:\n%s", r.Code, want, r.Stderr)
+	}
 }
 
 func realE2E(t *testing.T, bin string) {
@@ -110,8 +174,12 @@ func realE2E(t *testing.T, bin string) {
 	// shop-web runs one idle task (its secrets mounted), shop-worker none.
 	yaml = strings.ReplaceAll(yaml, "      replicas: 1\n", "      replicas: 0\n      args: [idle]\n")
 	yaml = strings.ReplaceAll(yaml, "      replicas: 2\n", "      replicas: 1\n      args: [idle]\n")
-	f := filepath.Join(t.TempDir(), "service.yaml")
+	dir := t.TempDir()
+	f := filepath.Join(dir, "service.yaml")
 	if err := os.WriteFile(f, []byte(yaml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "team.yaml"), exampleTeam, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	env := []string{"AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test", "AWS_REGION=us-east-1",
@@ -135,7 +203,8 @@ func realE2E(t *testing.T, bin string) {
 	}
 
 	r := runIt("plan")
-	if !strings.Contains(r.Stdout, "create security group "+svc+"-app") || !strings.Contains(r.Stdout, "plan: 42 to change") {
+	if !strings.Contains(r.Stdout, "create security group "+svc+"-app") || !strings.Contains(r.Stdout, "plan: 42 to change") ||
+		!strings.Contains(r.Stdout, "; access: 3 users of team.yaml (host groups web)") || strings.Contains(r.Stdout, "AAAAC3Nza") {
 		t.Fatalf("plan:\n%s", r.Stdout)
 	}
 	start := time.Now()
@@ -153,7 +222,24 @@ func realE2E(t *testing.T, bin string) {
 	}
 	t.Logf("real run (apply, apply again): %s", took)
 
-	// Everything exists, made as the file says.
+	// Everything exists, made as the file says; the launch template's
+	// latest version carries exactly the team's user data.
+	tf, err := access.ParseTeamFile(ctx, "team.yaml", exampleTeam, access.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantUD, err := access.UserData(tf, []string{"web"}, access.UserDataOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lt, err := ec2.NewFromConfig(cfg).DescribeLaunchTemplateVersions(ctx, &ec2.DescribeLaunchTemplateVersionsInput{LaunchTemplateName: aws.String(svc + "-web"), Versions: []string{"$Latest"}})
+	if err != nil || len(lt.LaunchTemplateVersions) != 1 {
+		t.Fatalf("launch template %s-web: %v", svc, err)
+	}
+	gotUD, err := base64.StdEncoding.DecodeString(aws.ToString(lt.LaunchTemplateVersions[0].LaunchTemplateData.UserData))
+	if err != nil || !bytes.Equal(gotUD, wantUD) {
+		t.Fatalf("launch template %s-web, version %d: user data (%v)\n%s\nwant access.UserData's\n%s", svc, aws.ToInt64(lt.LaunchTemplateVersions[0].VersionNumber), err, gotUD, wantUD)
+	}
 	sm := awssm.NewFromConfig(cfg)
 	pw, err := sm.GetSecretValue(ctx, &awssm.GetSecretValueInput{SecretId: aws.String(svc + "/db/master")})
 	if err != nil {

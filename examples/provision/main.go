@@ -1,15 +1,18 @@
 // Command provision makes a service's infrastructure from one YAML file:
 // security groups, an ALB (path rules) or NLB in front of an Auto Scaling
-// group with its min/max and policies, a PostgreSQL RDS instance (Multi-AZ,
-// storage, IOPS) with a read replica and its parameter group, the database
-// password generated into Secrets Manager (never printed), the RabbitMQ
-// topology with worker queues spread over the cluster, and Swarm services
-// with their secrets. plan shows what would change, apply makes it so (a
+// group with its min/max and policies (its launch template's user data
+// giving new instances the SSH keys of a team file's host groups, rendered
+// by access.UserData), a PostgreSQL RDS instance (Multi-AZ, storage, IOPS)
+// with a read replica and its parameter group, the database password
+// generated into Secrets Manager (never printed), the RabbitMQ topology
+// with worker queues spread over the cluster, and Swarm services with
+// their secrets. plan shows what would change, apply makes it so (a
 // second apply changes nothing), destroy removes what it made.
 //
 // Without --config it runs a demo on opskit's in-memory fakes: the example
-// file (service.yaml, printed with --example) is planned, applied, applied
-// again and destroyed, in about a second:
+// file (service.yaml, printed with --example, and the team file it names,
+// printed with --example-team) is planned, applied, applied again and
+// destroyed, in about a second:
 //
 //	go run ./examples/provision
 //
@@ -34,11 +37,17 @@ import (
 //go:embed service.yaml
 var exampleYAML []byte
 
+// exampleTeam is the team file service.yaml's launch template names.
+//
+//go:embed team.yaml
+var exampleTeam []byte
+
 const usage = `provision makes a service's infrastructure from one YAML file and keeps it so.
 
 Usage:
   provision [flags]                          demo: the example file on in-memory fakes
   provision --example                        print the example file
+  provision --example-team                   print the team file it names (team.yaml)
   provision --config FILE plan [flags]       what apply would change (reads only)
   provision --config FILE apply [flags]      make it so; a second apply changes nothing
   provision --config FILE destroy [flags]    remove what the file describes
@@ -46,7 +55,9 @@ Usage:
 The file (see --example) has these sections, each optional:
   security_groups   ingress from CIDR blocks or other groups, by name
   load_balancer     ALB (path and host rules) or NLB, target groups, listeners
-  autoscaling       launch template, min/max/desired, target-tracking policies
+  autoscaling       launch template (with the SSH access of a team file's host
+                    groups as its user data), min/max/desired, target-tracking
+                    policies
   database          PostgreSQL RDS: class, Multi-AZ, storage and IOPS, parameters,
                     read replica; the password generated into Secrets Manager
   rabbitmq          exchanges, queues, bindings, worker queues over the cluster
@@ -63,7 +74,7 @@ Exit codes: 0 done, 2 usage or configuration error (nothing changed),
 type options struct {
 	config, awsEndpoint, rabbitAPI, docker string
 	amqp                                   multi
-	example                                bool
+	example, exampleTeam                   bool
 	wait                                   time.Duration
 }
 
@@ -74,6 +85,7 @@ func run(ctx context.Context, env *cli.Env, args []string) error {
 	var o options
 	fs.StringVar(&o.config, "config", "", "the infrastructure file (YAML); without it the demo runs")
 	fs.BoolVar(&o.example, "example", false, "print the example file and exit")
+	fs.BoolVar(&o.exampleTeam, "example-team", false, "print the example's team file (team.yaml) and exit")
 	fs.StringVar(&o.awsEndpoint, "aws-endpoint", "", "AWS endpoint URL (an emulator such as moto); credentials and region from the default chain")
 	fs.Var(&o.amqp, "amqp", "AMQP URL of a RabbitMQ node (repeatable)")
 	fs.StringVar(&o.rabbitAPI, "rabbitmq-api", "", "RabbitMQ management API URL (default: http://HOST:15672 of the first --amqp, its user)")
@@ -84,6 +96,10 @@ func run(ctx context.Context, env *cli.Env, args []string) error {
 	}
 	if o.example {
 		_, err := env.Stdout.Write(exampleYAML)
+		return err
+	}
+	if o.exampleTeam {
+		_, err := env.Stdout.Write(exampleTeam)
 		return err
 	}
 	if o.config == "" {
@@ -104,7 +120,7 @@ func run(ctx context.Context, env *cli.Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if errs := c.check(cfg); len(errs) > 0 {
+	if errs := c.check(ctx, cfg, fileTeams(o.config)); len(errs) > 0 {
 		return errs
 	}
 	b, err := o.real(ctx, env, &c)

@@ -2,7 +2,8 @@
 // code: the network it goes in (a VPC, "default" for the account's default
 // one, and its subnets), security groups with their ingress rules (from CIDR
 // blocks or from other groups of the same set, by name), and launch
-// templates.
+// templates (image, instance type, groups and user data, such as the
+// #cloud-config that gives new instances a team's SSH keys at first boot).
 //
 // A Provisioner plans (every change as a readable line) and applies
 // idempotently: all specs are validated before any call, and applying

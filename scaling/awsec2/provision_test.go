@@ -18,10 +18,20 @@ import (
 // TestProvisioner runs the same cases on the fake and on moto: groups
 // that reference each other are created, a second apply changes nothing,
 // a changed rule set is revoked and authorized, launch templates get a
-// new version on a change, and Delete removes everything.
+// new version on a change, and Delete removes everything; launch template
+// user data goes out base64 and comes back the same, and is compared in
+// plans (see testUserData).
 func TestProvisioner(t *testing.T) {
-	t.Run("fake", func(t *testing.T) { testProvisioner(t, awsec2fake.New()) })
-	t.Run("moto", func(t *testing.T) { testProvisioner(t, ec2.NewFromConfig(testenv.AWS(t))) })
+	t.Run("fake", func(t *testing.T) {
+		api := awsec2fake.New()
+		testProvisioner(t, api)
+		testUserData(t, api)
+	})
+	t.Run("moto", func(t *testing.T) {
+		api := ec2.NewFromConfig(testenv.AWS(t))
+		testProvisioner(t, api)
+		testUserData(t, api)
+	})
 }
 
 func testProvisioner(t *testing.T, api awsec2.API) {

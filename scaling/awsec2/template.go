@@ -2,6 +2,9 @@ package awsec2
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
 	"fmt"
 	"slices"
 	"strings"
@@ -24,7 +27,16 @@ type LaunchTemplateSpec struct {
 	// SecurityGroups are group IDs, or names resolved through the IDs
 	// passed with the spec.
 	SecurityGroups []string
+	// UserData is what instances get as user data (such as a
+	// #cloud-config), raw: it is base64-encoded on the wire, and at most
+	// MaxUserDataSize bytes. Plans compare it by its SHA-256 and never
+	// show it; empty means none.
+	UserData []byte
 }
+
+// MaxUserDataSize is EC2's limit on a launch template's user data, in
+// bytes before base64: 16 KB.
+const MaxUserDataSize = 16 << 10
 
 func ltInput(name string) string { return fmt.Sprintf("launch template %q", name) }
 
@@ -42,15 +54,48 @@ func (s LaunchTemplateSpec) Validate() error {
 	if s.InstanceType == "" {
 		return invalid(ltInput(s.Name), "InstanceType", "empty")
 	}
+	if len(s.UserData) > MaxUserDataSize {
+		return invalid(ltInput(s.Name), "UserData", "%d bytes, over EC2's limit of %d (before base64)", len(s.UserData), MaxUserDataSize)
+	}
 	return nil
 }
 
-// templateVersion is what the plan compares: image, type and sorted
-// security group IDs.
-func templateVersion(image, typ string, groups []string) string {
+// templateVersion is what the plan compares: image, type, sorted security
+// group IDs and a summary of the user data (its size and SHA-256, never
+// its content).
+func templateVersion(image, typ string, groups []string, userData string) string {
 	g := slices.Clone(groups)
 	slices.Sort(g)
-	return fmt.Sprintf("%s %s [%s]", image, typ, strings.Join(g, " "))
+	v := fmt.Sprintf("%s %s [%s]", image, typ, strings.Join(g, " "))
+	if userData != "" {
+		v += " " + userData
+	}
+	return v
+}
+
+// UserDataSummary is how plans show and compare user data: its size and
+// its SHA-256 in hex ("user data 1532 bytes sha256:2c26b4..."), so a
+// plan never prints keys or scripts yet names exactly what it would write
+// (sha256sum of the data gives the same digest); empty for none.
+func UserDataSummary(data []byte) string {
+	if len(data) == 0 {
+		return ""
+	}
+	sum := sha256.Sum256(data)
+	return fmt.Sprintf("user data %d bytes sha256:%s", len(data), hex.EncodeToString(sum[:]))
+}
+
+// liveUserData summarizes the base64 user data of a live version; data
+// that does not decode is shown as such (and so differs from any spec).
+func liveUserData(b64 string) string {
+	if b64 == "" {
+		return ""
+	}
+	data, err := base64.StdEncoding.DecodeString(b64)
+	if err != nil {
+		return fmt.Sprintf("user data (%d characters, not base64)", len(b64))
+	}
+	return UserDataSummary(data)
 }
 
 func (s LaunchTemplateSpec) resolve(ids map[string]string) []string {
@@ -83,7 +128,7 @@ func (p *Provisioner) latest(ctx context.Context, name string) (string, bool, er
 	if d == nil {
 		return "", true, nil
 	}
-	return templateVersion(aws.ToString(d.ImageId), string(d.InstanceType), d.SecurityGroupIds), true, nil
+	return templateVersion(aws.ToString(d.ImageId), string(d.InstanceType), d.SecurityGroupIds, liveUserData(aws.ToString(d.UserData))), true, nil
 }
 
 // PlanTemplate compares the spec with the live template without changing
@@ -97,7 +142,7 @@ func (p *Provisioner) PlanTemplate(ctx context.Context, s LaunchTemplateSpec, id
 	if err != nil {
 		return nil, err
 	}
-	want := templateVersion(s.ImageID, s.InstanceType, s.resolve(ids))
+	want := templateVersion(s.ImageID, s.InstanceType, s.resolve(ids), UserDataSummary(s.UserData))
 	switch {
 	case !exists:
 		return []Change{{Resource: "launch template", Name: s.Name, Op: "create", Detail: want}}, nil
@@ -121,6 +166,9 @@ func (p *Provisioner) ApplyTemplate(ctx context.Context, s LaunchTemplateSpec, i
 		}
 	}
 	data := &types.RequestLaunchTemplateData{ImageId: aws.String(s.ImageID), InstanceType: types.InstanceType(s.InstanceType), SecurityGroupIds: groups}
+	if len(s.UserData) > 0 {
+		data.UserData = aws.String(base64.StdEncoding.EncodeToString(s.UserData))
+	}
 	if changes[0].Op == "create" {
 		_, err = p.api.CreateLaunchTemplate(ctx, &ec2.CreateLaunchTemplateInput{LaunchTemplateName: aws.String(s.Name), LaunchTemplateData: data})
 	} else {

@@ -2,6 +2,8 @@ package awsec2fake
 
 import (
 	"context"
+	"encoding/base64"
+	"slices"
 	"sort"
 	"strconv"
 
@@ -77,21 +79,35 @@ func (e *EC2) DescribeLaunchTemplateVersions(_ context.Context, in *ec2.Describe
 		d := t.versions[n-1]
 		out.LaunchTemplateVersions = append(out.LaunchTemplateVersions, types.LaunchTemplateVersion{
 			LaunchTemplateId: aws.String(t.id), LaunchTemplateName: aws.String(name), VersionNumber: aws.Int64(int64(n)), DefaultVersion: aws.Bool(n == 1),
-			LaunchTemplateData: &types.ResponseLaunchTemplateData{ImageId: d.ImageId, InstanceType: d.InstanceType, SecurityGroupIds: d.SecurityGroupIds}})
+			LaunchTemplateData: &types.ResponseLaunchTemplateData{ImageId: d.ImageId, InstanceType: d.InstanceType, SecurityGroupIds: d.SecurityGroupIds, UserData: d.UserData}})
 	}
 	return out, nil
 }
 
-func (e *EC2) checkData(d *types.RequestLaunchTemplateData) error {
+// maxUserData is EC2's limit on decoded user data.
+const maxUserData = 16384
+
+// checkData checks a version's data as EC2 does and returns the copy the
+// fake keeps (the caller's input may change after the call).
+func (e *EC2) checkData(d *types.RequestLaunchTemplateData) (*types.RequestLaunchTemplateData, error) {
 	if d == nil {
-		return apiError("MissingParameter", "LaunchTemplateData is required")
+		return nil, apiError("MissingParameter", "LaunchTemplateData is required")
+	}
+	if d.UserData != nil {
+		raw, err := base64.StdEncoding.DecodeString(*d.UserData)
+		if err != nil {
+			return nil, apiError("InvalidUserData.Malformed", "Invalid BASE64 encoding of user data.")
+		}
+		if len(raw) > maxUserData {
+			return nil, apiError("InvalidUserData.Malformed", "User data is limited to %d bytes.", maxUserData)
+		}
 	}
 	for _, g := range d.SecurityGroupIds {
 		if e.groups[g] == nil {
-			return apiError("InvalidGroupId.NotFound", "The security group '%s' does not exist", g)
+			return nil, apiError("InvalidGroupId.NotFound", "The security group '%s' does not exist", g)
 		}
 	}
-	return nil
+	return &types.RequestLaunchTemplateData{ImageId: d.ImageId, InstanceType: d.InstanceType, SecurityGroupIds: slices.Clone(d.SecurityGroupIds), UserData: d.UserData}, nil
 }
 
 // CreateLaunchTemplate creates a template with its first version.
@@ -102,10 +118,11 @@ func (e *EC2) CreateLaunchTemplate(_ context.Context, in *ec2.CreateLaunchTempla
 	if e.templates[name] != nil {
 		return nil, apiError("InvalidLaunchTemplateName.AlreadyExistsException", "Launch template name already in use.")
 	}
-	if err := e.checkData(in.LaunchTemplateData); err != nil {
+	d, err := e.checkData(in.LaunchTemplateData)
+	if err != nil {
 		return nil, err
 	}
-	t := &template{id: e.id("lt"), versions: []*types.RequestLaunchTemplateData{in.LaunchTemplateData}}
+	t := &template{id: e.id("lt"), versions: []*types.RequestLaunchTemplateData{d}}
 	e.templates[name] = t
 	return &ec2.CreateLaunchTemplateOutput{LaunchTemplate: &types.LaunchTemplate{LaunchTemplateId: aws.String(t.id), LaunchTemplateName: aws.String(name), LatestVersionNumber: aws.Int64(1)}}, nil
 }
@@ -118,10 +135,11 @@ func (e *EC2) CreateLaunchTemplateVersion(_ context.Context, in *ec2.CreateLaunc
 	if err != nil {
 		return nil, err
 	}
-	if err := e.checkData(in.LaunchTemplateData); err != nil {
+	d, err := e.checkData(in.LaunchTemplateData)
+	if err != nil {
 		return nil, err
 	}
-	t.versions = append(t.versions, in.LaunchTemplateData)
+	t.versions = append(t.versions, d)
 	return &ec2.CreateLaunchTemplateVersionOutput{LaunchTemplateVersion: &types.LaunchTemplateVersion{VersionNumber: aws.Int64(int64(len(t.versions)))}}, nil
 }
 
