@@ -1,13 +1,8 @@
 package testenv
 
 import (
-	"archive/tar"
-	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -37,43 +32,7 @@ func GoImage(t testing.TB, cli *client.Client, pkgDir, name string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var buf bytes.Buffer
-	tw := tar.NewWriter(&buf)
-	add := func(name string, mode int64, data []byte) {
-		_ = tw.WriteHeader(&tar.Header{Name: name, Mode: mode, Size: int64(len(data))})
-		_, _ = tw.Write(data)
-	}
-	add("Dockerfile", 0o644, []byte("FROM scratch\nCOPY app /app\nENTRYPOINT [\"/app\"]\n"))
-	add("app", 0o755, exe)
-	_ = tw.Close()
-	tag := fmt.Sprintf("opskit-%s:%d", name, time.Now().UnixNano())
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	res, err := cli.ImageBuild(ctx, &buf, client.ImageBuildOptions{Tags: []string{tag}, Remove: true, ForceRemove: true,
-		Labels: map[string]string{"opskit.testenv": name}})
-	if err != nil {
-		t.Fatalf("ImageBuild: %v", err)
-	}
-	defer res.Body.Close()
-	dec := json.NewDecoder(res.Body)
-	for {
-		var msg struct {
-			Error string `json:"error"`
-		}
-		if err := dec.Decode(&msg); err != nil {
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			t.Fatalf("ImageBuild output: %v", err)
-		}
-		if msg.Error != "" {
-			t.Fatalf("ImageBuild: %s", msg.Error)
-		}
-	}
-	t.Cleanup(func() {
-		_, _ = cli.ImageRemove(context.Background(), tag, client.ImageRemoveOptions{Force: true, PruneChildren: true})
-	})
-	return tag
+	return BuildImage(t, cli, name, "FROM scratch\nCOPY app /app\nENTRYPOINT [\"/app\"]\n", map[string][]byte{"app": exe}, client.ImageBuildOptions{})
 }
 
 // SwarmService creates a replicated service running image with args on

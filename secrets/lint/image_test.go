@@ -1,14 +1,8 @@
 package lint_test
 
 import (
-	"archive/tar"
-	"bytes"
 	"context"
 	"crypto/rand"
-	"encoding/json"
-	"errors"
-	"fmt"
-	"io"
 	"math/big"
 	"os"
 	"os/exec"
@@ -66,51 +60,7 @@ func fakeShell(t *testing.T) []byte {
 // when t ends.
 func buildImage(t *testing.T, cli *client.Client, name, dockerfile string, files map[string][]byte, args map[string]*string) string {
 	t.Helper()
-	var buf bytes.Buffer
-	tw := tar.NewWriter(&buf)
-	add := func(name string, mode int64, data []byte) {
-		if err := tw.WriteHeader(&tar.Header{Name: name, Mode: mode, Size: int64(len(data))}); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := tw.Write(data); err != nil {
-			t.Fatal(err)
-		}
-	}
-	add("Dockerfile", 0o644, []byte(dockerfile))
-	for n, data := range files {
-		add(n, 0o755, data)
-	}
-	if err := tw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	tag := fmt.Sprintf("opskit-lint-%s:%d", name, time.Now().UnixNano())
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	res, err := cli.ImageBuild(ctx, &buf, client.ImageBuildOptions{Tags: []string{tag}, BuildArgs: args, Remove: true,
-		ForceRemove: true, NoCache: true, Labels: map[string]string{"opskit.testenv": "secrets-lint"}})
-	if err != nil {
-		t.Fatalf("ImageBuild: %v", err)
-	}
-	defer res.Body.Close()
-	dec := json.NewDecoder(res.Body)
-	for {
-		var msg struct {
-			Error string `json:"error"`
-		}
-		if err := dec.Decode(&msg); err != nil {
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			t.Fatalf("ImageBuild output: %v", err)
-		}
-		if msg.Error != "" {
-			t.Fatalf("ImageBuild: %s", msg.Error)
-		}
-	}
-	t.Cleanup(func() {
-		_, _ = cli.ImageRemove(context.Background(), tag, client.ImageRemoveOptions{Force: true, PruneChildren: true})
-	})
-	return tag
+	return testenv.BuildImage(t, cli, "lint-"+name, dockerfile, files, client.ImageBuildOptions{BuildArgs: args, NoCache: true})
 }
 
 // TestLintImage builds one image with secrets planted in its config and
