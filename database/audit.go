@@ -8,40 +8,6 @@ import (
 	"github.com/opskit-dev/opskit/internal/audit"
 )
 
-// The shared finding model, re-exported so callers never import internal/.
-type (
-	// Finding is the outcome of one check on one resource.
-	Finding = audit.Finding
-	// Check is the metadata of one hardening rule.
-	Check = audit.Check
-	// Severity is how bad a failing check is.
-	Severity = audit.Severity
-	// Status is pass, fail, error, waived or n/a.
-	Status = audit.Status
-	// Remediation says how to fix a failure (text, command, SQL).
-	Remediation = audit.Remediation
-	// Report gathers findings for the writers (table, JSON, SARIF, JUnit).
-	Report = audit.Report
-	// Waiver accepts a known failure until it expires.
-	Waiver = audit.Waiver
-)
-
-// Severities and statuses of the shared model.
-const (
-	SeverityInfo     = audit.SeverityInfo
-	SeverityLow      = audit.SeverityLow
-	SeverityMedium   = audit.SeverityMedium
-	SeverityHigh     = audit.SeverityHigh
-	SeverityCritical = audit.SeverityCritical
-	StatusPass       = audit.StatusPass
-	StatusFail       = audit.StatusFail
-	StatusError      = audit.StatusError
-	StatusWaived     = audit.StatusWaived
-	// StatusNotApplicable: the check does not apply to this server (in
-	// RDS mode, what RDS manages itself); Finding.Reason says why.
-	StatusNotApplicable = audit.StatusNotApplicable
-)
-
 // FileInspector reports the permission bits of the server's files (data
 // directory, pg_hba.conf, postgresql.conf). File modes are not visible over
 // SQL, so the audit asks this interface: LocalFiles when the audit runs on

@@ -9,33 +9,6 @@ import (
 	"github.com/opskit-dev/opskit/internal/audit"
 )
 
-// The shared finding model, re-exported so callers never import internal/.
-type (
-	// Finding is the outcome of one check on one resource.
-	Finding = audit.Finding
-	// Check is the metadata of one hardening rule.
-	Check = audit.Check
-	// Severity is how bad a failing check is.
-	Severity = audit.Severity
-	// Status is pass, fail, error or waived.
-	Status = audit.Status
-	// Remediation says how to fix a failure.
-	Remediation = audit.Remediation
-	// Report gathers findings for the writers (table, JSON, SARIF, JUnit).
-	Report = audit.Report
-	// Waiver accepts a known failure until it expires.
-	Waiver = audit.Waiver
-)
-
-// Statuses of the shared model.
-const (
-	StatusPass          = audit.StatusPass
-	StatusFail          = audit.StatusFail
-	StatusError         = audit.StatusError
-	StatusWaived        = audit.StatusWaived
-	StatusNotApplicable = audit.StatusNotApplicable
-)
-
 // Endpoint is one place logs are shipped to.
 type Endpoint struct {
 	// Kind says what it is, for the finding's resource: "elasticsearch",
