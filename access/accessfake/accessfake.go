@@ -62,7 +62,9 @@ type Host struct {
 	files map[string]*access.File
 	dirs  map[string]access.FileInfo
 	// links are symbolic links a user planted, by path, to their target.
-	links       map[string]string
+	links map[string]string
+	// reads counts, by path, the snapshots that read a file's content.
+	reads       map[string]int
 	facts       access.HostFacts
 	rootKeys    bool
 	matches     []MatchBlock
@@ -93,7 +95,7 @@ var _ access.Host = (*Host)(nil)
 
 // New returns a fake Debian host with the usual system accounts.
 func New(name string, opts Options) *Host {
-	h := &Host{name: name, files: map[string]*access.File{}, dirs: map[string]access.FileInfo{}, links: map[string]string{}}
+	h := &Host{name: name, files: map[string]*access.File{}, dirs: map[string]access.FileInfo{}, links: map[string]string{}, reads: map[string]int{}}
 	for _, a := range []account{
 		{name: "root", uid: 0, gid: 0, home: "/root", shell: "/bin/bash", gecos: "root"},
 		{name: "daemon", uid: 1, gid: 1, home: "/usr/sbin", shell: "/usr/sbin/nologin", gecos: "daemon"},
@@ -268,8 +270,10 @@ func (h *Host) nextID(used func(int) bool) int {
 	}
 }
 
-// Snapshot returns the accounts and managed files.
-func (h *Host) Snapshot(ctx context.Context) (*access.HostState, error) {
+// Snapshot returns the accounts and managed files; with
+// opts.SkipKeyFiles it reads nothing in any home (KeyFileReads stays as it
+// was).
+func (h *Host) Snapshot(ctx context.Context, opts access.SnapshotOptions) (*access.HostState, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if err := h.check(ctx, "snapshot"); err != nil {
@@ -287,6 +291,13 @@ func (h *Host) Snapshot(ctx context.Context) (*access.HostState, error) {
 			}
 		}
 		sort.Strings(acc.Groups)
+		acc.RootKeys = h.copyFile(access.RootKeysDir + "/" + a.name)
+		acc.Sudoers = h.copyFile(access.SudoersPrefix + a.name)
+		acc.Principals = h.copyFile(access.PrincipalsDir + "/" + a.name)
+		if opts.SkipKeyFiles {
+			st.Accounts = append(st.Accounts, acc)
+			continue
+		}
 		acc.KeyFiles = h.keyFiles(a)
 		if d, ok := h.dirs[a.home]; ok && a.home != "/" && (len(acc.KeyFiles) > 0 || canLogIn(a.shell)) && h.links[a.home] == "" {
 			acc.HomeDir = &d
@@ -300,9 +311,6 @@ func (h *Host) Snapshot(ctx context.Context) (*access.HostState, error) {
 				acc.AuthorizedKeys = &access.File{FileInfo: kf.FileInfo, Content: kf.Content}
 			}
 		}
-		acc.RootKeys = h.copyFile(access.RootKeysDir + "/" + a.name)
-		acc.Sudoers = h.copyFile(access.SudoersPrefix + a.name)
-		acc.Principals = h.copyFile(access.PrincipalsDir + "/" + a.name)
 		st.Accounts = append(st.Accounts, acc)
 	}
 	if f := h.copyFile(access.CAKeysFile); f != nil {
@@ -335,6 +343,7 @@ func (h *Host) keyFiles(a *account) []access.KeyFile {
 			// read (its own, or one open to all) yields content.
 			if f, ok := h.files[t]; ok && (f.Owner == a.name || f.Mode&0o004 != 0) {
 				kf.Content = append([]byte{}, f.Content[:min(len(f.Content), access.MaxKeyFileSize)]...)
+				h.reads[t]++
 				kf.Truncated = len(f.Content) > access.MaxKeyFileSize
 			}
 			out = append(out, kf)
@@ -354,6 +363,7 @@ func (h *Host) keyFiles(a *account) []access.KeyFile {
 			c, kf.Truncated = c[:access.MaxKeyFileSize], true
 		}
 		kf.Content = append([]byte{}, c...)
+		h.reads[p]++
 		out = append(out, kf)
 	}
 	return out
@@ -367,6 +377,15 @@ func (h *Host) underLink(p string) bool {
 		}
 	}
 	return false
+}
+
+// KeyFileReads returns how many snapshots read the content of the file at
+// p, as a key file or through a link to it (what accesstest.ReadWatcher
+// asks of a harness).
+func (h *Host) KeyFileReads(p string) int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.reads[p]
 }
 
 // Symlink plants a symbolic link at p pointing at target, acting as user,

@@ -1,5 +1,5 @@
 # opskit access host script. Run as root by a constant command line:
-#   /bin/sh -c "<this script>" opskit-access snapshot|apply|facts
+#   /bin/sh -c "<this script>" opskit-access snapshot [nokeys]|apply|facts
 # Every piece of user data arrives on stdin as validated, space-separated
 # records whose free-form parts are base64; nothing is ever evaluated.
 # This file must not contain a single-quote character.
@@ -92,14 +92,9 @@ keyfiles() {
 	done
 }
 
-snapshot() {
-	printf "P\t"; b64 /etc/passwd; printf "\n"
-	printf "G\t"; b64 /etc/group; printf "\n"
-	# Only the lock flag and the expiry leave the host, never a hash.
-	while IFS=: read -r n pw _ _ _ _ _ ex _; do
-		case $pw in "!"*) l=1 ;; *) l=0 ;; esac
-		printf "S\t%s\t%s\t%s\n" "$n" "$l" "${ex:--}"
-	done </etc/shadow
+# snapshot_keys prints a U line for each account with the files sshd reads
+# keys from, its ~/.ssh and (for an account that can log in) its home.
+snapshot_keys() {
 	AKF=$(sshd -T 2>/dev/null | sed -n "s/^authorizedkeysfile //p")
 	[ -n "$AKF" ] || AKF=".ssh/authorized_keys .ssh/authorized_keys2"
 	# Each account s key files are read as the account (as_user), so a link
@@ -126,6 +121,18 @@ EOF
 			timeout -s KILL 25 head -c $((MAXKEYS * 2 * $# + 65536)) | b64
 		printf "\n"
 	done </etc/passwd
+}
+
+snapshot() {
+	printf "P\t"; b64 /etc/passwd; printf "\n"
+	printf "G\t"; b64 /etc/group; printf "\n"
+	# Only the lock flag and the expiry leave the host, never a hash.
+	while IFS=: read -r n pw _ _ _ _ _ ex _; do
+		case $pw in "!"*) l=1 ;; *) l=0 ;; esac
+		printf "S\t%s\t%s\t%s\n" "$n" "$l" "${ex:--}"
+	done </etc/shadow
+	# "nokeys": nothing inside a home is read, and sshd -T is not needed.
+	if [ "${1:-}" != nokeys ]; then snapshot_keys; fi
 	# Root-owned files live in root-owned directories: one tar stream.
 	set --
 	for f in "$SUDOERS"* "$PRINCIPALS"/* "$KEYSTORE"/* "$CAFILE" "$REVOKED"; do
@@ -641,7 +648,7 @@ pull_env() {
 }
 
 case ${1:-} in
-snapshot) snapshot ;;
+snapshot) snapshot "${2:-}" ;;
 apply) apply ;;
 facts) facts ;;
 *) echo "usage: snapshot|apply|facts" >&2; exit 2 ;;
