@@ -171,6 +171,42 @@ lookup() {
 	return 1
 }
 
+# passwd_text prints /etc/passwd between newlines, for the in-memory
+# lookups below: one read of the file for many accounts, where lookup
+# reads it (a byte a system call, as sh s read does) once per call.
+passwd_text() { printf "\n%s\n" "$(cat /etc/passwd)"; }
+
+# lookup_in TEXT finds $user in TEXT (from passwd_text) and sets uid, gid,
+# gecos and home, as lookup does. User names are checked first
+# ([a-z0-9_-]), so none is a pattern.
+lookup_in() {
+	case $1 in *"$NL$user:"*) ;; *) return 1 ;; esac
+	lu_line=${1#*"$NL$user:"}
+	lu_line=${lu_line%%"$NL"*}
+	oldifs=$IFS
+	IFS=:
+	set -f
+	# shellcheck disable=SC2086 # split on colons, globbing off
+	set -- $lu_line
+	set +f
+	IFS=$oldifs
+	uid=${2:-} gid=${3:-} gecos=${4:-} home=${5:-}
+}
+
+# homes_in TEXT prints, between newlines, the home of every account in TEXT.
+homes_in() {
+	oldifs=$IFS
+	IFS=$NL
+	set -f
+	printf "\n"
+	for hl in $1; do
+		hl=${hl#*:*:*:*:*:}
+		printf "%s\n" "${hl%%:*}"
+	done
+	set +f
+	IFS=$oldifs
+}
+
 # managed succeeds for an existing account opskit manages.
 managed() {
 	lookup || { fail "no such user"; return 1; }
@@ -433,10 +469,11 @@ do_op() {
 # queued, later results wait in $work/res until the batch has run.
 queue_deluser() {
 	if ! check_user >"$errf" 2>&1; then errline "$n" 1 "$errf" >>"$work/res"; return; fi
-	if ! lookup; then printf "ok %d\n" "$n" >>"$work/res"; return; fi
-	managed >"$errf" 2>&1
-	st=$?
-	if [ $st -ne 0 ]; then errline "$n" "$st" "$errf" >>"$work/res"; return; fi
+	# A run of removals reads /etc/passwd once (pwcache, emptied by any
+	# other op); each is checked again under vipw s lock by the batch.
+	[ -n "$pwcache" ] || pwcache=$(passwd_text)
+	if ! lookup_in "$pwcache"; then printf "ok %d\n" "$n" >>"$work/res"; return; fi
+	if [ "$gecos" != "$MARK" ]; then notmanaged >"$errf" 2>&1; errline "$n" 3 "$errf" >>"$work/res"; return; fi
 	rm_present "$SUDOERS$user" "$PRINCIPALS/$user" "$KEYSTORE/$user"
 	printf "%s %s %s %s\n" "$user" "$uid" "$gid" "$home" >>"$work/batch"
 	printf "Q %d %s\n" "$n" "$user" >>"$work/res"
@@ -459,27 +496,43 @@ run_deluser_batch() {
 		# userdel one at a time.
 		while read -r user _; do op_deluser >>"$work/vipw" 2>&1 </dev/null; done <"$work/batch"
 	fi
+	# The mail spools and homes of the users now gone go in one rm each,
+	# not two forks a user. User names are checked ([a-z0-9_-]), so the
+	# spools list splits safely; homes, from /etc/passwd, are arguments.
+	# /etc/passwd is read once more, after the edit: who is gone, and
+	# which homes others still use.
+	remaining=$(passwd_text)
+	homes=$(homes_in "$remaining")$NL
+	mails=
+	set --
 	while read -r user _ _ bhome; do
-		lookup && continue
-		rm -f -- "/var/mail/$user"
+		lookup_in "$remaining" && continue
+		if [ -e "/var/mail/$user" ] || [ -L "/var/mail/$user" ]; then mails="$mails /var/mail/$user"; fi
 		case $bhome in "" | / | /root | /home) continue ;; esac
-		shared=0
-		while IFS=: read -r _ _ _ _ _ h _; do [ "$h" = "$bhome" ] && shared=1; done </etc/passwd
-		[ $shared = 1 ] || rm -rf -- "$bhome"
+		case $homes in *"$NL$bhome$NL"*) continue ;; esac
+		set -- "$@" "$bhome"
 	done <"$work/batch"
+	if [ -n "$mails" ]; then
+		set -f
+		# shellcheck disable=SC2086 # checked names, split on spaces, globbing off
+		rm -f -- $mails
+		set +f
+	fi
+	if [ $# -gt 0 ]; then rm -rf -- "$@"; fi
 }
 
 # flush_results runs the queued removals and prints the results held back.
 # It runs in a subshell so the op being read keeps its fields.
 flush_results() (
 	[ -s "$work/res" ] || return 0
+	remaining=
 	run_deluser_batch
 	while read -r line; do
 		case $line in
 		"Q "*)
 			line=${line#Q }
 			user=${line#* }
-			if lookup; then
+			if lookup_in "$remaining"; then
 				errline "${line%% *}" 1 "$work/vipw" "userdel failed: "
 			else
 				printf "ok %s\n" "${line%% *}"
@@ -503,6 +556,7 @@ apply() {
 	trap cleanup_apply EXIT
 	: >"$work/res"
 	: >"$work/batch"
+	pwcache=
 	while read -r kind user shell groups expires data; do
 		n=$((n + 1))
 		[ "$user" = - ] && user=
@@ -514,6 +568,7 @@ apply() {
 			queue_deluser </dev/null
 			continue
 		fi
+		pwcache=
 		if [ -s "$work/res" ]; then flush_results; fi
 		do_op >"$errf" 2>&1 </dev/null
 		st=$?
