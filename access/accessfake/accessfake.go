@@ -10,7 +10,8 @@
 // create a user named like an existing group, and keys in a home are
 // written only where the user owns the home. Symlink, Chown and
 // SetUnreachable act on it as a hostile user, an operator or a network
-// failure would; they back the suite's optional capabilities.
+// failure would, and KeyFileReads counts what snapshots read; they back
+// the suite's optional capabilities.
 //
 // It is for tests, not production.
 //

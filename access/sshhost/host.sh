@@ -470,7 +470,8 @@ do_op() {
 queue_deluser() {
 	if ! check_user >"$errf" 2>&1; then errline "$n" 1 "$errf" >>"$work/res"; return; fi
 	# A run of removals reads /etc/passwd once (pwcache, emptied by any
-	# other op); each is checked again under vipw s lock by the batch.
+	# other op) and checks each account against that read as it is
+	# queued, as lookup did; the batch then runs under vipw s lock.
 	[ -n "$pwcache" ] || pwcache=$(passwd_text)
 	if ! lookup_in "$pwcache"; then printf "ok %d\n" "$n" >>"$work/res"; return; fi
 	if [ "$gecos" != "$MARK" ]; then notmanaged >"$errf" 2>&1; errline "$n" 3 "$errf" >>"$work/res"; return; fi
