@@ -164,7 +164,7 @@ func (e *benchEnv) revoke(b *testing.B) *access.Result {
 func (e *benchEnv) verify(b *testing.B, granted bool) {
 	b.Helper()
 	for _, t := range e.targets {
-		st, err := t.Host.Snapshot(context.Background())
+		st, err := t.Host.Snapshot(context.Background(), access.SnapshotOptions{})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"strings"
 	"testing"
 
 	"github.com/opskit-dev/opskit/access"
@@ -41,6 +42,11 @@ func (f fakeHarness) Chown(ctx context.Context, p, owner, group string) error {
 	return f.h.Chown(ctx, p, owner, group)
 }
 
+func (f fakeHarness) WatchReads(_ context.Context, p string) (func(context.Context) (bool, error), error) {
+	n := f.h.KeyFileReads(p)
+	return func(context.Context) (bool, error) { return f.h.KeyFileReads(p) > n, nil }, nil
+}
+
 func (f fakeHarness) Unreachable(t *testing.T) access.Host {
 	h := accessfake.New("down", accessfake.Options{})
 	h.SetUnreachable(true)
@@ -67,6 +73,22 @@ func (h sshHarness) Chown(ctx context.Context, p, owner, group string) error {
 		return fmt.Errorf("chown %s: %d %v %s", p, code, err, out)
 	}
 	return nil
+}
+
+// WatchReads sets p's access time to 2000-01-01, before its modification
+// time, so that the next read of its content moves it (relatime).
+func (h sshHarness) WatchReads(ctx context.Context, p string) (func(context.Context) (bool, error), error) {
+	const old = "946684800"
+	if out, code, err := h.th.Env.Exec(ctx, "touch", "-a", "-d", "@"+old, "--", p); err != nil || code != 0 {
+		return nil, fmt.Errorf("touch -a %s: %d %v %s", p, code, err, out)
+	}
+	return func(ctx context.Context) (bool, error) {
+		out, code, err := h.th.Env.Exec(ctx, "stat", "-c", "%X", "--", p)
+		if err != nil || code != 0 {
+			return false, fmt.Errorf("stat %s: %d %v %s", p, code, err, out)
+		}
+		return strings.TrimSpace(out) != old, nil
+	}, nil
 }
 
 // Unreachable returns an SSH host at a local port nothing listens on.

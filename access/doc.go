@@ -79,7 +79,9 @@
 // revokes (Revoke) over many Targets at once with a concurrency bound and a
 // per-host timeout, returning a HostResult per host. A second run with the
 // same team file changes nothing and says so. Hosts implement the small
-// Host interface: Snapshot, Apply, Facts. Every Op is validated before a
+// Host interface: Snapshot, Apply, Facts. A run reads what is in homes
+// (SnapshotOptions) only where it decides on it: granting keys kept in
+// homes, or revoking by locking. Every Op is validated before a
 // host is contacted, as the team file is (keys parsed with no options,
 // sudoers content generated, principals plain names, privileged groups only
 // when allowed), and hosts act only on accounts opskit created. Bad input

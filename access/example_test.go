@@ -106,7 +106,7 @@ func ExampleProvisioner_Revoke() {
 	}
 	res, _ := p.Revoke(ctx, []string{"bob"}, targets)
 	fmt.Print(res.Summary())
-	st, _ := db.Snapshot(ctx)
+	st, _ := db.Snapshot(ctx, access.SnapshotOptions{})
 	fmt.Println("bob present:", st.Account("bob") != nil)
 	// Output:
 	// db1: 1 changes applied

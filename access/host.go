@@ -12,6 +12,9 @@ import (
 //   - Apply refuses a batch with an op that does not Validate, before
 //     anything runs; otherwise it applies ops in order and independently: a
 //     failing op yields its OpResult.Err and the rest still run.
+//   - Snapshot with SnapshotOptions.SkipKeyFiles reads nothing inside any
+//     home and leaves HomeDir, SSHDir, AuthorizedKeys and KeyFiles nil;
+//     everything else it reports is what a full snapshot reports.
 //   - An error returned by Snapshot, Apply or Facts itself matches ErrHost
 //     and names the host: it could not be reached or the exchange broke,
 //     and says nothing about which ops ran.
@@ -27,8 +30,10 @@ import (
 type Host interface {
 	// Name identifies the host in results and errors.
 	Name() string
-	// Snapshot returns the host's accounts and the files opskit manages.
-	Snapshot(ctx context.Context) (*HostState, error)
+	// Snapshot returns the host's accounts and the files opskit manages;
+	// opts says what may be left out. The zero SnapshotOptions reads
+	// everything.
+	Snapshot(ctx context.Context, opts SnapshotOptions) (*HostState, error)
 	// Apply runs ops in order and returns one result per op.
 	Apply(ctx context.Context, ops []Op) ([]OpResult, error)
 	// Facts returns what the host audit reads: effective sshd settings,
@@ -36,6 +41,17 @@ type Host interface {
 	Facts(ctx context.Context) (*HostFacts, error)
 	// Close releases the host's connection, if any.
 	Close() error
+}
+
+// SnapshotOptions says what Host.Snapshot may leave out. The zero value
+// leaves out nothing.
+type SnapshotOptions struct {
+	// SkipKeyFiles leaves out what is read inside homes: every Account's
+	// HomeDir, SSHDir, AuthorizedKeys and KeyFiles are nil, and nothing runs
+	// as any account. A caller that needs none of them (removing accounts,
+	// granting with KeysRootOwned) sets it: reading them costs a process
+	// chain per account on an SSH host.
+	SkipKeyFiles bool
 }
 
 // ManagedMarker is the GECOS field of every account opskit creates; an

@@ -345,7 +345,7 @@ func HostChecks() []Check {
 // settings, undeclared or exposed authorized keys, extra UID 0 accounts,
 // pending security updates and a pending reboot.
 func AuditHost(ctx context.Context, h Host, opts HostAuditOptions) ([]Finding, error) {
-	st, err := h.Snapshot(ctx)
+	st, err := h.Snapshot(ctx, SnapshotOptions{})
 	if err != nil {
 		return nil, err
 	}

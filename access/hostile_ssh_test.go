@@ -238,7 +238,7 @@ print("planted")`
 	if out, code, err := h.Env.Exec(ctx, "setpriv", "--reuid=pat", "--regid=pat", "--init-groups", "python3", "-c", plant); err != nil || code != 0 || !strings.Contains(out, "planted") {
 		t.Fatalf("plant: %d %v %s", code, err, out)
 	}
-	st, err := h.Host.Snapshot(ctx)
+	st, err := h.Host.Snapshot(ctx, access.SnapshotOptions{})
 	if err != nil {
 		t.Fatalf("snapshot with FIFOs planted: %v", err)
 	}
@@ -295,7 +295,7 @@ func TestRevokeUnblockable(t *testing.T) {
 	var ms0, ms1 runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&ms0)
-	st, err := h.Host.Snapshot(ctx)
+	st, err := h.Host.Snapshot(ctx, access.SnapshotOptions{})
 	runtime.ReadMemStats(&ms1)
 	if err != nil {
 		t.Fatalf("snapshot: %v", err)
@@ -329,7 +329,7 @@ func TestRevokeUnblockable(t *testing.T) {
 	if r, err := rm.Revoke(ctx, []string{"big"}, targets); err != nil || r.Err() != nil || !r.Changed() {
 		t.Fatalf("remove: %v %v", err, r.Err())
 	}
-	if st, err := h.Host.Snapshot(ctx); err != nil || st.Account("big") != nil {
+	if st, err := h.Host.Snapshot(ctx, access.SnapshotOptions{}); err != nil || st.Account("big") != nil {
 		t.Fatalf("after revoke: %v, big present %v", err, st != nil && st.Account("big") != nil)
 	}
 	t.Logf("snapshot with a 256 MiB and a 20 MiB key file allocated %d MiB", alloc>>20)

@@ -294,7 +294,7 @@ func (p *Provisioner) host(ctx context.Context, h Host, desired []Grant, m mode,
 	defer func() { hr.Duration = time.Since(start) }()
 	ctx, cancel := context.WithTimeout(ctx, p.opts.HostTimeout)
 	defer cancel()
-	st, err := h.Snapshot(ctx)
+	st, err := h.Snapshot(ctx, p.snapshotOptions(m))
 	if err != nil {
 		hr.Err = hostErr(h, "snapshot", err)
 		return hr
@@ -351,6 +351,17 @@ func (p *Provisioner) host(ctx context.Context, h Host, desired []Grant, m mode,
 		hr.Err = errors.Join(append([]error{hr.Err}, errs...)...)
 	}
 	return hr
+}
+
+// snapshotOptions says what a run in mode m reads. Only two decisions look
+// inside homes: whether keys in a home are right (a grant with KeysInHome)
+// and whether a locked account still has ~/.ssh/authorized_keys (revoking
+// with RevokeLock); every other run skips the key files, which on an SSH
+// host saves a process chain per account.
+func (p *Provisioner) snapshotOptions(m mode) SnapshotOptions {
+	grants := m != modeRevoke && p.opts.Keys == KeysInHome
+	locks := m != modeGrant && p.opts.Revoke == RevokeLock
+	return SnapshotOptions{SkipKeyFiles: !grants && !locks}
 }
 
 // hostErr makes err name h, unless it already does.

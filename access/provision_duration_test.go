@@ -15,9 +15,9 @@ type slowHost struct {
 	delay time.Duration
 }
 
-func (h slowHost) Snapshot(ctx context.Context) (*access.HostState, error) {
+func (h slowHost) Snapshot(ctx context.Context, opts access.SnapshotOptions) (*access.HostState, error) {
 	time.Sleep(h.delay)
-	return h.Host.Snapshot(ctx)
+	return h.Host.Snapshot(ctx, opts)
 }
 
 // TestHostResultDuration (issue 20 item 22): HostResult.Duration is how

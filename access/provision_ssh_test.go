@@ -183,7 +183,7 @@ func TestHostileInput(t *testing.T) {
 		if r, err := p.Grant(ctx, tf, targets); err != nil || r.Err() != nil {
 			t.Fatalf("grant: %v %v", err, r.Err())
 		}
-		st, err := h.Host.Snapshot(ctx)
+		st, err := h.Host.Snapshot(ctx, access.SnapshotOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -356,7 +356,7 @@ func TestHostLoss(t *testing.T) {
 			t.Errorf("host %d watcher: %s", i, w)
 		}
 	}
-	st, err := hosts[lost].Host.Snapshot(ctx)
+	st, err := hosts[lost].Host.Snapshot(ctx, access.SnapshotOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -383,7 +383,7 @@ func TestHostKeyVerified(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer h.Close()
-	_, err = h.Snapshot(context.Background())
+	_, err = h.Snapshot(context.Background(), access.SnapshotOptions{})
 	var ke *knownhosts.KeyError
 	if !errors.As(err, &ke) && !strings.Contains(fmt.Sprint(err), "knownhosts") {
 		t.Fatalf("Snapshot with a wrong host key: %v; want a knownhosts key error", err)

@@ -25,7 +25,7 @@ func TestBatchRemovalThroughVipw(t *testing.T) {
 		t.Fatalf("chmod userdel: %d %v %s", code, err, out)
 	}
 	mustApply(t, th.Host, access.Op{Kind: access.OpRemoveUser, User: "vb_a"}, access.Op{Kind: access.OpRemoveUser, User: "vb_b"})
-	st, err := th.Host.Snapshot(ctx)
+	st, err := th.Host.Snapshot(ctx, access.SnapshotOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -73,7 +73,7 @@ func TestRevokeBesideUseradd(t *testing.T) {
 		if err != nil || strings.TrimSpace(out) != "" {
 			t.Fatalf("round %d: account files inconsistent: %s %v", round, out, err)
 		}
-		st, err := h.Host.Snapshot(ctx)
+		st, err := h.Host.Snapshot(ctx, access.SnapshotOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -40,7 +40,7 @@ host_groups:
 		"prod-1":    {"olga": true, "dan": false, "root_like": true},
 	}
 	for _, h := range []access.Host{staging, prod} {
-		st, err := h.Snapshot(ctx)
+		st, err := h.Snapshot(ctx, access.SnapshotOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -66,7 +66,7 @@ host_groups:
 	if r, err := p.Grant(ctx, tf, targets); err != nil || r.Err() != nil || !r.Changed() {
 		t.Fatalf("second grant: %v %+v", err, r)
 	}
-	if st, _ := staging.Snapshot(ctx); st.Account("dan").Sudoers != nil {
+	if st, _ := staging.Snapshot(ctx, access.SnapshotOptions{}); st.Account("dan").Sudoers != nil {
 		t.Error("dan kept sudo on staging after dev left sudo_teams")
 	}
 }

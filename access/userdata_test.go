@@ -145,11 +145,11 @@ func TestUserDataEquivalent(t *testing.T) {
 			if out, _, _ := booted.Env.Exec(ctx, "cat", "/run/cloud-init/result.json"); strings.Contains(out, "users") || strings.Contains(out, "write_files") || strings.Contains(out, "bootcmd") {
 				t.Errorf("cloud-init reported errors in the modules user data drives: %s", out)
 			}
-			sa, err := booted.Host.Snapshot(ctx)
+			sa, err := booted.Host.Snapshot(ctx, access.SnapshotOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
-			sb, err := granted.Host.Snapshot(ctx)
+			sb, err := granted.Host.Snapshot(ctx, access.SnapshotOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -10,7 +10,8 @@
 // create a user named like an existing group, and keys in a home are
 // written only where the user owns the home. Symlink, Chown and
 // SetUnreachable act on it as a hostile user, an operator or a network
-// failure would; they back the suite's optional capabilities.
+// failure would, and KeyFileReads counts what snapshots read; they back
+// the suite's optional capabilities.
 //
 // It is for tests, not production.
 //
@@ -62,7 +63,9 @@ type Host struct {
 	files map[string]*access.File
 	dirs  map[string]access.FileInfo
 	// links are symbolic links a user planted, by path, to their target.
-	links       map[string]string
+	links map[string]string
+	// reads counts, by path, the snapshots that read a file's content.
+	reads       map[string]int
 	facts       access.HostFacts
 	rootKeys    bool
 	matches     []MatchBlock
@@ -93,7 +96,7 @@ var _ access.Host = (*Host)(nil)
 
 // New returns a fake Debian host with the usual system accounts.
 func New(name string, opts Options) *Host {
-	h := &Host{name: name, files: map[string]*access.File{}, dirs: map[string]access.FileInfo{}, links: map[string]string{}}
+	h := &Host{name: name, files: map[string]*access.File{}, dirs: map[string]access.FileInfo{}, links: map[string]string{}, reads: map[string]int{}}
 	for _, a := range []account{
 		{name: "root", uid: 0, gid: 0, home: "/root", shell: "/bin/bash", gecos: "root"},
 		{name: "daemon", uid: 1, gid: 1, home: "/usr/sbin", shell: "/usr/sbin/nologin", gecos: "daemon"},
@@ -268,8 +271,10 @@ func (h *Host) nextID(used func(int) bool) int {
 	}
 }
 
-// Snapshot returns the accounts and managed files.
-func (h *Host) Snapshot(ctx context.Context) (*access.HostState, error) {
+// Snapshot returns the accounts and managed files; with
+// opts.SkipKeyFiles it reads nothing in any home (KeyFileReads stays as it
+// was).
+func (h *Host) Snapshot(ctx context.Context, opts access.SnapshotOptions) (*access.HostState, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if err := h.check(ctx, "snapshot"); err != nil {
@@ -287,6 +292,13 @@ func (h *Host) Snapshot(ctx context.Context) (*access.HostState, error) {
 			}
 		}
 		sort.Strings(acc.Groups)
+		acc.RootKeys = h.copyFile(access.RootKeysDir + "/" + a.name)
+		acc.Sudoers = h.copyFile(access.SudoersPrefix + a.name)
+		acc.Principals = h.copyFile(access.PrincipalsDir + "/" + a.name)
+		if opts.SkipKeyFiles {
+			st.Accounts = append(st.Accounts, acc)
+			continue
+		}
 		acc.KeyFiles = h.keyFiles(a)
 		if d, ok := h.dirs[a.home]; ok && a.home != "/" && (len(acc.KeyFiles) > 0 || canLogIn(a.shell)) && h.links[a.home] == "" {
 			acc.HomeDir = &d
@@ -300,9 +312,6 @@ func (h *Host) Snapshot(ctx context.Context) (*access.HostState, error) {
 				acc.AuthorizedKeys = &access.File{FileInfo: kf.FileInfo, Content: kf.Content}
 			}
 		}
-		acc.RootKeys = h.copyFile(access.RootKeysDir + "/" + a.name)
-		acc.Sudoers = h.copyFile(access.SudoersPrefix + a.name)
-		acc.Principals = h.copyFile(access.PrincipalsDir + "/" + a.name)
 		st.Accounts = append(st.Accounts, acc)
 	}
 	if f := h.copyFile(access.CAKeysFile); f != nil {
@@ -335,6 +344,7 @@ func (h *Host) keyFiles(a *account) []access.KeyFile {
 			// read (its own, or one open to all) yields content.
 			if f, ok := h.files[t]; ok && (f.Owner == a.name || f.Mode&0o004 != 0) {
 				kf.Content = append([]byte{}, f.Content[:min(len(f.Content), access.MaxKeyFileSize)]...)
+				h.reads[t]++
 				kf.Truncated = len(f.Content) > access.MaxKeyFileSize
 			}
 			out = append(out, kf)
@@ -354,6 +364,7 @@ func (h *Host) keyFiles(a *account) []access.KeyFile {
 			c, kf.Truncated = c[:access.MaxKeyFileSize], true
 		}
 		kf.Content = append([]byte{}, c...)
+		h.reads[p]++
 		out = append(out, kf)
 	}
 	return out
@@ -367,6 +378,15 @@ func (h *Host) underLink(p string) bool {
 		}
 	}
 	return false
+}
+
+// KeyFileReads returns how many snapshots read the content of the file at
+// p, as a key file or through a link to it (what accesstest.ReadWatcher
+// asks of a harness).
+func (h *Host) KeyFileReads(p string) int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.reads[p]
 }
 
 // Symlink plants a symbolic link at p pointing at target, acting as user,

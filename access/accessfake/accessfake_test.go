@@ -14,11 +14,11 @@ import (
 func TestUnreachable(t *testing.T) {
 	h := accessfake.New("down", accessfake.Options{})
 	h.SetUnreachable(true)
-	if _, err := h.Snapshot(context.Background()); !errors.Is(err, access.ErrHost) {
+	if _, err := h.Snapshot(context.Background(), access.SnapshotOptions{}); !errors.Is(err, access.ErrHost) {
 		t.Fatalf("Snapshot on an unreachable host: %v", err)
 	}
 	h.SetUnreachable(false)
-	if _, err := h.Snapshot(context.Background()); err != nil {
+	if _, err := h.Snapshot(context.Background(), access.SnapshotOptions{}); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -27,8 +27,8 @@ import (
 )
 
 // Harness gives the suite one fresh host under test. Hosts may offer
-// optional capabilities (UserActor, Chowner, Unreachabler); cases that need
-// one are skipped for harnesses without it.
+// optional capabilities (UserActor, Chowner, Unreachabler, ReadWatcher);
+// cases that need one are skipped for harnesses without it, or check less.
 type Harness interface {
 	// Host returns the host under test, with a root account that opskit
 	// does not manage and that has keys in /root/.ssh/authorized_keys.
@@ -97,6 +97,7 @@ func cases() []testCase {
 		{name: "UserNamedLikeGroup", fn: testUserNamedLikeGroup},
 		{name: "FactsPerConnection", fn: testFactsPerConnection},
 		{name: "HomeDirReported", fn: testHomeDirReported},
+		{name: "SnapshotSkipKeyFiles", harness: testSnapshotSkipKeyFiles},
 	}
 }
 
@@ -123,7 +124,7 @@ func ctx(t *testing.T) context.Context {
 
 func snapshot(t *testing.T, h access.Host) *access.HostState {
 	t.Helper()
-	st, err := h.Snapshot(ctx(t))
+	st, err := h.Snapshot(ctx(t), access.SnapshotOptions{})
 	if err != nil {
 		t.Fatalf("Snapshot: %v", err)
 	}

@@ -192,8 +192,10 @@ func testUnreachableHost(t *testing.T, hr Harness) {
 		t.Skip("harness has no unreachable host (accesstest.Unreachabler)")
 	}
 	h := u.Unreachable(t)
-	if _, err := h.Snapshot(ctx(t)); !errors.Is(err, access.ErrHost) || !strings.Contains(err.Error(), h.Name()) {
-		t.Errorf("Snapshot: %v; want ErrHost naming %s", err, h.Name())
+	for _, o := range []access.SnapshotOptions{{}, {SkipKeyFiles: true}} {
+		if _, err := h.Snapshot(ctx(t), o); !errors.Is(err, access.ErrHost) || !strings.Contains(err.Error(), h.Name()) {
+			t.Errorf("Snapshot(%+v): %v; want ErrHost naming %s", o, err, h.Name())
+		}
 	}
 	if _, err := h.Apply(ctx(t), []access.Op{ensure("ct_none")}); !errors.Is(err, access.ErrHost) {
 		t.Errorf("Apply: %v; want ErrHost", err)

@@ -25,6 +25,9 @@
 //     the snapshot reads in a home is what the user lets it read (a process
 //     of the same uid may trace the reader where kernel.yama.ptrace_scope
 //     is 0).
+//   - A snapshot with access.SnapshotOptions.SkipKeyFiles (the script's
+//     "snapshot nokeys") reads only root-owned files: no reader runs as
+//     any account and sshd -T is not run.
 //   - A snapshot reads at most access.MaxKeyFileSize of each key file and
 //     reports links, FIFOs and oversized files instead of failing.
 //   - Root-owned files (sudoers drop-ins, principals, CA and revoked keys,

@@ -1,5 +1,5 @@
 # opskit access host script. Run as root by a constant command line:
-#   /bin/sh -c "<this script>" opskit-access snapshot|apply|facts
+#   /bin/sh -c "<this script>" opskit-access snapshot [nokeys]|apply|facts
 # Every piece of user data arrives on stdin as validated, space-separated
 # records whose free-form parts are base64; nothing is ever evaluated.
 # This file must not contain a single-quote character.
@@ -92,14 +92,9 @@ keyfiles() {
 	done
 }
 
-snapshot() {
-	printf "P\t"; b64 /etc/passwd; printf "\n"
-	printf "G\t"; b64 /etc/group; printf "\n"
-	# Only the lock flag and the expiry leave the host, never a hash.
-	while IFS=: read -r n pw _ _ _ _ _ ex _; do
-		case $pw in "!"*) l=1 ;; *) l=0 ;; esac
-		printf "S\t%s\t%s\t%s\n" "$n" "$l" "${ex:--}"
-	done </etc/shadow
+# snapshot_keys prints a U line for each account with the files sshd reads
+# keys from, its ~/.ssh and (for an account that can log in) its home.
+snapshot_keys() {
 	AKF=$(sshd -T 2>/dev/null | sed -n "s/^authorizedkeysfile //p")
 	[ -n "$AKF" ] || AKF=".ssh/authorized_keys .ssh/authorized_keys2"
 	# Each account s key files are read as the account (as_user), so a link
@@ -126,6 +121,18 @@ EOF
 			timeout -s KILL 25 head -c $((MAXKEYS * 2 * $# + 65536)) | b64
 		printf "\n"
 	done </etc/passwd
+}
+
+snapshot() {
+	printf "P\t"; b64 /etc/passwd; printf "\n"
+	printf "G\t"; b64 /etc/group; printf "\n"
+	# Only the lock flag and the expiry leave the host, never a hash.
+	while IFS=: read -r n pw _ _ _ _ _ ex _; do
+		case $pw in "!"*) l=1 ;; *) l=0 ;; esac
+		printf "S\t%s\t%s\t%s\n" "$n" "$l" "${ex:--}"
+	done </etc/shadow
+	# "nokeys": nothing inside a home is read, and sshd -T is not needed.
+	if [ "${1:-}" != nokeys ]; then snapshot_keys; fi
 	# Root-owned files live in root-owned directories: one tar stream.
 	set --
 	for f in "$SUDOERS"* "$PRINCIPALS"/* "$KEYSTORE"/* "$CAFILE" "$REVOKED"; do
@@ -162,6 +169,42 @@ lookup() {
 		[ "$lu_name" = "$user" ] && return 0
 	done </etc/passwd
 	return 1
+}
+
+# passwd_text prints /etc/passwd between newlines, for the in-memory
+# lookups below: one read of the file for many accounts, where lookup
+# reads it (a byte a system call, as sh s read does) once per call.
+passwd_text() { printf "\n%s\n" "$(cat /etc/passwd)"; }
+
+# lookup_in TEXT finds $user in TEXT (from passwd_text) and sets uid, gid,
+# gecos and home, as lookup does. User names are checked first
+# ([a-z0-9_-]), so none is a pattern.
+lookup_in() {
+	case $1 in *"$NL$user:"*) ;; *) return 1 ;; esac
+	lu_line=${1#*"$NL$user:"}
+	lu_line=${lu_line%%"$NL"*}
+	oldifs=$IFS
+	IFS=:
+	set -f
+	# shellcheck disable=SC2086 # split on colons, globbing off
+	set -- $lu_line
+	set +f
+	IFS=$oldifs
+	uid=${2:-} gid=${3:-} gecos=${4:-} home=${5:-}
+}
+
+# homes_in TEXT prints, between newlines, the home of every account in TEXT.
+homes_in() {
+	oldifs=$IFS
+	IFS=$NL
+	set -f
+	printf "\n"
+	for hl in $1; do
+		hl=${hl#*:*:*:*:*:}
+		printf "%s\n" "${hl%%:*}"
+	done
+	set +f
+	IFS=$oldifs
 }
 
 # managed succeeds for an existing account opskit manages.
@@ -426,10 +469,12 @@ do_op() {
 # queued, later results wait in $work/res until the batch has run.
 queue_deluser() {
 	if ! check_user >"$errf" 2>&1; then errline "$n" 1 "$errf" >>"$work/res"; return; fi
-	if ! lookup; then printf "ok %d\n" "$n" >>"$work/res"; return; fi
-	managed >"$errf" 2>&1
-	st=$?
-	if [ $st -ne 0 ]; then errline "$n" "$st" "$errf" >>"$work/res"; return; fi
+	# A run of removals reads /etc/passwd once (pwcache, emptied by any
+	# other op) and checks each account against that read as it is
+	# queued, as lookup did; the batch then runs under vipw s lock.
+	[ -n "$pwcache" ] || pwcache=$(passwd_text)
+	if ! lookup_in "$pwcache"; then printf "ok %d\n" "$n" >>"$work/res"; return; fi
+	if [ "$gecos" != "$MARK" ]; then notmanaged >"$errf" 2>&1; errline "$n" 3 "$errf" >>"$work/res"; return; fi
 	rm_present "$SUDOERS$user" "$PRINCIPALS/$user" "$KEYSTORE/$user"
 	printf "%s %s %s %s\n" "$user" "$uid" "$gid" "$home" >>"$work/batch"
 	printf "Q %d %s\n" "$n" "$user" >>"$work/res"
@@ -452,27 +497,43 @@ run_deluser_batch() {
 		# userdel one at a time.
 		while read -r user _; do op_deluser >>"$work/vipw" 2>&1 </dev/null; done <"$work/batch"
 	fi
+	# The mail spools and homes of the users now gone go in one rm each,
+	# not two forks a user. User names are checked ([a-z0-9_-]), so the
+	# spools list splits safely; homes, from /etc/passwd, are arguments.
+	# /etc/passwd is read once more, after the edit: who is gone, and
+	# which homes others still use.
+	remaining=$(passwd_text)
+	homes=$(homes_in "$remaining")$NL
+	mails=
+	set --
 	while read -r user _ _ bhome; do
-		lookup && continue
-		rm -f -- "/var/mail/$user"
+		lookup_in "$remaining" && continue
+		if [ -e "/var/mail/$user" ] || [ -L "/var/mail/$user" ]; then mails="$mails /var/mail/$user"; fi
 		case $bhome in "" | / | /root | /home) continue ;; esac
-		shared=0
-		while IFS=: read -r _ _ _ _ _ h _; do [ "$h" = "$bhome" ] && shared=1; done </etc/passwd
-		[ $shared = 1 ] || rm -rf -- "$bhome"
+		case $homes in *"$NL$bhome$NL"*) continue ;; esac
+		set -- "$@" "$bhome"
 	done <"$work/batch"
+	if [ -n "$mails" ]; then
+		set -f
+		# shellcheck disable=SC2086 # checked names, split on spaces, globbing off
+		rm -f -- $mails
+		set +f
+	fi
+	if [ $# -gt 0 ]; then rm -rf -- "$@"; fi
 }
 
 # flush_results runs the queued removals and prints the results held back.
 # It runs in a subshell so the op being read keeps its fields.
 flush_results() (
 	[ -s "$work/res" ] || return 0
+	remaining=
 	run_deluser_batch
 	while read -r line; do
 		case $line in
 		"Q "*)
 			line=${line#Q }
 			user=${line#* }
-			if lookup; then
+			if lookup_in "$remaining"; then
 				errline "${line%% *}" 1 "$work/vipw" "userdel failed: "
 			else
 				printf "ok %s\n" "${line%% *}"
@@ -496,6 +557,7 @@ apply() {
 	trap cleanup_apply EXIT
 	: >"$work/res"
 	: >"$work/batch"
+	pwcache=
 	while read -r kind user shell groups expires data; do
 		n=$((n + 1))
 		[ "$user" = - ] && user=
@@ -507,6 +569,7 @@ apply() {
 			queue_deluser </dev/null
 			continue
 		fi
+		pwcache=
 		if [ -s "$work/res" ]; then flush_results; fi
 		do_op >"$errf" 2>&1 </dev/null
 		st=$?
@@ -641,7 +704,7 @@ pull_env() {
 }
 
 case ${1:-} in
-snapshot) snapshot ;;
+snapshot) snapshot "${2:-}" ;;
 apply) apply ;;
 facts) facts ;;
 *) echo "usage: snapshot|apply|facts" >&2; exit 2 ;;

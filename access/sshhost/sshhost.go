@@ -139,17 +139,22 @@ func (h *Host) drop(c *ssh.Client) {
 }
 
 // command is the constant command line for op: the embedded script in
-// single quotes (it contains none) and the op name.
-func (h *Host) command(op string) string {
+// single quotes (it contains none), the op name and its flag, if any (both
+// constants of this package).
+func (h *Host) command(op, flag string) string {
 	cmd := "/bin/sh -c '" + script + "' opskit-access " + op
+	if flag != "" {
+		cmd += " " + flag
+	}
 	if h.cfg.Sudo {
 		cmd = "sudo -n " + cmd
 	}
 	return cmd
 }
 
-// run runs the script with op, feeding stdin, and returns its stdout.
-func (h *Host) run(ctx context.Context, op string, stdin []byte) ([]byte, error) {
+// run runs the script with op and its flag, feeding stdin, and returns its
+// stdout.
+func (h *Host) run(ctx context.Context, op, flag string, stdin []byte) ([]byte, error) {
 	c, err := h.conn(ctx)
 	if err != nil {
 		return nil, &access.HostError{Host: h.Name(), Op: "connect", Err: fmt.Errorf("%w: %w", access.ErrHost, err)}
@@ -165,7 +170,7 @@ func (h *Host) run(ctx context.Context, op string, stdin []byte) ([]byte, error)
 	sess.Stdout = &stdout
 	sess.Stderr = &limitedBuffer{max: 4096, b: &stderr}
 	done := make(chan error, 1)
-	if err := sess.Start(h.command(op)); err != nil {
+	if err := sess.Start(h.command(op, flag)); err != nil {
 		h.drop(c)
 		return nil, &access.HostError{Host: h.Name(), Op: op, Err: fmt.Errorf("%w: %v", access.ErrHost, err)}
 	}
@@ -202,8 +207,14 @@ func (l *limitedBuffer) Write(p []byte) (int, error) {
 }
 
 // Snapshot reads the host's accounts and managed files in one session.
-func (h *Host) Snapshot(ctx context.Context) (*access.HostState, error) {
-	out, err := h.run(ctx, "snapshot", nil)
+// With opts.SkipKeyFiles the script neither runs sshd -T nor starts a
+// reader as any account: nothing inside a home is read.
+func (h *Host) Snapshot(ctx context.Context, opts access.SnapshotOptions) (*access.HostState, error) {
+	flag := ""
+	if opts.SkipKeyFiles {
+		flag = "nokeys"
+	}
+	out, err := h.run(ctx, "snapshot", flag, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -227,7 +238,7 @@ func (h *Host) Apply(ctx context.Context, ops []access.Op) ([]access.OpResult, e
 	if len(ops) == 0 {
 		return nil, nil
 	}
-	out, err := h.run(ctx, "apply", in.Bytes())
+	out, err := h.run(ctx, "apply", "", in.Bytes())
 	if err != nil {
 		return nil, err
 	}
@@ -243,7 +254,7 @@ func (h *Host) Apply(ctx context.Context, ops []access.Op) ([]access.OpResult, e
 // and the server's handshake offer over a second, unauthenticated
 // connection to the same address.
 func (h *Host) Facts(ctx context.Context) (*access.HostFacts, error) {
-	out, err := h.run(ctx, "facts", nil)
+	out, err := h.run(ctx, "facts", "", nil)
 	if err != nil {
 		return nil, err
 	}

@@ -17,9 +17,10 @@ func TestScriptIsQuotable(t *testing.T) {
 		t.Fatal("host.sh contains a single quote; it is sent inside single quotes")
 	}
 	h := &Host{cfg: Config{}}
-	for _, op := range []string{"snapshot", "apply", "facts"} {
-		if c := h.command(op); !strings.HasPrefix(c, "/bin/sh -c '") || !strings.HasSuffix(c, "' opskit-access "+op) {
-			t.Fatalf("command for %s is not the constant form", op)
+	for _, op := range [][2]string{{"snapshot", ""}, {"snapshot", "nokeys"}, {"apply", ""}, {"facts", ""}} {
+		want := strings.TrimSpace("' opskit-access " + op[0] + " " + op[1])
+		if c := h.command(op[0], op[1]); !strings.HasPrefix(c, "/bin/sh -c '") || !strings.HasSuffix(c, want) {
+			t.Fatalf("command for %s %s is not the constant form", op[0], op[1])
 		}
 	}
 }
