@@ -182,7 +182,7 @@ func TestReplicaLoss(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var reads, onReplica, onPrimary, failed atomic.Int64
-	var firstErr atomic.Value
+	var firstErr atomic.Pointer[error] // atomic.Value would panic on a second error of another type
 	var wg sync.WaitGroup
 	for range 4 {
 		wg.Add(1)
@@ -197,7 +197,7 @@ func TestReplicaLoss(t *testing.T) {
 				switch {
 				case err != nil:
 					failed.Add(1)
-					firstErr.CompareAndSwap(nil, err)
+					firstErr.CompareAndSwap(nil, &err)
 				case standby:
 					onReplica.Add(1)
 				default:
@@ -225,7 +225,7 @@ func TestReplicaLoss(t *testing.T) {
 		reads.Load(), onReplica.Load(), onPrimary.Load(), failed.Load(), retried.Load(), downReads, back)
 	_ = upAt
 	if failed.Load() != 0 {
-		t.Fatalf("%d reads failed (first: %v); in-flight reads must be retried once on the primary", failed.Load(), firstErr.Load())
+		t.Fatalf("%d reads failed (first: %v); in-flight reads must be retried once on the primary", failed.Load(), *firstErr.Load())
 	}
 }
 

@@ -25,7 +25,7 @@ type workload struct {
 
 	reads, onStandby, onPrimary, failed, staleReads atomic.Int64
 	maxStaleNs, maxLatencyNs                        atomic.Int64
-	firstErr                                        atomic.Value
+	firstErr                                        atomic.Pointer[error]
 
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -106,7 +106,7 @@ func (w *workload) read(ctx context.Context) {
 		atomicMax(&w.maxLatencyNs, int64(lat))
 		if err != nil {
 			w.failed.Add(1)
-			w.firstErr.CompareAndSwap(nil, err)
+			w.firstErr.CompareAndSwap(nil, &err) // atomic.Value would panic on a second error of another type
 			time.Sleep(10 * time.Millisecond)
 			continue
 		}
@@ -154,6 +154,6 @@ func (w *workload) check(t *testing.T) {
 		t.Errorf("%d reads were staler than MaxLagTime %v (max %v)", n, w.maxLag, time.Duration(w.maxStaleNs.Load()))
 	}
 	if n := w.failed.Load(); n != 0 {
-		t.Errorf("%d reads failed (first: %v)", n, w.firstErr.Load())
+		t.Errorf("%d reads failed (first: %v)", n, *w.firstErr.Load())
 	}
 }

@@ -33,6 +33,7 @@ up)
 	start=$SECONDS
 	apt_install curl ca-certificates openssl gnupg postgresql postgresql-contrib rabbitmq-server docker.io debootstrap shellcheck age
 	tls_up
+	thaw_stopped
 	postgres_up
 	rabbitmq_up
 	moto_up

@@ -56,3 +56,19 @@ wait_for() {
 
 # port_open reports whether something listens on 127.0.0.1:PORT.
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# thaw_stopped resumes the test servers' processes left stopped (SIGSTOP,
+# state T) by a chaos test whose process died before its cleanup sent
+# SIGCONT; a stopped server accepts connections and then never answers.
+thaw_stopped() {
+	step "stopped test server processes"
+	n=0
+	for pid in $(ps -eo pid=,stat=,comm= | awk '$2 ~ /^T/ && ($3 == "postgres" || $3 == "beam.smp" || $3 == "epmd" || $3 ~ /^erl_child/) {print $1}'); do
+		kill -CONT "$pid" 2>/dev/null && n=$((n + 1))
+	done
+	if [ "$n" -gt 0 ]; then
+		ok "resumed $n (left stopped by an interrupted test)"
+	else
+		ok "none"
+	fi
+}
