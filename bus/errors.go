@@ -32,27 +32,6 @@ var (
 	ErrUnroutable = errors.New("bus: message unroutable")
 )
 
-// InvalidError reports bad input before anything is sent to the broker.
-type InvalidError struct {
-	// Input names the offending input, e.g. `queue "orders"` or `URL #2`.
-	Input string
-	// Field is the field or argument at fault, if any.
-	Field string
-	// Reason says what is wrong.
-	Reason string
-}
-
-// Error implements error.
-func (e *InvalidError) Error() string {
-	if e.Field != "" {
-		return fmt.Sprintf("bus: invalid %s: %s: %s", e.Input, e.Field, e.Reason)
-	}
-	return fmt.Sprintf("bus: invalid %s: %s", e.Input, e.Reason)
-}
-
-// Is makes errors.Is(err, ErrInvalid) true.
-func (e *InvalidError) Is(target error) bool { return target == ErrInvalid }
-
 // InvalidErrors is every problem found in one input, such as a Topology, in
 // order. It matches ErrInvalid, and errors.As finds each *InvalidError.
 type InvalidErrors []*InvalidError

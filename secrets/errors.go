@@ -22,28 +22,6 @@ var (
 	ErrClosed = errors.New("secrets: closed")
 )
 
-// InvalidError reports bad input before anything is sent to the backend.
-// It never carries a secret value.
-type InvalidError struct {
-	// Input names the offending input, e.g. `secret "db/app"`.
-	Input string
-	// Field is the field or argument at fault, if any.
-	Field string
-	// Reason says what is wrong.
-	Reason string
-}
-
-// Error implements error.
-func (e *InvalidError) Error() string {
-	if e.Field != "" {
-		return fmt.Sprintf("secrets: invalid %s: %s: %s", e.Input, e.Field, e.Reason)
-	}
-	return fmt.Sprintf("secrets: invalid %s: %s", e.Input, e.Reason)
-}
-
-// Is makes errors.Is(err, ErrInvalid) true.
-func (e *InvalidError) Is(target error) bool { return target == ErrInvalid }
-
 func invalid(input, field, format string, args ...any) *InvalidError {
 	return &InvalidError{Input: input, Field: field, Reason: fmt.Sprintf(format, args...)}
 }

@@ -9,28 +9,6 @@ import (
 // to the RDS API.
 var ErrInvalid = errors.New("rds: invalid input")
 
-// InvalidError reports bad input, such as an InstanceSpec field RDS would
-// refuse, before anything is created or modified.
-type InvalidError struct {
-	// Input names the offending input, e.g. `instance spec "orders-db"`.
-	Input string
-	// Field is the field at fault, e.g. "AllocatedStorage".
-	Field string
-	// Reason says what is wrong. It never quotes a password.
-	Reason string
-}
-
-// Error implements error.
-func (e *InvalidError) Error() string {
-	if e.Field != "" {
-		return fmt.Sprintf("rds: invalid %s: %s: %s", e.Input, e.Field, e.Reason)
-	}
-	return fmt.Sprintf("rds: invalid %s: %s", e.Input, e.Reason)
-}
-
-// Is makes errors.Is(err, ErrInvalid) true.
-func (e *InvalidError) Is(target error) bool { return target == ErrInvalid }
-
 func invalid(input, field, format string, args ...any) *InvalidError {
 	return &InvalidError{Input: input, Field: field, Reason: fmt.Sprintf(format, args...)}
 }

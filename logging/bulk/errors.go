@@ -1,8 +1,6 @@
 package bulk
 
-import (
-	"fmt"
-)
+import "fmt"
 
 // Error is an HTTP-level failure of a bulk request.
 type Error struct {

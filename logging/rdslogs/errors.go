@@ -1,8 +1,6 @@
 package rdslogs
 
-import (
-	"fmt"
-)
+import "fmt"
 
 // Error is a failed RDS call naming the instance and file.
 type Error struct {

@@ -1,9 +1,6 @@
 package envelope
 
-import (
-	"errors"
-	"fmt"
-)
+import "errors"
 
 var (
 	// ErrInvalid matches every *InvalidError.
@@ -14,24 +11,3 @@ var (
 	// ErrFormat is returned for input that is not a version-1 message.
 	ErrFormat = errors.New("envelope: not an envelope message")
 )
-
-// InvalidError reports bad input before anything is encrypted.
-type InvalidError struct {
-	// Input names the offending input, e.g. `encryption context`.
-	Input string
-	// Field is the field at fault, if any.
-	Field string
-	// Reason says what is wrong.
-	Reason string
-}
-
-// Error implements error.
-func (e *InvalidError) Error() string {
-	if e.Field != "" {
-		return fmt.Sprintf("envelope: invalid %s: %s: %s", e.Input, e.Field, e.Reason)
-	}
-	return fmt.Sprintf("envelope: invalid %s: %s", e.Input, e.Reason)
-}
-
-// Is makes errors.Is(err, ErrInvalid) true.
-func (e *InvalidError) Is(target error) bool { return target == ErrInvalid }

@@ -30,29 +30,6 @@ var (
 	ErrTampered = errors.New("teamvault: entry tampered with")
 )
 
-// InvalidError reports bad input before anything is written. It names the
-// input and, for files, the line; it never carries a secret.
-type InvalidError struct {
-	// Input names the offending input, e.g. `vault config vault.yaml:7`
-	// or `entry name "db/../x"`.
-	Input string
-	// Field is the field at fault, if any.
-	Field string
-	// Reason says what is wrong.
-	Reason string
-}
-
-// Error implements error.
-func (e *InvalidError) Error() string {
-	if e.Field != "" {
-		return fmt.Sprintf("teamvault: invalid %s: %s: %s", e.Input, e.Field, e.Reason)
-	}
-	return fmt.Sprintf("teamvault: invalid %s: %s", e.Input, e.Reason)
-}
-
-// Is makes errors.Is(err, ErrInvalid) true.
-func (e *InvalidError) Is(target error) bool { return target == ErrInvalid }
-
 func invalid(input, field, format string, args ...any) *InvalidError {
 	return &InvalidError{Input: input, Field: field, Reason: fmt.Sprintf(format, args...)}
 }
