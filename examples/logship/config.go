@@ -41,6 +41,9 @@ type sourceConfig struct {
 	URLs     []string `yaml:"urls"`
 	Exchange string   `yaml:"exchange"`
 	Queue    string   `yaml:"queue"`
+	// CAFile is the PEM bundle amqps:// nodes' certificates must chain to
+	// (default: the system roots); with it every URL must be amqps://.
+	CAFile string `yaml:"ca_file"`
 	// journald:
 	Units       []string `yaml:"units"`
 	Identifiers []string `yaml:"identifiers"`

@@ -136,8 +136,8 @@ func TestLogshipE2E(t *testing.T) {
 	})
 
 	t.Run("rabbitmq-to-tcp", func(t *testing.T) {
-		// RabbitMQ's event exchange to a TCP receiver: declaring a queue
-		// is an event that arrives as a JSON line.
+		// RabbitMQ's event exchange, over TLS, to a TCP receiver:
+		// declaring a queue is an event that arrives as a JSON line.
 		rmq := testenv.RabbitMQ(t)
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
@@ -165,8 +165,9 @@ func TestLogshipE2E(t *testing.T) {
 		}()
 		dir := t.TempDir()
 		cfg := filepath.Join(dir, "logship.yaml")
-		writeFile(t, cfg, fmt.Sprintf("state_dir: %s\nsources:\n  - {kind: rabbitmq, urls: [%q], exchange: event, stream: events}\nsinks:\n  - {kind: tcp, addr: %q, framing: json}\n",
-			filepath.Join(dir, "state"), rmq.Nodes[0].AMQPURL, ln.Addr().String()))
+		// Over amqps://, verified against the test CA.
+		writeFile(t, cfg, fmt.Sprintf("state_dir: %s\nsources:\n  - {kind: rabbitmq, urls: [%q], ca_file: %q, exchange: event, stream: events}\nsinks:\n  - {kind: tcp, addr: %q, framing: json}\n",
+			filepath.Join(dir, "state"), testenv.RabbitMQTLSEnv()[0].AMQPSURL, testenv.TLS(t).CAFile, ln.Addr().String()))
 		p := e2e.Start(t, bin, nil, "--config", cfg, "--stats", "0")
 		queue := fmt.Sprintf("logship-e2e-%d", time.Now().UnixNano())
 		conn, err := amqp.Dial(rmq.Nodes[0].AMQPURL)

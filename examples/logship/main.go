@@ -45,7 +45,7 @@ The config file (YAML):
     - {kind: docker, container: web}
     - {kind: rds, instance: db1, name_contains: postgresql.log}
     - {kind: cloudwatch, groups: [/aws/redshift/cluster/dw1/useractivitylog], stream: redshift}
-    - {kind: rabbitmq, urls: ["amqp://logship@rabbit:5672/"], exchange: event, queue: logship-events}
+    - {kind: rabbitmq, urls: ["amqps://logship@rabbit:5671/"], ca_file: /etc/ssl/rabbit-ca.pem, exchange: event, queue: logship-events}
   sinks:
     - {kind: cloudwatch, group: /opskit/app, stream: host1, retention_days: 14}
     - {kind: opensearch, url: "https://search:9200", ca_file: /etc/ssl/search-ca.pem, username: logship, password_env: LOGSHIP_ES_PASSWORD}

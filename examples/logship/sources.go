@@ -93,7 +93,11 @@ func newSource(ctx context.Context, d *deps, cfg *cli.Config, i int, sc sourceCo
 		}
 		// A durable queue (queue:) keeps what arrives while logship is
 		// down; that is this source's checkpoint.
-		src, err := rabbitmq.NewSource(rabbitmq.Options{URLs: sc.URLs, Exchange: exchange, Queue: sc.Queue, Stream: sc.Stream})
+		o := rabbitmq.Options{URLs: sc.URLs, Exchange: exchange, Queue: sc.Queue, Stream: sc.Stream}
+		if sc.CAFile != "" {
+			o.TLS = &rabbitmq.TLSConfig{CAFile: sc.CAFile}
+		}
+		src, err := rabbitmq.NewSource(o)
 		if err != nil {
 			return nil, nil, cfg.Errorf(field, "%v", err)
 		}

@@ -2,6 +2,7 @@ package rabbitmq
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net/url"
@@ -9,6 +10,7 @@ import (
 
 	amqp "github.com/rabbitmq/amqp091-go"
 
+	"github.com/opskit-dev/opskit/internal/tlsconf"
 	"github.com/opskit-dev/opskit/logging"
 )
 
@@ -41,11 +43,16 @@ type Options struct {
 	Stream string
 	// Reconnect is the wait between connection attempts (default 1 s).
 	Reconnect time.Duration
+	// TLS verifies amqps:// nodes against its CA bundle and presents its
+	// client certificate, if any; with it set every URL must be amqps://.
+	// Without it, amqps:// nodes are verified against the system roots.
+	TLS *TLSConfig
 }
 
 // Source consumes one of RabbitMQ's log exchanges.
 type Source struct {
 	opts Options
+	tls  *tls.Config // nil: amqp091's defaults
 }
 
 // NewSource validates opts.
@@ -77,7 +84,11 @@ func NewSource(opts Options) (*Source, error) {
 	if opts.Reconnect <= 0 {
 		opts.Reconnect = time.Second
 	}
-	return &Source{opts: opts}, nil
+	tc, err := clientTLS(opts)
+	if err != nil {
+		return nil, err
+	}
+	return &Source{opts: opts, tls: tc}, nil
 }
 
 func redact(raw string) string {
@@ -95,14 +106,17 @@ type deliveryAcker struct{ ch *amqp.Channel }
 func (a *deliveryAcker) Ack(tag int64) { _ = a.ch.Ack(uint64(tag), true) }
 
 // Run consumes until ctx ends, reconnecting across the URLs when the
-// connection drops. It returns at once if the exchange does not exist.
+// connection drops. It returns at once if the exchange does not exist, and
+// with a *CertificateError when a node's certificate is refused: a wrong
+// CA or name does not fix itself by retrying.
 func (s *Source) Run(ctx context.Context, out logging.Emitter) error {
 	for attempt := 0; ; attempt++ {
 		err := s.consume(ctx, out, s.opts.URLs[attempt%len(s.opts.URLs)])
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		if errors.Is(err, ErrNoExchange) || errors.Is(err, logging.ErrClosed) {
+		var ce *CertificateError
+		if errors.Is(err, ErrNoExchange) || errors.Is(err, logging.ErrClosed) || errors.As(err, &ce) {
 			return err
 		}
 		select {
@@ -114,9 +128,17 @@ func (s *Source) Run(ctx context.Context, out logging.Emitter) error {
 }
 
 func (s *Source) consume(ctx context.Context, out logging.Emitter, u string) error {
-	conn, err := amqp.DialConfig(u, amqp.Config{Dial: amqp.DefaultDial(10 * time.Second), Properties: amqp.Table{"connection_name": "opskit-logging-rabbitmq-source"}})
+	cfg := amqp.Config{Dial: amqp.DefaultDial(10 * time.Second), Properties: amqp.Table{"connection_name": "opskit-logging-rabbitmq-source"}}
+	if s.tls != nil {
+		cfg.TLSClientConfig = s.tls.Clone()
+	}
+	conn, err := amqp.DialConfig(u, cfg)
 	if err != nil {
-		return fmt.Errorf("rabbitmq: dial %s: %w", redact(u), err)
+		endpoint := redact(u)
+		if p, perr := url.Parse(u); perr == nil {
+			endpoint = p.Host
+		}
+		return fmt.Errorf("rabbitmq: dial %s: %w", redact(u), tlsconf.Classify(err, endpoint))
 	}
 	defer conn.Close()
 	stop := context.AfterFunc(ctx, func() { conn.Close() })
