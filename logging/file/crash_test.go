@@ -10,14 +10,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/opskit-dev/opskit/logging"
 	"github.com/opskit-dev/opskit/logging/file"
+	"github.com/opskit-dev/opskit/logging/internal/seqrecv"
 	"github.com/opskit-dev/opskit/logging/tcp"
 )
 
@@ -46,88 +45,6 @@ func TestCrashShipper(t *testing.T) {
 	_ = p.Run(context.Background(), src)
 }
 
-// receiver counts sequence numbers arriving over TCP. With rate > 0 it
-// reads at most rate bytes per second, so the shipper is always busy and
-// a kill lands in the middle of a batch.
-type receiver struct {
-	mu    sync.Mutex
-	seen  []uint16
-	total int
-	rate  int
-	// resets counts connections that ended with an error (RST) rather
-	// than EOF: bytes the dead shipper's kernel still held are lost then.
-	resets int
-	errs   []string
-}
-
-// slowReader limits reads to rate bytes per second.
-type slowReader struct {
-	r     io.Reader
-	rate  int
-	start time.Time
-	n     int
-}
-
-func (s *slowReader) Read(p []byte) (int, error) {
-	if len(p) > 16<<10 {
-		p = p[:16<<10]
-	}
-	n, err := s.r.Read(p)
-	s.n += n
-	if ahead := time.Duration(float64(s.n)/float64(s.rate)*float64(time.Second)) - time.Since(s.start); ahead > 0 {
-		time.Sleep(ahead)
-	}
-	return n, err
-}
-
-func (r *receiver) serve(ln net.Listener) {
-	for {
-		c, err := ln.Accept()
-		if err != nil {
-			return
-		}
-		go func() {
-			defer c.Close()
-			var in io.Reader = c
-			if r.rate > 0 {
-				in = &slowReader{r: c, rate: r.rate, start: time.Now()}
-			}
-			sc := bufio.NewScanner(in)
-			for sc.Scan() {
-				line := sc.Bytes()
-				if len(line) < 11 || string(line[:4]) != "seq=" {
-					continue // a partial line from a killed shipper's socket
-				}
-				n, err := strconv.Atoi(string(line[4:11]))
-				if err != nil || n >= len(r.seen) {
-					continue
-				}
-				r.mu.Lock()
-				r.seen[n]++
-				r.total++
-				r.mu.Unlock()
-			}
-			if err := sc.Err(); err != nil {
-				r.mu.Lock()
-				r.resets++
-				r.errs = append(r.errs, err.Error())
-				r.mu.Unlock()
-			}
-		}()
-	}
-}
-
-func (r *receiver) counts() (distinct, total int) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	for _, c := range r.seen {
-		if c > 0 {
-			distinct++
-		}
-	}
-	return distinct, r.total
-}
-
 // TestCrash ships a 1,000,000-line file while the shipper process is killed
 // with SIGKILL 20 times and the file is rotated by rename and by
 // copytruncate; every sequence number must arrive, duplicates at most one
@@ -146,8 +63,8 @@ func TestCrash(t *testing.T) {
 	}
 	defer ln.Close()
 	// 2 MB/s: the ~46 MB take ~25 s, so the shipper is busy when killed.
-	rec := &receiver{seen: make([]uint16, lines), rate: 2 << 20}
-	go rec.serve(ln)
+	rec := seqrecv.New(lines, 2<<20)
+	go rec.Serve(ln)
 
 	var cmd *exec.Cmd
 	startShipper := func() {
@@ -211,26 +128,25 @@ func TestCrash(t *testing.T) {
 	<-writerDone
 	deadline := time.Now().Add(90 * time.Second)
 	for time.Now().Before(deadline) {
-		if d, _ := rec.counts(); d == lines {
+		if d, _ := rec.Counts(); d == lines {
 			break
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
 	time.Sleep(500 * time.Millisecond)
-	distinct, total := rec.counts()
+	distinct, total := rec.Counts()
 	lost, dups := lines-distinct, total-distinct
 	t.Logf("TestCrash: %d lines, %d SIGKILLs, %d rename + %d copytruncate rotations, receiver at 2 MB/s: lost %d, duplicated %d (%.1f per crash; bound %d per crash), %v",
 		lines, kills, renames, copytruncs, lost, dups, float64(dups)/kills, crashBatch, time.Since(began).Round(time.Second))
 	if lost != 0 {
 		var missing []string
-		for i, c := range rec.seen {
-			if c == 0 && len(missing) < 10 {
-				// 5,000 lines per chunk, a rotation after every 20 chunks.
-				missing = append(missing, fmt.Sprintf("%d (rotation segment %d)", i, i/100000))
-			}
+		for _, i := range rec.Missing(10) {
+			// 5,000 lines per chunk, a rotation after every 20 chunks.
+			missing = append(missing, fmt.Sprintf("%d (rotation segment %d)", i, i/100000))
 		}
+		resets, errs := rec.Resets()
 		cp, _ := os.ReadFile(filepath.Join(cpDir, "checkpoint.json"))
-		t.Fatalf("lost %d lines: %v; receiver connections reset: %d %v\ncheckpoint: %s", lost, missing, rec.resets, rec.errs, cp)
+		t.Fatalf("lost %d lines: %v; receiver connections reset: %d %v\ncheckpoint: %s", lost, missing, resets, errs, cp)
 	}
 	if dups > kills*crashBatch {
 		t.Fatalf("duplicated %d lines; want ≤ %d (one batch per crash)", dups, kills*crashBatch)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/opskit-dev/opskit/logging"
 	"github.com/opskit-dev/opskit/logging/file"
+	"github.com/opskit-dev/opskit/logging/internal/seqrecv"
 	"github.com/opskit-dev/opskit/logging/tcp"
 )
 
@@ -45,9 +46,9 @@ func TestOutage(t *testing.T) {
 		t.Fatal(err)
 	}
 	addr := ln.Addr().String()
-	rec := &receiver{seen: make([]uint16, lines)}
+	rec := seqrecv.New(lines, 0)
 	var conns sync.WaitGroup
-	serve := func(ln net.Listener) { conns.Add(1); defer conns.Done(); rec.serve(ln) }
+	serve := func(ln net.Listener) { conns.Add(1); defer conns.Done(); rec.Serve(ln) }
 	go serve(ln)
 
 	src, err := file.NewSource(file.Options{Paths: []string{logPath}, Checkpoint: filepath.Join(t.TempDir(), "cp.json")})
@@ -104,13 +105,13 @@ func TestOutage(t *testing.T) {
 	defer ln2.Close()
 	go serve(ln2)
 	for time.Since(recovered) < 60*time.Second {
-		if d, _ := rec.counts(); d == lines {
+		if d, _ := rec.Counts(); d == lines {
 			break
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
 	drained := time.Since(recovered)
-	distinct, total := rec.counts()
+	distinct, total := rec.Counts()
 	t.Logf("TestOutage: 30 s refusal: lost %d of %d, duplicated %d, drained %v after recovery, peak HeapInuse %.1f MiB (buffer bound 8 MiB, file %.0f MiB)",
 		lines-distinct, lines, total-distinct, drained.Round(time.Millisecond), float64(peak.Load())/(1<<20), float64(lines*101)/(1<<20))
 	if distinct != lines {

@@ -1,7 +1,6 @@
 package journald_test
 
 import (
-	"bufio"
 	"context"
 	"io"
 	"math/rand/v2"
@@ -10,13 +9,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/opskit-dev/opskit/internal/testenv"
 	"github.com/opskit-dev/opskit/logging"
+	"github.com/opskit-dev/opskit/logging/internal/seqrecv"
 	"github.com/opskit-dev/opskit/logging/journald"
 	"github.com/opskit-dev/opskit/logging/tcp"
 )
@@ -46,58 +45,6 @@ func TestJournalCrashShipper(t *testing.T) {
 	_ = p.Run(context.Background(), src)
 }
 
-// seqReceiver counts "seq=NNNNNNN" lines arriving over TCP, reading at
-// most rate bytes per second so the shipper is busy when it is killed.
-type seqReceiver struct {
-	mu    sync.Mutex
-	seen  []uint16
-	total int
-	rate  int
-}
-
-func (r *seqReceiver) serve(ln net.Listener) {
-	for {
-		c, err := ln.Accept()
-		if err != nil {
-			return
-		}
-		go func() {
-			defer c.Close()
-			start, n := time.Now(), 0
-			sc := bufio.NewScanner(c)
-			for sc.Scan() {
-				line := sc.Bytes()
-				n += len(line) + 1
-				if ahead := time.Duration(float64(n)/float64(r.rate)*float64(time.Second)) - time.Since(start); ahead > 0 {
-					time.Sleep(ahead)
-				}
-				if len(line) < 11 || string(line[:4]) != "seq=" {
-					continue // a partial line from a killed shipper's socket
-				}
-				i, err := strconv.Atoi(string(line[4:11]))
-				if err != nil || i >= len(r.seen) {
-					continue
-				}
-				r.mu.Lock()
-				r.seen[i]++
-				r.total++
-				r.mu.Unlock()
-			}
-		}()
-	}
-}
-
-func (r *seqReceiver) counts() (distinct, total int) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	for _, c := range r.seen {
-		if c > 0 {
-			distinct++
-		}
-	}
-	return distinct, r.total
-}
-
 // TestJournalCrash writes 100,000 numbered lines into the real journal
 // while the shipper process (journal source, checkpoint, TCP sink) is
 // killed with SIGKILL 8 times; every line must arrive, duplicates at most
@@ -117,8 +64,8 @@ func TestJournalCrash(t *testing.T) {
 	}
 	defer ln.Close()
 	// ~3.1 MB at 600 KB/s: the shipper is still busy at every kill.
-	rec := &seqReceiver{seen: make([]uint16, lines), rate: 600 << 10}
-	go rec.serve(ln)
+	rec := seqrecv.New(lines, 600<<10)
+	go rec.Serve(ln)
 
 	var cmd *exec.Cmd
 	start := func() {
@@ -154,24 +101,18 @@ func TestJournalCrash(t *testing.T) {
 	<-writerDone
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
-		if d, _ := rec.counts(); d == lines {
+		if d, _ := rec.Counts(); d == lines {
 			break
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
 	time.Sleep(500 * time.Millisecond)
-	distinct, total := rec.counts()
+	distinct, total := rec.Counts()
 	lost, dups := lines-distinct, total-distinct
 	t.Logf("TestJournalCrash: %d lines, %d SIGKILLs, receiver at 600 KB/s: lost %d, duplicated %d (%.1f per kill; bound %d), %v",
 		lines, kills, lost, dups, float64(dups)/kills, crashBatch, time.Since(began).Round(time.Second))
 	if lost != 0 {
-		var missing []int
-		for i, c := range rec.seen {
-			if c == 0 && len(missing) < 10 {
-				missing = append(missing, i)
-			}
-		}
-		t.Fatalf("lost %d lines, first %v", lost, missing)
+		t.Fatalf("lost %d lines, first %v", lost, rec.Missing(10))
 	}
 	if dups > kills*crashBatch {
 		t.Fatalf("duplicated %d lines; want ≤ %d (one batch per kill)", dups, kills*crashBatch)
