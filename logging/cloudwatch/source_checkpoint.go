@@ -1,8 +1,6 @@
 package cloudwatch
 
 import (
-	"encoding/json"
-	"fmt"
 	"sort"
 	"sync"
 
@@ -38,6 +36,7 @@ type sourceCheckpoint struct {
 // states keeps every stream's state and writes them atomically.
 type states struct {
 	path  string
+	wmu   sync.Mutex // held across a whole write
 	mu    sync.Mutex
 	m     map[[2]string]StreamState
 	dirty bool
@@ -99,10 +98,15 @@ func (st *states) snapshot() []StreamState {
 
 // sync writes the states if they changed: a temporary file, fsync, rename
 // over the old one, fsync of the directory.
+// It is called from Run (a stream deleted) and from the pipeline's
+// acknowledgements at once; wmu makes the writes one at a time, so the
+// file renamed into place last holds the newest snapshot.
 func (st *states) sync() error {
 	if st.path == "" {
 		return nil
 	}
+	st.wmu.Lock()
+	defer st.wmu.Unlock()
 	st.mu.Lock()
 	if !st.dirty {
 		st.mu.Unlock()
@@ -110,15 +114,11 @@ func (st *states) sync() error {
 	}
 	st.dirty = false
 	st.mu.Unlock()
-	data, err := json.Marshal(sourceCheckpoint{Version: checkpointVersion, Streams: st.snapshot()})
-	if err == nil {
-		err = statefile.WriteAtomic(st.path, data)
-	}
+	err := statefile.Save("cloudwatch", st.path, sourceCheckpoint{Version: checkpointVersion, Streams: st.snapshot()})
 	if err != nil {
 		st.mu.Lock()
 		st.dirty = true
 		st.mu.Unlock()
-		return fmt.Errorf("cloudwatch: write checkpoint %s: %w", st.path, err)
 	}
-	return nil
+	return err
 }

@@ -3,7 +3,6 @@ package cwagent
 import (
 	"encoding/json"
 	"fmt"
-	"reflect"
 	"regexp"
 	"slices"
 
@@ -131,11 +130,15 @@ func (v *validator) logs(x any) {
 	if len(list) < 1 || len(list) > 16384 {
 		v.add("/logs/logs_collected/files/collect_list", "has %d entries; want 1 to 16,384", len(list))
 	}
+	// Equal JSON values marshal alike (object keys come out sorted), so
+	// one map finds every repeat in one pass.
+	first := map[string][]int{}
 	for i, e := range list {
-		for j := range i {
-			if reflect.DeepEqual(list[j], e) {
+		if b, err := json.Marshal(e); err == nil {
+			for _, j := range first[string(b)] {
 				v.add(fmt.Sprintf("/logs/logs_collected/files/collect_list/%d", i), "repeats entry %d (uniqueItems)", j)
 			}
+			first[string(b)] = append(first[string(b)], i)
 		}
 		v.entry(fmt.Sprintf("/logs/logs_collected/files/collect_list/%d", i), e)
 	}
@@ -153,7 +156,7 @@ func (v *validator) entry(path string, x any) {
 	for _, k := range sortedKeys(e) {
 		val := e[k]
 		switch {
-		case collectStrings[k] != (stringRule{}) || k == "file_path":
+		case collectStrings[k] != (stringRule{}):
 			v.str(path+"/"+k, val, collectStrings[k])
 		case slices.Contains(collectBools, k):
 			if _, ok := val.(bool); !ok {

@@ -1,8 +1,6 @@
 package file
 
 import (
-	"encoding/json"
-	"fmt"
 	"sort"
 	"sync"
 
@@ -43,7 +41,6 @@ type store struct {
 	mu    sync.Mutex
 	files map[string]*FileState // by ID
 	dirty bool
-	gen   uint64
 }
 
 func loadStore(path string) (*store, error) {
@@ -114,18 +111,13 @@ func (s *store) sync() error {
 		cf.Files = append(cf.Files, *st)
 	}
 	s.dirty = false
-	s.gen++
 	s.mu.Unlock()
 	sort.Slice(cf.Files, func(i, j int) bool { return cf.Files[i].ID < cf.Files[j].ID })
-	data, err := json.Marshal(cf)
-	if err != nil {
-		return err
-	}
-	if err := statefile.WriteAtomic(s.path, data); err != nil {
+	if err := statefile.Save("file", s.path, cf); err != nil {
 		s.mu.Lock()
 		s.dirty = true
 		s.mu.Unlock()
-		return fmt.Errorf("file: write checkpoint %s: %w", s.path, err)
+		return err
 	}
 	return nil
 }

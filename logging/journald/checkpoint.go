@@ -1,11 +1,6 @@
 package journald
 
-import (
-	"encoding/json"
-	"fmt"
-
-	"github.com/opskit-dev/opskit/logging/internal/statefile"
-)
+import "github.com/opskit-dev/opskit/logging/internal/statefile"
 
 // checkpointVersion is the on-disk format version.
 const checkpointVersion = 1
@@ -27,14 +22,7 @@ func loadCursor(path string) (string, error) {
 	return cf.Cursor, nil
 }
 
-// saveCursor replaces path with cursor durably (statefile.WriteAtomic).
+// saveCursor replaces path with cursor durably (statefile.Save).
 func saveCursor(path, cursor string) error {
-	data, err := json.Marshal(checkpointFile{Version: checkpointVersion, Cursor: cursor})
-	if err == nil {
-		err = statefile.WriteAtomic(path, data)
-	}
-	if err != nil {
-		return fmt.Errorf("journald: write checkpoint %s: %w", path, err)
-	}
-	return nil
+	return statefile.Save("journald", path, checkpointFile{Version: checkpointVersion, Cursor: cursor})
 }

@@ -165,7 +165,6 @@ func (e *emitError) Error() string { return e.err.Error() }
 // number of entries emitted and why journalctl stopped.
 func (s *Source) follow(ctx context.Context, out logging.Emitter) (int, error) {
 	cmd := exec.CommandContext(ctx, s.opts.Journalctl, s.opts.args(s.resume())...)
-	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGKILL) }
 	cmd.WaitDelay = 5 * time.Second
 	cmd.SysProcAttr = procAttr()
 	var stderr limitedBuffer

@@ -38,6 +38,19 @@ func Load(pkg, path string, version int, v any) (found bool, err error) {
 	return true, nil
 }
 
+// Save writes v as JSON to path with WriteAtomic; errors start with pkg
+// and name the file. v carries its own "version".
+func Save(pkg, path string, v any) error {
+	data, err := json.Marshal(v)
+	if err == nil {
+		err = WriteAtomic(path, data)
+	}
+	if err != nil {
+		return fmt.Errorf("%s: write checkpoint %s: %w", pkg, path, err)
+	}
+	return nil
+}
+
 // WriteAtomic replaces path with data durably: a temporary file in the
 // same directory, fsync, rename over the old file, fsync of the directory.
 func WriteAtomic(path string, data []byte) error {
