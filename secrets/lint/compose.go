@@ -62,9 +62,17 @@ func (c *composeLint) service(svc *yaml.Node) {
 // list of NAME=value. A name with no value is passed through from the
 // deploying shell, which is the fix.
 func (c *composeLint) vars(n *yaml.Node, check Check) {
-	if n == nil {
+	c.varsOnce(n, check, map[*yaml.Node]bool{})
+}
+
+// varsOnce is vars that judges each merged mapping once: a file that
+// merges the same anchors over and over (<<: [*a, *a] at every level)
+// would otherwise take time exponential in its depth.
+func (c *composeLint) varsOnce(n *yaml.Node, check Check, seen map[*yaml.Node]bool) {
+	if n == nil || seen[n] {
 		return
 	}
+	seen[n] = true
 	judge := func(name, value string, line int) {
 		if spans, in := c.l.names.judgeVar(name, value); len(spans) > 0 {
 			c.hits.add(check, line, c.line(line), kindsOf(spans), secretsOf(spans, in))
@@ -80,10 +88,10 @@ func (c *composeLint) vars(n *yaml.Node, check Check) {
 				// written.
 				if v.Kind == yaml.SequenceNode {
 					for _, m := range v.Content {
-						c.vars(resolve(m), check)
+						c.varsOnce(resolve(m), check, seen)
 					}
 				} else {
-					c.vars(v, check)
+					c.varsOnce(v, check, seen)
 				}
 				continue
 			}
@@ -151,10 +159,17 @@ func resolve(n *yaml.Node) *yaml.Node {
 // lookup returns the value of key in mapping n, following aliases and
 // merge keys (<<: *defaults), or nil.
 func lookup(n *yaml.Node, key string) *yaml.Node {
+	return lookupOnce(n, key, map[*yaml.Node]bool{})
+}
+
+// lookupOnce is lookup that searches each merged mapping once, so
+// repeated merges of the same anchors cannot make it exponential.
+func lookupOnce(n *yaml.Node, key string, seen map[*yaml.Node]bool) *yaml.Node {
 	n = resolve(n)
-	if n == nil || n.Kind != yaml.MappingNode {
+	if n == nil || n.Kind != yaml.MappingNode || seen[n] {
 		return nil
 	}
+	seen[n] = true
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		if n.Content[i].Value == key {
 			return resolve(n.Content[i+1])
@@ -170,7 +185,7 @@ func lookup(n *yaml.Node, key string) *yaml.Node {
 			bases = m.Content
 		}
 		for _, b := range bases {
-			if v := lookup(b, key); v != nil {
+			if v := lookupOnce(b, key, seen); v != nil {
 				return v
 			}
 		}

@@ -1,8 +1,8 @@
 package lint
 
 import (
-	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -28,9 +28,9 @@ func (l *Linter) historyEntry(createdBy string) ([]string, []secretText) {
 	var secrets []secretText
 	if m := buildArgsPrefix.FindStringSubmatch(s); m != nil {
 		s = s[len(m[0]):]
-		var n int
-		fmt.Sscanf(m[1], "%d", &n)
-		for ; n > 0; n-- {
+		// N comes from the image: never loop past the words there are.
+		n, _ := strconv.Atoi(m[1])
+		for ; n > 0 && s != ""; n-- {
 			word, rest, _ := strings.Cut(s, " ")
 			s = rest
 			k, v, _ := strings.Cut(word, "=")
