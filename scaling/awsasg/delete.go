@@ -44,7 +44,9 @@ func Delete(ctx context.Context, api DeleteAPI, cw AlarmAPI, names ...string) ([
 					return done, fmt.Errorf("scaling/awsasg: group %q: DescribeAlarms: %w", name, err)
 				}
 				for _, a := range page.MetricAlarms {
-					alarms = append(alarms, aws.ToString(a.AlarmName))
+					if groupAlarm(a, name) {
+						alarms = append(alarms, aws.ToString(a.AlarmName))
+					}
 				}
 			}
 			if len(alarms) > 0 {

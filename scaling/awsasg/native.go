@@ -232,3 +232,20 @@ func alarmKey(ns, name string, stat cwtypes.Statistic, period, evals *int32, thr
 	return fmt.Sprintf("%s/%s %s p=%d e=%d %s %g {%s} %v", ns, name, stat, aws.ToInt32(period), aws.ToInt32(evals), op,
 		aws.ToFloat64(threshold), strings.Join(parts, ","), actions)
 }
+
+// groupAlarm reports whether a is an alarm of one of opskit's step
+// policies on group. The name alone cannot tell: opskit-web-api-cpu-alarm
+// is group web's policy "api-cpu" or group web-api's policy "cpu". The
+// alarm's action, the policy's ARN (…:autoScalingGroupName/GROUP:policyName/…),
+// names the group exactly.
+func groupAlarm(a cwtypes.MetricAlarm, group string) bool {
+	if !strings.HasPrefix(aws.ToString(a.AlarmName), PolicyPrefix+group+"-") {
+		return false
+	}
+	for _, act := range a.AlarmActions {
+		if strings.Contains(act, ":autoScalingGroupName/"+group+":policyName/") {
+			return true
+		}
+	}
+	return false
+}

@@ -113,8 +113,8 @@ func (p *Provisioner) read(ctx context.Context, specs []GroupSpec) (map[string]*
 		}
 		for _, a := range page.MetricAlarms {
 			for _, s := range specs {
-				if n := aws.ToString(a.AlarmName); strings.HasPrefix(n, PolicyPrefix+s.Name+"-") {
-					out[s.Name].alarms[n] = a
+				if groupAlarm(a, s.Name) {
+					out[s.Name].alarms[aws.ToString(a.AlarmName)] = a
 				}
 			}
 		}
