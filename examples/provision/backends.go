@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"net"
 	"net/url"
 	"time"
 
@@ -140,13 +141,18 @@ func (o options) real(ctx context.Context, env *cli.Env, c *config) (*backends, 
 }
 
 // management is the RabbitMQ management API client: --rabbitmq-api, or
-// port 15672 of the first AMQP URL's host, with the AMQP URL's user.
+// the first AMQP URL's host with the AMQP URL's user: port 15672 over
+// http for amqp://, port 15671 over https for amqps://, so a password
+// meant for TLS never travels in plaintext.
 func (o options) management() (*bus.Management, error) {
 	first, _ := url.Parse(o.amqp[0])
 	m := &bus.Management{}
 	api := o.rabbitAPI
 	if api == "" {
-		api = "http://" + first.Hostname() + ":15672"
+		api = "http://" + net.JoinHostPort(first.Hostname(), "15672")
+		if first.Scheme == "amqps" {
+			api = "https://" + net.JoinHostPort(first.Hostname(), "15671")
+		}
 	}
 	p, err := url.Parse(api)
 	if err != nil || (p.Scheme != "http" && p.Scheme != "https") {
