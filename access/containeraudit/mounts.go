@@ -24,7 +24,8 @@ const (
 )
 
 // sensitivePrefix is a host path whose bind mount is graded: anything
-// below it is as sensitive as the path itself.
+// below it is as sensitive as the path itself, and a mount of a directory
+// above it (/var holds /var/lib/docker) exposes it too.
 type sensitivePrefix struct {
 	path   string
 	rw, ro mountGrade
@@ -32,9 +33,10 @@ type sensitivePrefix struct {
 }
 
 // sensitivePrefixes are the host paths the mount checks grade (CIS Docker
-// 5.6 and more). Read-only, /etc and /root still give away secrets, and
-// /dev still gives devices: a read-only mount does not stop writes to a
-// device node.
+// 5.6 and more). Read-only, /etc, /root and /home still give away secrets,
+// /dev still gives devices (a read-only mount does not stop writes to a
+// device node), and /run and /var/run still give the daemons' sockets (a
+// read-only mount does not stop a connect to the Docker socket).
 var sensitivePrefixes = []sensitivePrefix{
 	{path: "/", exact: true, rw: gradeFull, ro: gradeSecrets},
 	{path: "/etc", rw: gradeFull, ro: gradeSecrets},
@@ -46,6 +48,9 @@ var sensitivePrefixes = []sensitivePrefix{
 	{path: "/lib", rw: gradeFull, ro: gradeSystem},
 	{path: "/usr", rw: gradeFull, ro: gradeSystem},
 	{path: "/var/lib/docker", rw: gradeFull, ro: gradeSecrets},
+	{path: "/run", rw: gradeFull, ro: gradeFull},
+	{path: "/var/run", rw: gradeFull, ro: gradeFull},
+	{path: "/home", exact: true, rw: gradeFull, ro: gradeSecrets}, // all homes: every user's keys
 }
 
 // gradeMount grades one bind mount; the Docker socket is left to the
@@ -61,7 +66,8 @@ func gradeMount(m container.MountPoint) mountGrade {
 	best := gradeNone
 	for _, p := range sensitivePrefixes {
 		under := src == p.path || !p.exact && strings.HasPrefix(src, p.path+"/")
-		if !under {
+		above := src != "/" && strings.HasPrefix(p.path, src+"/")
+		if !under && !above {
 			continue
 		}
 		g := p.ro
@@ -93,10 +99,10 @@ func mountCheckers() []audit.Checker[*containerTarget] {
 	tags := []string{"cis", "docker", "container"}
 	return []audit.Checker[*containerTarget]{
 		mountChecker(access.Check{ID: "access.container.sensitive_mount", Title: "container mounts a sensitive host path read-write, or /dev", Severity: access.SeverityHigh,
-			Remediation: access.Remediation{Text: "Do not bind-mount host system paths (/, /etc, /root, /dev, /proc, /sys, /boot, /lib, /usr, /var/lib/docker) read-write; mount only what the workload needs, read-only."},
+			Remediation: access.Remediation{Text: "Do not bind-mount host system paths (/, /etc, /root, /home, /dev, /proc, /sys, /boot, /lib, /usr, /var/lib/docker, /run, /var/run) or a directory above one of them read-write, nor /dev, /run or /var/run at all; mount only what the workload needs, read-only."},
 			References:  []string{"CIS Docker Benchmark 5.6"}, Tags: tags}, gradeFull),
 		mountChecker(access.Check{ID: "access.container.sensitive_mount_secrets", Title: "container mounts a host path holding secrets read-only", Severity: access.SeverityMedium,
-			Remediation: access.Remediation{Text: "Do not mount /, /etc, /root or /var/lib/docker even read-only: shadow hashes, SSH host keys and TLS keys are readable; mount the one file needed."},
+			Remediation: access.Remediation{Text: "Do not mount /, /etc, /root, /home or /var/lib/docker (or a directory above them) even read-only: shadow hashes, SSH keys and TLS keys are readable; mount the one file needed."},
 			References:  []string{"CIS Docker Benchmark 5.6"}, Tags: tags}, gradeSecrets),
 		mountChecker(access.Check{ID: "access.container.sensitive_mount_system", Title: "container mounts a host system path read-only", Severity: access.SeverityLow,
 			Remediation: access.Remediation{Text: "Avoid mounting /proc, /sys, /boot, /lib or /usr from the host; they reveal the host's kernel and software to the container."},

@@ -28,6 +28,17 @@ func TestGradeMount(t *testing.T) {
 		{"/srv/data", true, gradeNone},
 		{"/var/run/docker.sock", true, gradeNone}, // the docker_socket check's
 		{"/var/lib/docker/volumes", false, gradeSecrets},
+		// A directory above a sensitive path exposes it: /var holds
+		// /var/lib/docker and /var/run (the Docker socket), which even a
+		// read-only mount lets the container connect to.
+		{"/var", false, gradeFull},
+		{"/var/lib", false, gradeSecrets},
+		{"/run", false, gradeFull},
+		{"/var/run", true, gradeFull},
+		{"/home", false, gradeSecrets},
+		{"/home/alice/project", true, gradeNone}, // one user's files, not all homes
+		{"/var/log", false, gradeNone},
+		{"/srv", true, gradeNone},
 	} {
 		m := container.MountPoint{Type: mount.TypeBind, Source: c.src, RW: c.rw}
 		if got := gradeMount(m); got != c.want {
