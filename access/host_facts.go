@@ -70,12 +70,17 @@ var SystemEnvFiles = []string{"/etc/environment", "/etc/profile", "/etc/profile.
 // of .bash_profile, .bash_login and .profile that exists).
 var UserEnvFiles = []string{".pam_environment", ".bash_profile", ".bash_login", ".profile", ".bashrc"}
 
+// EnvFileVariable is the variable whose lines EnvFile.Content keeps.
+const EnvFileVariable = "DOCKER_CONTENT_TRUST"
+
 // EnvFile is one file that sets a login environment.
 type EnvFile struct {
 	// User is the user whose home holds the file, "" for a system-wide file.
 	User string
 	// Path is the absolute path.
 	Path string
-	// Content is the file's content, at most MaxEnvFileSize bytes.
+	// Content is the lines of the file's first MaxEnvFileSize bytes that
+	// mention EnvFileVariable, in order; nothing else leaves the host
+	// (login files often hold tokens and proxy passwords).
 	Content []byte
 }

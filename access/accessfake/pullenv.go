@@ -1,8 +1,8 @@
 package accessfake
 
 import (
+	"bytes"
 	"path"
-	"slices"
 	"sort"
 
 	"github.com/opskit-dev/opskit/access"
@@ -50,7 +50,20 @@ func (h *Host) pullEnv(f *access.HostFacts) {
 	}
 }
 
+// envContent is what the SSH host's script sends of p: the lines of its
+// first MaxEnvFileSize bytes that mention access.EnvFileVariable, each
+// ending in a newline, as grep prints them.
 func (h *Host) envContent(p string) []byte {
 	c := h.files[p].Content
-	return slices.Clone(c[:min(len(c), access.MaxEnvFileSize)])
+	c = c[:min(len(c), access.MaxEnvFileSize)]
+	out := []byte{}
+	for _, l := range bytes.SplitAfter(c, []byte("\n")) {
+		if bytes.Contains(l, []byte(access.EnvFileVariable)) {
+			out = append(out, l...)
+			if !bytes.HasSuffix(l, []byte("\n")) {
+				out = append(out, '\n') // grep ends every line it prints
+			}
+		}
+	}
+	return out
 }

@@ -185,8 +185,21 @@ func testContentTrust(t *testing.T, cli *client.Client, h access.Host, ed hostEd
 	want(status(), access.StatusPass, "")
 	// A deploying user in the docker group who turns it off in ~/.profile.
 	ed.addDockerUser(t, "deployer")
-	ed.writeFile(t, "/home/deployer/.profile", "deployer", "PATH=$HOME/bin:$PATH\nexport DOCKER_CONTENT_TRUST=0 # too slow\n")
+	ed.writeFile(t, "/home/deployer/.profile", "deployer", "PATH=$HOME/bin:$PATH\nexport GITHUB_TOKEN=ghp_canaryLoginFileSecret\nexport DOCKER_CONTENT_TRUST=0 # too slow\n")
 	want(status(), access.StatusFail, `deployer: DOCKER_CONTENT_TRUST="0" from /home/deployer/.profile`)
+	// Only the lines that mention the variable leave the host.
+	facts, err := h.Facts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range facts.LoginEnv {
+		if strings.Contains(string(f.Content), "canaryLoginFileSecret") || strings.Contains(string(f.Content), "PATH=") {
+			t.Errorf("%s: facts carry lines beyond DOCKER_CONTENT_TRUST: %q", f.Path, f.Content)
+		}
+		if f.Path == "/home/deployer/.profile" && string(f.Content) != "export DOCKER_CONTENT_TRUST=0 # too slow\n" {
+			t.Errorf("%s: content %q; want only its DOCKER_CONTENT_TRUST line", f.Path, f.Content)
+		}
+	}
 	// The daemon enforcing signatures covers every user; a permissive one
 	// does not, and one that does not parse cannot be judged.
 	ed.writeFile(t, "/etc/docker/daemon.json", "root", `{"content-trust": {"mode": "enforced"}}`)

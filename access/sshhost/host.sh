@@ -16,7 +16,7 @@ export PATH LC_ALL=C
 # file: a user cannot make a snapshot fail, or the controller run out of
 # memory, by growing one.
 : "${MARK:?}" "${CAFILE:?}" "${REVOKED:?}" "${PRINCIPALS:?}" "${DROPIN:?}" "${KEYSTORE:?}" "${KEYSCONF:?}" "${KEYSGROUP:?}" "${SUDOERS:?}" "${MAXKEYS:?}" "${PROBE_ADDRS:?}"
-: "${KEYSWANT:?}" "${DOCKERCONF:?}" "${DOCKERGROUP:?}" "${MAXENV:?}" "${SYSENV:?}" "${USERENV:?}"
+: "${KEYSWANT:?}" "${DOCKERCONF:?}" "${DOCKERGROUP:?}" "${MAXENV:?}" "${SYSENV:?}" "${USERENV:?}" "${ENVVAR:?}"
 TAB=$(printf "\t")
 NL="
 "
@@ -58,14 +58,16 @@ EORK
 
 # READENV runs as the account (as_user): for each regular file it prints
 #   E<TAB>path<TAB>base64
-# with the content cut at MAXENV bytes.
+# of the lines of its first MAXENV bytes that mention ENVVAR; nothing else
+# of a login file (tokens, proxy passwords) leaves the host.
 READENV=$(cat <<"EORE"
 max=$1
-shift
+var=$2
+shift 2
 for f; do
 	[ -f "$f" ] || continue
 	printf "E\t%s\t" "$f"
-	head -c "$max" -- "$f" 2>/dev/null | base64 -w0
+	head -c "$max" -- "$f" 2>/dev/null | grep -a -F -e "$var" | base64 -w0
 	printf "\n"
 done
 EORE
@@ -664,9 +666,9 @@ facts() {
 }
 
 # pull_env prints what governs image pulls: the Docker daemon s
-# configuration, the system-wide login environment files, and for root and
-# each member of the docker group their own environment files, read as
-# that user.
+# configuration, and the lines mentioning ENVVAR of the system-wide login
+# environment files and of root s and each docker group member s own
+# environment files, read as that user.
 pull_env() {
 	printf "DOCKERD\t"
 	if [ -f "$DOCKERCONF" ] && [ ! -L "$DOCKERCONF" ]; then
@@ -676,7 +678,7 @@ pull_env() {
 	fi
 	printf "\n"
 	for f in $SYSENV; do
-		if [ -f "$f" ]; then printf "ENV\t%s\t" "$f"; head -c "$MAXENV" -- "$f" | b64; printf "\n"; fi
+		if [ -f "$f" ]; then printf "ENV\t%s\t" "$f"; head -c "$MAXENV" -- "$f" | grep -a -F -e "$ENVVAR" | b64; printf "\n"; fi
 	done
 	members=$(getent group "$DOCKERGROUP" | cut -d: -f4)
 	oldifs=$IFS
@@ -696,7 +698,7 @@ pull_env() {
 			if [ -e "$home/$n" ] || [ -L "$home/$n" ]; then set -- "$@" "$home/$n"; fi
 		done
 		if [ $# -gt 0 ]; then
-			as_user "$uid" "$gid" /bin/sh -c "$READENV" opskit-env "$MAXENV" "$@" </dev/null 2>/dev/null |
+			as_user "$uid" "$gid" /bin/sh -c "$READENV" opskit-env "$MAXENV" "$ENVVAR" "$@" </dev/null 2>/dev/null |
 				timeout -s KILL 25 head -c $((MAXENV * 6 + 4096)) | b64
 		fi
 		printf "\n"

@@ -53,6 +53,7 @@ func preamble() string {
 		{"MAXENV", fmt.Sprint(access.MaxEnvFileSize)},
 		{"SYSENV", strings.Join(access.SystemEnvFiles, " ")},
 		{"USERENV", strings.Join(access.UserEnvFiles, " ")},
+		{"ENVVAR", access.EnvFileVariable},
 	} {
 		fmt.Fprintf(&b, "%s=\"%s\"\n", v[0], v[1])
 	}
