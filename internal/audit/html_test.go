@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"unicode"
 )
 
 func renderHTML(t *testing.T, r *Report) string {
@@ -166,5 +167,19 @@ func TestHTMLGroupsByResource(t *testing.T) {
 	}
 	if f, err := ParseFormat("HTML"); err != nil || f != FormatHTML || f.String() != "html" {
 		t.Errorf("ParseFormat(HTML) = %v, %v; want html", f, err)
+	}
+}
+
+// TestBidiControlsNeutralized: a resource name with Unicode bidi controls
+// (U+202E RIGHT-TO-LEFT OVERRIDE and the isolates) cannot reorder what a
+// reader sees, in the table or the page.
+func TestBidiControlsNeutralized(t *testing.T) {
+	name := "invoice\u202Efdp.exe \u2066x\u2069 \u200Fy"
+	for _, got := range []string{oneLine(name), htmlText(name)} {
+		for _, r := range got {
+			if unicode.Is(unicode.Bidi_Control, r) {
+				t.Errorf("%q keeps bidi control %U", got, r)
+			}
+		}
 	}
 }

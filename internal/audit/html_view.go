@@ -62,7 +62,8 @@ type htmlWaiver struct {
 
 // htmlText makes s safe to hand to html/template, which escapes markup but
 // passes control characters and invalid UTF-8 through: invalid bytes and
-// control characters other than newline and tab become U+FFFD, so a
+// control characters other than newline and tab, and bidi controls,
+// become U+FFFD, so a
 // hostile resource name or log line can neither hide text nor upset the
 // parser.
 func htmlText(s string) string {
@@ -71,7 +72,7 @@ func htmlText(s string) string {
 		if r == '\n' || r == '\t' {
 			return r
 		}
-		if unicode.IsControl(r) || r == utf8.RuneError {
+		if unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) || r == utf8.RuneError {
 			return '\uFFFD'
 		}
 		return r

@@ -8,11 +8,12 @@ import (
 )
 
 // oneLine makes s safe for one table cell or terminal line: control
-// characters (tabs, newlines, ANSI escapes from a hostile target) become
-// spaces, so they can neither break the columns nor drive the terminal.
+// characters (tabs, newlines, ANSI escapes from a hostile target) and
+// bidi controls become spaces, so they can neither break the columns,
+// drive the terminal nor reorder what the reader sees.
 func oneLine(s string) string {
 	return strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
+		if unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) {
 			return ' '
 		}
 		return r
