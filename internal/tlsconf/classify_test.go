@@ -171,3 +171,17 @@ func TestClientForNamesTheEndpoint(t *testing.T) {
 		}
 	}
 }
+
+// TestClientForNeedsAName: with neither a host nor ServerName there is no
+// name to check the certificate against, and x509 would accept one for any
+// host; ClientFor refuses instead.
+func TestClientForNeedsAName(t *testing.T) {
+	_, err := (&tlsconf.Config{}).ClientFor("", "db1:5432")
+	var ce *tlsconf.ConfigError
+	if !errors.As(err, &ce) || ce.Field != "ServerName" {
+		t.Fatalf("ClientFor with no name: %v; want a ConfigError for ServerName", err)
+	}
+	if _, err := (&tlsconf.Config{ServerName: "db1.internal"}).ClientFor("", "10.0.0.5:5432"); err != nil {
+		t.Fatalf("ClientFor with ServerName: %v", err)
+	}
+}

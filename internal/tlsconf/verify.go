@@ -20,6 +20,11 @@ func (c *Config) ClientFor(host, endpoint string) (*tls.Config, error) {
 		return out, nil
 	}
 	roots, name := out.RootCAs, out.ServerName
+	if name == "" {
+		// x509 skips the name check for an empty DNSName: refuse rather
+		// than verify a certificate for any host.
+		return nil, &ConfigError{Field: "ServerName", Reason: "no host to verify the certificate of " + endpoint + " against: set ServerName or dial a host name"}
+	}
 	// crypto/tls skips its own verification only because this func
 	// performs it; the config never accepts an unverified certificate.
 	out.InsecureSkipVerify = true
