@@ -42,7 +42,11 @@ func (a *Alternating) Create(_ context.Context, current secrets.Value) (secrets.
 	if base, ok := strings.CutSuffix(user, CloneSuffix); ok {
 		next = base
 	}
-	return Credentials(next, newPassword()), nil
+	np, err := newPassword()
+	if err != nil {
+		return secrets.Value{}, err
+	}
+	return Credentials(next, np), nil
 }
 
 // Set implements rotation.Target: makes sure the clone exists with the

@@ -1,7 +1,6 @@
 package pgrotate
 
 import (
-	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -38,24 +37,12 @@ func ParseCredentials(v secrets.Value) (user string, password secrets.Value, err
 	return c.Username, secrets.NewValue([]byte(c.Password)), nil
 }
 
-const passwordChars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-
-// newPassword returns 32 random letters and digits (190 bits).
-func newPassword() string {
-	b := make([]byte, 32)
-	for i := range b {
-		b[i] = passwordChars[randIndex(len(passwordChars))]
+// newPassword returns 32 random letters and digits (about 190 bits):
+// secrets.NewPassword, as text for Credentials.
+func newPassword() (string, error) {
+	v, err := secrets.NewPassword(32)
+	if err != nil {
+		return "", fmt.Errorf("pgrotate: new password: %w", err)
 	}
-	return string(b)
-}
-
-func randIndex(n int) int {
-	// Rejection sampling keeps the choice uniform.
-	var c [1]byte
-	for {
-		_, _ = rand.Read(c[:])
-		if int(c[0]) < 256-256%n {
-			return int(c[0]) % n
-		}
-	}
+	return string(v.Bytes()), nil
 }

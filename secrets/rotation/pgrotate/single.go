@@ -24,7 +24,11 @@ func (s *SingleUser) Create(_ context.Context, current secrets.Value) (secrets.V
 		return secrets.Value{}, err
 	}
 	pw.Zero()
-	return Credentials(user, newPassword()), nil
+	np, err := newPassword()
+	if err != nil {
+		return secrets.Value{}, err
+	}
+	return Credentials(user, np), nil
 }
 
 // Set implements rotation.Target: a no-op when pending already logs in
