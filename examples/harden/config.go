@@ -28,6 +28,9 @@ type postgresConfig struct {
 	LocalFiles  bool   `yaml:"local_files"`
 	Mode        string `yaml:"mode"`
 	RDSInstance string `yaml:"rds_instance"`
+	// CAFile makes every connection verify-full against this CA bundle,
+	// whatever the DSN's sslmode says.
+	CAFile string `yaml:"ca_file"`
 }
 
 type dockerConfig struct {

@@ -270,6 +270,7 @@ func realRun(t *testing.T, bin string) {
 		p := filepath.Join(dir, "harden.yaml")
 		writeFile(t, p, fmt.Sprintf(`postgres:
   dsn: %q
+  ca_file: %q
   local_files: true
 docker:
   labels: [%q]
@@ -285,7 +286,7 @@ aws:
   vpc_ids: [%s]
 scan: [repo]
 tls: [{addr: %q, server_name: 127.0.0.1, ca_file: ca.pem}]
-`, pg.PrimaryDSN, label, keyPath, keyLine, host.Addr, testenv.AWSEndpoint(), vpcID, tlsAddr))
+`, pg.PrimaryDSN, testenv.TLS(t).CAFile, label, keyPath, keyLine, host.Addr, testenv.AWSEndpoint(), vpcID, tlsAddr))
 		return p
 	}
 	env := []string{"AWS_ACCESS_KEY_ID=opskit-test", "AWS_SECRET_ACCESS_KEY=opskit-test", "AWS_REGION=us-east-1", "AWS_EC2_METADATA_DISABLED=true"}

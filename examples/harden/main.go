@@ -41,6 +41,7 @@ The config file (YAML); every section is optional, flags add to it:
   postgres:
     dsn: "host=db1 user=auditor dbname=postgres"  # "env": the PG* variables only
     password_env: HARDEN_PG_PASSWORD    # the password, never in the file
+    ca_file: /etc/ssl/db-ca.pem         # verify-full against this CA, whatever the DSN says
     local_files: true                   # the audit runs on the database host: check file modes
     mode: auto                          # auto, self-managed or rds
     rds_instance: shop-db               # RDS mode: judge this instance's parameter group

@@ -27,6 +27,11 @@ func (r *resolver) postgresTarget(p *postgresConfig) (target, error) {
 	if p.PasswordEnv != "" {
 		pc.Password = os.Getenv(p.PasswordEnv)
 	}
+	if p.CAFile != "" {
+		if err := database.ApplyTLS(&pc.Config, &database.TLSConfig{CAFile: expandHome(p.CAFile)}); err != nil {
+			return target{}, r.cfg.Errorf("postgres.ca_file", "%v", err)
+		}
+	}
 	opts := database.AuditOptions{}
 	switch p.Mode {
 	case "self-managed":
