@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -65,6 +66,9 @@ func newClient(opts Options) (*Client, error) {
 	u, err := url.Parse(opts.URL)
 	if opts.URL == "" || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, invalid("options", "URL", "want an http or https base URL")
+	}
+	if u.Scheme == "http" && !loopbackHost(u.Hostname()) {
+		return nil, invalid("options", "URL", "http:// would send the session tokens in plaintext; use https:// (http:// is for a test server on loopback)")
 	}
 	if !isUUID(opts.UserID) {
 		return nil, invalid("options", "UserID", "want a UUID")
@@ -214,4 +218,13 @@ func replyError(r request, status int, env envelopeReply) error {
 		}
 	}
 	return &APIError{Op: r.op, Status: status, Message: env.Header.Message, auth: r.auth}
+}
+
+// loopbackHost reports whether host is localhost or a loopback address.
+func loopbackHost(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

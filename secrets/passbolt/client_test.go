@@ -3,6 +3,7 @@ package passbolt_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -37,6 +38,19 @@ func TestDialInvalidOptions(t *testing.T) {
 		if !errors.As(err, &ie) || ie.Field != name || !errors.Is(err, passbolt.ErrInvalid) {
 			t.Errorf("Dial with bad %s = %v; want *InvalidError on %s", name, err, name)
 		}
+	}
+}
+
+// TestDialPlainHTTPRefused: http:// would send the session tokens in
+// plaintext, so it is refused except to a loopback test server.
+func TestDialPlainHTTPRefused(t *testing.T) {
+	e := newEnv(t, "alice")
+	o := e.options("alice")
+	o.URL = "http://passbolt.example.com"
+	_, err := passbolt.Dial(context.Background(), o)
+	var ie *passbolt.InvalidError
+	if !errors.As(err, &ie) || ie.Field != "URL" || !strings.Contains(err.Error(), "plaintext") {
+		t.Fatalf("Dial over http:// to a remote host = %v; want *InvalidError on URL", err)
 	}
 }
 
