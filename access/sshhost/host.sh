@@ -688,10 +688,12 @@ pull_env() {
 	set -- root $members
 	set +f
 	IFS=$oldifs
+	# One read of /etc/passwd serves every member (lookup_in).
+	pw=$(passwd_text)
 	# The loop s list is expanded once, so set -- below does not change it.
 	for user; do
 		case $user in "" | -* | *[!a-z0-9_-]*) continue ;; esac
-		lookup || continue
+		lookup_in "$pw" || continue
 		printf "PULLER\t%s\t" "$user"
 		set --
 		for n in $USERENV; do
